@@ -1,0 +1,344 @@
+//! Diagnostics: every problem a user can cause, with a stable code, labelled
+//! spans and help, rendered through miette (graphical) or as JSON.
+//!
+//! Stages produce plain [`Diagnostic`] values; only rendering touches miette,
+//! so a diagnostic can carry labels in several files (an arity mismatch
+//! between a rule and an imported declaration): labels outside the primary
+//! file are shown as related notes, each with its own file.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use crate::source::{Sources, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One problem. The first label is the primary one: it decides the file,
+/// line and column the diagnostic is reported at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `warrant::unknown_predicate`.
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    /// For problems with no span (an unreadable file): the file concerned.
+    pub path: Option<PathBuf>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+            path: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Diagnostic {
+        self.path = Some(path.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    pub fn primary_span(&self) -> Option<Span> {
+        self.labels.first().map(|l| l.span)
+    }
+}
+
+/// Sorts diagnostics into a stable order: by file, position, then code.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.primary_span().map(|s| (s.file, s.start, s.end));
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+/// How graphical diagnostics are drawn.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+/// Renders one diagnostic in miette's graphical form.
+pub fn render(diag: &Diagnostic, sources: &Sources, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let report = MietteView::new(diag, sources);
+    let mut out = String::new();
+    if handler.render_report(&mut out, &report).is_err() {
+        // Rendering into a String cannot fail; fall back to the message alone.
+        out = format!("{}: {}\n", diag.code, diag.message);
+    }
+    out
+}
+
+/// A diagnostic as a JSON object (the `--format json` schema).
+pub fn to_json(diag: &Diagnostic, sources: &Sources) -> serde_json::Value {
+    let position = |span: Span| {
+        let loc = sources.location(span);
+        serde_json::json!({
+            "file": loc.file,
+            "line": loc.line,
+            "column": loc.column,
+            "start": span.start,
+            "end": span.end,
+        })
+    };
+    let (file, line, column, start, end) = match diag.primary_span() {
+        Some(span) => {
+            let loc = sources.location(span);
+            (
+                Some(loc.file),
+                Some(loc.line),
+                Some(loc.column),
+                Some(span.start),
+                Some(span.end),
+            )
+        }
+        None => (
+            diag.path
+                .as_ref()
+                .map(|p| p.to_string_lossy().replace('\\', "/")),
+            None,
+            None,
+            None,
+            None,
+        ),
+    };
+    let labels: Vec<_> = diag
+        .labels
+        .iter()
+        .map(|l| {
+            let mut v = position(l.span);
+            v["message"] = serde_json::Value::from(l.message.clone());
+            v
+        })
+        .collect();
+    serde_json::json!({
+        "severity": diag.severity,
+        "code": diag.code,
+        "message": diag.message,
+        "file": file,
+        "line": line,
+        "column": column,
+        "start": start,
+        "end": end,
+        "labels": labels,
+        "help": diag.help,
+    })
+}
+
+/// Adapter from our plain diagnostic to miette's trait: the primary file is
+/// the source code; labels in other files become related notes.
+struct MietteView {
+    code: &'static str,
+    severity: miette::Severity,
+    message: String,
+    help: Option<String>,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<MietteView>,
+}
+
+impl MietteView {
+    fn new(diag: &Diagnostic, sources: &Sources) -> MietteView {
+        let severity = match diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        };
+        let mut view = MietteView {
+            code: diag.code,
+            severity,
+            message: diag.message.clone(),
+            help: diag.help.clone(),
+            source: None,
+            labels: Vec::new(),
+            related: Vec::new(),
+        };
+        let Some(primary) = diag.primary_span() else {
+            if let Some(path) = &diag.path {
+                view.message = format!("{} ({})", view.message, path.display());
+            }
+            return view;
+        };
+        // Group labels by file, primary file first, others in first-seen order.
+        let mut files = vec![primary.file];
+        for l in &diag.labels {
+            if !files.contains(&l.span.file) {
+                files.push(l.span.file);
+            }
+        }
+        for (i, file) in files.into_iter().enumerate() {
+            let f = sources.get(file);
+            let labels: Vec<LabeledSpan> = diag
+                .labels
+                .iter()
+                .filter(|l| l.span.file == file)
+                .map(|l| {
+                    let span = SourceSpan::new((l.span.start as usize).into(), l.span.len());
+                    let text = (!l.message.is_empty()).then(|| l.message.clone());
+                    LabeledSpan::new_with_span(text, span)
+                })
+                .collect();
+            let named = NamedSource::new(f.name(), f.text.to_string());
+            if i == 0 {
+                view.source = Some(named);
+                view.labels = labels;
+            } else {
+                view.related.push(MietteView {
+                    code: diag.code,
+                    severity: miette::Severity::Advice,
+                    message: format!("see also {}", f.name()),
+                    help: None,
+                    source: Some(named),
+                    labels,
+                    related: Vec::new(),
+                });
+            }
+        }
+        view
+    }
+}
+
+impl fmt::Debug for MietteView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for MietteView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for MietteView {}
+
+impl miette::Diagnostic for MietteView {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
+        }
+    }
+}
+
+/// Levenshtein distance, for did-you-mean suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate to `name`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("hedgs", ["hedges", "ally"]), Some("hedges"));
+        assert_eq!(did_you_mean("zzz", ["hedges", "ally"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

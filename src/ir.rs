@@ -1,0 +1,413 @@
+//! The checked program: what `check` hands to the engine.
+//!
+//! Names are resolved to indices, values are interned to `u32`, variables are
+//! numbered per rule, every comparison knows how it compares (identity,
+//! numbers, or the order of one scale), and the rules are grouped into strata
+//! so that every `unless` reads a completed lower stratum. Spans are kept on
+//! everything so that later stages can point back into the files.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::likelihood::Likelihood;
+use crate::source::{FileId, Sources, Span};
+pub use crate::syntax::ast::CompareOp;
+
+/// An interned value; a row is a slice of these.
+pub type ValueId = u32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct PredId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct RuleId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct ScaleId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct SourceId(pub u32);
+
+/// Index of a variable in its rule's `vars`.
+pub type VarId = u32;
+
+/// A constant of the language.
+#[derive(Clone, Debug)]
+pub enum Value {
+    Symbol(Box<str>),
+    Str(Box<str>),
+    Int(i64),
+    Dec(f64),
+}
+
+impl Value {
+    /// The value as a number, for numeric comparisons.
+    pub fn as_number(&self) -> Option<f64> {
+        match *self {
+            Value::Int(i) => Some(i as f64),
+            Value::Dec(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Decimals are keyed by their bits with -0.0 folded into 0.0, so that
+    /// interning is an equivalence.
+    fn key(&self) -> ValueKey<'_> {
+        match self {
+            Value::Symbol(s) => ValueKey::Symbol(s),
+            Value::Str(s) => ValueKey::Str(s),
+            Value::Int(i) => ValueKey::Int(*i),
+            Value::Dec(d) => ValueKey::Dec(if *d == 0.0 { 0 } else { d.to_bits() }),
+        }
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Value {}
+
+impl std::hash::Hash for Value {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.key().hash(h);
+    }
+}
+
+#[derive(PartialEq, Eq, Hash)]
+enum ValueKey<'a> {
+    Symbol(&'a str),
+    Str(&'a str),
+    Int(i64),
+    Dec(u64),
+}
+
+/// Symbols print bare, strings quoted, numbers as written.
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Symbol(s) => f.write_str(s),
+            Value::Str(s) => write!(f, "{s:?}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Dec(d) => {
+                if d.fract() == 0.0 && d.is_finite() {
+                    write!(f, "{d:.1}")
+                } else {
+                    write!(f, "{d}")
+                }
+            }
+        }
+    }
+}
+
+/// The value table: every value once, its id its index.
+#[derive(Clone, Debug, Default)]
+pub struct Values {
+    list: Vec<Value>,
+    index: HashMap<Value, ValueId>,
+}
+
+impl Values {
+    pub fn intern(&mut self, value: Value) -> ValueId {
+        if let Some(&id) = self.index.get(&value) {
+            return id;
+        }
+        let id = self.list.len() as ValueId;
+        self.list.push(value.clone());
+        self.index.insert(value, id);
+        id
+    }
+
+    pub fn get(&self, id: ValueId) -> &Value {
+        &self.list[id as usize]
+    }
+
+    pub fn lookup(&self, value: &Value) -> Option<ValueId> {
+        self.index.get(value).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+/// What a predicate's column holds, from its `pred` declaration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Undeclared: any value.
+    Any,
+    Scale(ScaleId),
+    Int,
+    Decimal,
+    /// Integers or decimals.
+    Number,
+    Symbol,
+    Str,
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub name: Option<String>,
+    pub ty: ColumnType,
+}
+
+#[derive(Clone, Debug)]
+pub struct Predicate {
+    pub name: String,
+    pub arity: usize,
+    pub params: Vec<Param>,
+    pub doc: Option<String>,
+    /// The `pred` declaration, if any.
+    pub decl: Option<Span>,
+    /// Where the predicate first appears (declaration, fact, rule or input).
+    pub first_seen: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Scale {
+    pub name: String,
+    /// The values from lowest to highest.
+    pub values: Vec<ValueId>,
+    pub span: Span,
+}
+
+impl Scale {
+    /// Position of a value in this scale's order.
+    pub fn rank(&self, value: ValueId) -> Option<usize> {
+        self.values.iter().position(|&v| v == value)
+    }
+}
+
+/// A `source` declaration that rules cite.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub name: String,
+    pub title: String,
+    pub span: Span,
+}
+
+/// Where a fact comes from: a line of a rule file, or a row of an input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactOrigin {
+    Stated(Span),
+    Input {
+        /// The `input` directive that loaded it.
+        directive: Span,
+        path: PathBuf,
+        /// 1-based row in the input file (header included).
+        row: usize,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub pred: PredId,
+    pub row: Vec<ValueId>,
+    pub likelihood: Likelihood,
+    pub origin: FactOrigin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    Csv,
+    Tsv,
+}
+
+/// `input edge from "edges.csv" with header.` — loaded by the engine.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub pred: PredId,
+    /// Resolved against the directory of the file that declares it.
+    pub path: PathBuf,
+    pub format: InputFormat,
+    pub header: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Arg {
+    Var(VarId),
+    Const(ValueId),
+    /// `_`: any value (only in `unless` atoms and test expectations).
+    Wildcard,
+}
+
+#[derive(Clone, Debug)]
+pub struct Atom {
+    pub pred: PredId,
+    pub args: Vec<Arg>,
+    pub span: Span,
+}
+
+/// How a comparison compares its two sides; decided by `check` from types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareKind {
+    /// `=` / `!=` on value identity (numbers compare numerically: 1 = 1.0).
+    Identity,
+    /// Both sides numbers; a non-number at run time makes it false.
+    Numeric,
+    /// Both sides values of one scale, compared by rank.
+    Scale(ScaleId),
+}
+
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    pub lhs: Arg,
+    pub op: CompareOp,
+    pub rhs: Arg,
+    pub kind: CompareKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TemplatePiece {
+    Text(String),
+    Var(VarId),
+}
+
+#[derive(Clone, Debug)]
+pub struct Cite {
+    pub source: SourceId,
+    pub section: String,
+    pub quote: Option<String>,
+    pub span: Span,
+}
+
+/// The conditions of a rule or conflict: positive atoms, comparisons and
+/// `unless` exceptions, each in the order written. A variable is bound by a
+/// positive atom; comparisons and exceptions only read bound variables.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    /// Variable names, indexed by `VarId`.
+    pub vars: Vec<String>,
+    pub atoms: Vec<Atom>,
+    pub comparisons: Vec<Comparison>,
+    pub exceptions: Vec<Atom>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub name: String,
+    pub span: Span,
+    pub body: Body,
+    /// One or more conclusions, all drawn from the same bindings.
+    pub heads: Vec<Atom>,
+    pub likelihood: Likelihood,
+    pub because: Option<Vec<TemplatePiece>>,
+    pub cites: Vec<Cite>,
+    /// Index into `Program::strata`.
+    pub stratum: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Conflict {
+    pub name: String,
+    pub description: Option<String>,
+    pub span: Span,
+    pub body: Body,
+    pub cites: Vec<Cite>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Expect {
+    pub negated: bool,
+    pub atom: Atom,
+    /// Names of the variables of `atom` (a pattern: some row must match, or
+    /// for `expect not`, none may).
+    pub vars: Vec<String>,
+    pub at_least: Option<Likelihood>,
+    pub by_rule: Option<RuleId>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Test {
+    pub name: String,
+    pub file: FileId,
+    pub span: Span,
+    pub given: Vec<Fact>,
+    pub expects: Vec<Expect>,
+}
+
+/// A set of predicates evaluated together; every `unless` in its rules reads
+/// predicates of earlier strata only.
+#[derive(Clone, Debug, Default)]
+pub struct Stratum {
+    pub preds: Vec<PredId>,
+    pub rules: Vec<RuleId>,
+}
+
+/// A checked program, ready to evaluate.
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub sources: Sources,
+    /// For each file, the files it imports with `use` (direct imports).
+    pub imports: Vec<Vec<FileId>>,
+    pub values: Values,
+    pub preds: Vec<Predicate>,
+    pub scales: Vec<Scale>,
+    pub source_decls: Vec<Source>,
+    pub facts: Vec<Fact>,
+    pub inputs: Vec<Input>,
+    pub rules: Vec<Rule>,
+    pub conflicts: Vec<Conflict>,
+    pub tests: Vec<Test>,
+    pub strata: Vec<Stratum>,
+}
+
+impl Program {
+    pub fn pred(&self, id: PredId) -> &Predicate {
+        &self.preds[id.0 as usize]
+    }
+
+    pub fn rule(&self, id: RuleId) -> &Rule {
+        &self.rules[id.0 as usize]
+    }
+
+    pub fn pred_id(&self, name: &str) -> Option<PredId> {
+        self.preds
+            .iter()
+            .position(|p| p.name == name)
+            .map(|i| PredId(i as u32))
+    }
+
+    pub fn rule_id(&self, name: &str) -> Option<RuleId> {
+        self.rules
+            .iter()
+            .position(|r| r.name == name)
+            .map(|i| RuleId(i as u32))
+    }
+
+    /// The files a file sees: itself and everything it imports, transitively.
+    pub fn visible_files(&self, file: FileId) -> Vec<FileId> {
+        let mut seen = vec![file];
+        let mut i = 0;
+        while i < seen.len() {
+            if let Some(next) = self.imports.get(seen[i].0 as usize) {
+                for &f in next {
+                    if !seen.contains(&f) {
+                        seen.push(f);
+                    }
+                }
+            }
+            i += 1;
+        }
+        seen.sort();
+        seen
+    }
+
+    /// `pred(a, b)` with the values of a row, for output.
+    pub fn format_row(&self, pred: PredId, row: &[ValueId]) -> String {
+        let args: Vec<String> = row
+            .iter()
+            .map(|&v| self.values.get(v).to_string())
+            .collect();
+        format!("{}({})", self.pred(pred).name, args.join(", "))
+    }
+}

@@ -1,0 +1,281 @@
+//! The typed syntax tree. Every node carries the [`Span`] it was parsed from;
+//! nothing here is resolved or checked (that is `check`'s job).
+
+use crate::source::{FileId, Span};
+
+/// One parsed file.
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub file: FileId,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Use(Use),
+    Scale(ScaleDecl),
+    Pred(PredDecl),
+    Source(SourceDecl),
+    Input(InputDecl),
+    Fact(Fact),
+    Rule(Rule),
+    Conflict(Conflict),
+    Test(Test),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Use(x) => x.span,
+            Item::Scale(x) => x.span,
+            Item::Pred(x) => x.span,
+            Item::Source(x) => x.span,
+            Item::Input(x) => x.span,
+            Item::Fact(x) => x.span,
+            Item::Rule(x) => x.span,
+            Item::Conflict(x) => x.span,
+            Item::Test(x) => x.span,
+        }
+    }
+}
+
+/// An identifier (predicate, rule, scale, source, symbol or variable name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A string literal with its escapes resolved; `span` covers the quotes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+/// `use "path.wr".` — the path is relative to the file that says it.
+#[derive(Debug, Clone)]
+pub struct Use {
+    pub path: Text,
+    pub span: Span,
+}
+
+/// `scale level: low < moderate < high.`
+#[derive(Debug, Clone)]
+pub struct ScaleDecl {
+    pub name: Name,
+    pub values: Vec<Name>,
+    pub span: Span,
+}
+
+/// `pred ally(country, patron) "doc".` — a parameter may name its type:
+/// `doubt: level` (a scale), or `int`, `decimal`, `number`, `symbol`, `string`.
+#[derive(Debug, Clone)]
+pub struct PredDecl {
+    pub name: Name,
+    pub params: Vec<Param>,
+    pub doc: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: Name,
+    pub ty: Option<Name>,
+    pub span: Span,
+}
+
+/// `source kim_simon_2021 "Kim & Simón, …".`
+#[derive(Debug, Clone)]
+pub struct SourceDecl {
+    pub name: Name,
+    pub title: Text,
+    pub span: Span,
+}
+
+/// `input edge from "edges.csv" with header.`
+#[derive(Debug, Clone)]
+pub struct InputDecl {
+    pub pred: Name,
+    pub path: Text,
+    pub header: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Term {
+    Var(Name),
+    Symbol(Name),
+    Str(Text),
+    Int { value: i64, span: Span },
+    Dec { value: f64, span: Span },
+}
+
+impl Term {
+    pub fn span(&self) -> Span {
+        match self {
+            Term::Var(n) | Term::Symbol(n) => n.span,
+            Term::Str(t) => t.span,
+            Term::Int { span, .. } | Term::Dec { span, .. } => *span,
+        }
+    }
+}
+
+/// `ally(A, us)`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Atom {
+    pub pred: Name,
+    pub args: Vec<Term>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum CompareOp {
+    #[serde(rename = "=")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+}
+
+impl CompareOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "=",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+        }
+    }
+
+    /// Whether the operator needs an order (not just equality).
+    pub fn is_ordering(self) -> bool {
+        !matches!(self, CompareOp::Eq | CompareOp::Ne)
+    }
+
+    /// Applies the operator to the result of comparing left with right.
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            CompareOp::Eq => ord == Equal,
+            CompareOp::Ne => ord != Equal,
+            CompareOp::Lt => ord == Less,
+            CompareOp::Le => ord != Greater,
+            CompareOp::Gt => ord == Greater,
+            CompareOp::Ge => ord != Less,
+        }
+    }
+}
+
+/// `L >= moderate`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub lhs: Term,
+    pub op: CompareOp,
+    pub rhs: Term,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    Atom(Atom),
+    Compare(Comparison),
+}
+
+/// How likely a fact, or a rule's conclusion given its conditions, is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QualifierValue {
+    /// A number as written (checked to lie in (0, 1] by `check`).
+    Number(f64),
+    /// Words as written, e.g. `very likely` (checked against ICD 203 by `check`).
+    Words(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Qualifier {
+    pub value: QualifierValue,
+    pub span: Span,
+}
+
+/// `ally(japan, us).` or `commitment_doubt(us, high) [likely].`
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub atom: Atom,
+    pub qualifier: Option<Qualifier>,
+    pub span: Span,
+}
+
+/// A piece of a `because` template: literal text or a `{Variable}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TemplatePiece {
+    Text(String),
+    Var(Name),
+}
+
+/// `because "{A} hedges: doubt is {L}"`, split into pieces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub pieces: Vec<TemplatePiece>,
+    pub span: Span,
+}
+
+/// `cite kim_simon_2021 "The Stage": "quote"`
+#[derive(Debug, Clone)]
+pub struct Cite {
+    pub source: Name,
+    pub section: Text,
+    pub quote: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub name: Name,
+    pub when: Vec<Condition>,
+    pub unless: Vec<Atom>,
+    pub then: Vec<Atom>,
+    pub qualifier: Option<Qualifier>,
+    pub because: Option<Template>,
+    pub cites: Vec<Cite>,
+    pub span: Span,
+}
+
+/// A tension to flag when its conditions hold together.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub name: Name,
+    pub description: Option<Text>,
+    pub when: Vec<Condition>,
+    pub unless: Vec<Atom>,
+    pub cites: Vec<Cite>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Test {
+    pub name: Text,
+    pub given: Vec<Fact>,
+    pub expects: Vec<Expect>,
+    pub span: Span,
+}
+
+/// `expect hedges(japan) [likely] by allies_hedge.` or `expect not hedges(germany).`
+#[derive(Debug, Clone)]
+pub struct Expect {
+    pub negated: bool,
+    pub atom: Atom,
+    /// The least likelihood the conclusion must have.
+    pub at_least: Option<Qualifier>,
+    /// The rule that must have produced the conclusion.
+    pub by_rule: Option<Name>,
+    pub span: Span,
+}

@@ -1,0 +1,775 @@
+//! pest pairs to AST, one top-level item at a time, with error recovery.
+
+use pest::Parser;
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+
+use super::ast::*;
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, Span};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/warrant.pest"]
+struct WarrantParser;
+
+/// Bounds pest's recursion so that no input can overflow the stack. The
+/// grammar has no recursive rule, so a real file never comes near it.
+const CALL_LIMIT: usize = 10_000_000;
+
+fn limit_calls() {
+    pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
+}
+
+/// Parses a whole file. Returns every item that parsed and a diagnostic for
+/// every item that did not; after an error it resumes at the next line that
+/// starts a top-level item, so one mistake does not hide the next.
+pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
+    limit_calls();
+    let mut items = Vec::new();
+    let mut diags = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let rest = &text[pos..];
+        match WarrantParser::parse(Rule::item_at, rest) {
+            Ok(mut pairs) => {
+                let Some(item_at) = pairs.next() else { break };
+                let Some(inner) = item_at.into_inner().next() else {
+                    break;
+                };
+                if inner.as_rule() == Rule::end_of_input {
+                    break;
+                }
+                let end = inner.as_span().end();
+                let mut b = Builder {
+                    file,
+                    offset: pos,
+                    diags: &mut diags,
+                };
+                if let Some(item) = b.item(inner) {
+                    items.push(item);
+                }
+                if end == 0 {
+                    break; // cannot happen (an item is never empty); guards the loop
+                }
+                pos += end;
+            }
+            Err(err) => {
+                let (diag, err_pos) = parse_error(file, pos, rest, err);
+                diags.push(diag);
+                // The failed item starts at the first non-blank character.
+                let item_start = pos + (rest.len() - rest.trim_start().len());
+                match resume_point(text, item_start.max(err_pos.min(item_start + 1))) {
+                    Some(next) => pos = next,
+                    None => break,
+                }
+            }
+        }
+    }
+    (Module { file, items }, diags)
+}
+
+/// Parses one atom, as typed on the command line (`hedges(A)`).
+pub fn parse_atom(file: FileId, text: &str) -> Result<Atom, Diagnostic> {
+    limit_calls();
+    match WarrantParser::parse(Rule::atom_query, text) {
+        Ok(mut pairs) => {
+            let mut diags = Vec::new();
+            let mut b = Builder {
+                file,
+                offset: 0,
+                diags: &mut diags,
+            };
+            let atom = pairs
+                .next()
+                .and_then(|p| p.into_inner().find(|p| p.as_rule() == Rule::atom))
+                .map(|p| b.atom(p));
+            match (atom, diags.into_iter().next()) {
+                (_, Some(d)) => Err(d),
+                (Some(a), None) => Ok(a),
+                (None, None) => Err(Diagnostic::error("warrant::parse", "expected an atom")),
+            }
+        }
+        Err(err) => Err(parse_error(file, 0, text, err).0),
+    }
+}
+
+/// The first line start at or after `after` whose line begins, at column 0,
+/// with a top-level keyword or a fact (`name(`).
+fn resume_point(text: &str, after: usize) -> Option<usize> {
+    const STARTERS: [&str; 8] = [
+        "use", "scale", "pred", "source", "input", "rule", "conflict", "test",
+    ];
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let here = start;
+        start += line.len();
+        if here < after || here == 0 && after > 0 {
+            continue;
+        }
+        let word_len = line
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(line.len());
+        let word = &line[..word_len];
+        let next = line[word_len..].chars().next();
+        let is_keyword = STARTERS.contains(&word) && next.is_none_or(|c| !c.is_alphanumeric());
+        let is_fact = word.starts_with(|c: char| c.is_ascii_lowercase())
+            && line[word_len..].trim_start().starts_with('(');
+        if is_keyword || is_fact {
+            return Some(here);
+        }
+    }
+    None
+}
+
+/// Turns a pest error on `rest` (which starts at `offset`) into a diagnostic
+/// in words an analyst understands; returns it with the absolute position.
+fn parse_error(
+    file: FileId,
+    offset: usize,
+    rest: &str,
+    err: pest::error::Error<Rule>,
+) -> (Diagnostic, usize) {
+    let rel = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    // Literal tokens (".", "then", …) are only known with error detail on;
+    // it slows parsing, so it is switched on just to explain this error.
+    pest::set_error_detail(true);
+    let detailed = WarrantParser::parse(Rule::item_at, rest).err();
+    pest::set_error_detail(false);
+    let mut expected: Vec<String> = Vec::new();
+    if let Some(attempts) = detailed.as_ref().and_then(|e| e.parse_attempts())
+        && attempts.max_position == rel
+    {
+        // The token type is not exported; its text tells literals from
+        // character ranges (`a..z`) and built-in rules.
+        for token in attempts.expected_tokens() {
+            let token = token.to_string();
+            let is_range = token.chars().count() == 4 && token.get(1..3) == Some("..");
+            if !token.trim().is_empty() && !is_range && token != "BUILTIN_RULE" {
+                expected.push(format!("`{token}`"));
+            }
+        }
+    }
+    let message_rules = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let item_level = message_rules
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                Rule::use_decl
+                    | Rule::scale_decl
+                    | Rule::pred_decl
+                    | Rule::source_decl
+                    | Rule::input_decl
+                    | Rule::rule_decl
+                    | Rule::conflict_decl
+                    | Rule::test_decl
+                    | Rule::fact
+            )
+        })
+        .count();
+    if item_level >= 3 {
+        expected.retain(|t| !is_item_keyword(t));
+        expected.push(
+            "a fact, a rule, or a declaration (`pred`, `scale`, `source`, `use`, `input`, `conflict`, `test`)"
+                .to_string(),
+        );
+    }
+    for rule in &message_rules {
+        if let Some(words) = describe(*rule) {
+            let words = words.to_string();
+            if !expected.contains(&words) {
+                expected.push(words);
+            }
+        }
+    }
+    if err.variant.message().contains("call limit") {
+        expected.clear();
+    }
+    let found = found_token(&rest[rel.min(rest.len())..]);
+    let at = offset + rel.min(rest.len());
+    let message = if expected.is_empty() {
+        format!("unexpected {found}")
+    } else {
+        format!("expected {}, found {found}", join_or(&expected))
+    };
+    let span_len = if found == "end of file" {
+        0
+    } else {
+        rest[rel.min(rest.len())..]
+            .chars()
+            .next()
+            .map_or(0, |_| first_token_len(&rest[rel..]))
+    };
+    let diag = Diagnostic::error("warrant::parse", message)
+        .with_label(Span::new(file, at, at + span_len), "not expected here")
+        .with_help(help_for(&expected));
+    (diag, at)
+}
+
+fn is_item_keyword(t: &str) -> bool {
+    matches!(
+        t,
+        "`use`"
+            | "`scale`"
+            | "`pred`"
+            | "`source`"
+            | "`input`"
+            | "`rule`"
+            | "`conflict`"
+            | "`test`"
+    )
+}
+
+fn help_for(expected: &[String]) -> String {
+    if expected.iter().any(|e| e == "`.`") {
+        "every fact, rule and declaration ends with a full stop `.`".to_string()
+    } else if expected.iter().any(|e| e == "`then`") {
+        "a rule reads: rule NAME when CONDITIONS [unless EXCEPTIONS] then CONCLUSIONS [QUALIFIER] [because \"...\"] [cite ...]."
+            .to_string()
+    } else {
+        "see the language reference in docs/language.md".to_string()
+    }
+}
+
+/// Words for a grammar rule, as an analyst would say them; `None` hides it.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::name => "a name (lower-case, like `ally`)",
+        Rule::variable => "a variable (capitalised, like `A`)",
+        Rule::string | Rule::string_body => "a string in double quotes",
+        Rule::integer | Rule::decimal => "a number",
+        Rule::atom => "a condition like `ally(A, us)`",
+        Rule::comparison => "a comparison like `L >= moderate`",
+        Rule::compare_op => "a comparison operator (=, !=, <, <=, >, >=)",
+        Rule::qualifier => "a likelihood in brackets like `[likely]`",
+        Rule::likelihood_word => "a likelihood word",
+        Rule::terms => "a value or a variable",
+        Rule::param | Rule::params => "an argument name",
+        Rule::with_header => "`with header`",
+        Rule::when_clause => "`when`",
+        Rule::unless_clause => "`unless`",
+        Rule::then_clause => "`then`",
+        Rule::because_clause => "`because`",
+        Rule::cite_clause => "`cite`",
+        Rule::given => "`given`",
+        Rule::expect | Rule::expect_not => "`expect`",
+        Rule::by_rule => "`by`",
+        Rule::fact => "a fact",
+        Rule::end_of_input | Rule::EOI => "end of file",
+        _ => return None,
+    })
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// The token at the error position, quoted, or "end of file".
+fn found_token(rest: &str) -> String {
+    if rest.is_empty() {
+        return "end of file".to_string();
+    }
+    let len = first_token_len(rest);
+    let token = &rest[..len];
+    match token {
+        "\n" | "\r\n" | "\r" => "end of line".to_string(),
+        _ => format!("`{}`", token.escape_debug()),
+    }
+}
+
+fn first_token_len(rest: &str) -> usize {
+    let word = rest
+        .char_indices()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+        .map_or(rest.len(), |(i, _)| i);
+    if word > 0 {
+        word.min(40)
+    } else {
+        rest.chars().next().map_or(0, char::len_utf8)
+    }
+}
+
+/// Builds AST nodes from pairs; spans are shifted by `offset` because each
+/// item is parsed from a slice of the file.
+struct Builder<'d> {
+    file: FileId,
+    offset: usize,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
+    }
+
+    fn name(&self, pair: Pair<Rule>) -> Name {
+        Name {
+            text: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn item(&mut self, pair: Pair<Rule>) -> Option<Item> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        Some(match rule {
+            Rule::use_decl => Item::Use(Use {
+                path: self.text(inner.next()?),
+                span,
+            }),
+            Rule::scale_decl => {
+                let name = self.name(inner.next()?);
+                let values = inner.map(|p| self.name(p)).collect();
+                Item::Scale(ScaleDecl { name, values, span })
+            }
+            Rule::pred_decl => {
+                let name = self.name(inner.next()?);
+                let params = inner
+                    .next()?
+                    .into_inner()
+                    .map(|p| {
+                        let span = self.span(&p);
+                        let mut parts = p.into_inner();
+                        let name = parts.next().map(|n| self.name(n));
+                        let ty = parts.next().map(|t| self.name(t));
+                        name.map(|name| Param { name, ty, span })
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                let doc = inner.next().map(|d| self.text(d));
+                Item::Pred(PredDecl {
+                    name,
+                    params,
+                    doc,
+                    span,
+                })
+            }
+            Rule::source_decl => Item::Source(SourceDecl {
+                name: self.name(inner.next()?),
+                title: self.text(inner.next()?),
+                span,
+            }),
+            Rule::input_decl => Item::Input(InputDecl {
+                pred: self.name(inner.next()?),
+                path: self.text(inner.next()?),
+                header: inner.next().is_some(),
+                span,
+            }),
+            Rule::fact => Item::Fact(self.fact(span, inner)?),
+            Rule::rule_decl => Item::Rule(self.rule(span, inner)?),
+            Rule::conflict_decl => Item::Conflict(self.conflict(span, inner)?),
+            Rule::test_decl => Item::Test(self.test(span, inner)?),
+            _ => return None,
+        })
+    }
+
+    fn fact(&mut self, span: Span, mut inner: pest::iterators::Pairs<Rule>) -> Option<Fact> {
+        let atom = self.atom(inner.next()?);
+        let qualifier = inner.next().map(|q| self.qualifier(q));
+        Some(Fact {
+            atom,
+            qualifier,
+            span,
+        })
+    }
+
+    fn rule(&mut self, span: Span, inner: pest::iterators::Pairs<Rule>) -> Option<Rule_> {
+        let mut name = None;
+        let mut rule = Rule_ {
+            name: Name {
+                text: String::new(),
+                span,
+            },
+            when: Vec::new(),
+            unless: Vec::new(),
+            then: Vec::new(),
+            qualifier: None,
+            because: None,
+            cites: Vec::new(),
+            span,
+        };
+        for p in inner {
+            match p.as_rule() {
+                Rule::name => name = Some(self.name(p)),
+                Rule::when_clause => rule.when = self.conditions(p),
+                Rule::unless_clause => rule.unless = p.into_inner().map(|a| self.atom(a)).collect(),
+                Rule::then_clause => {
+                    for c in p.into_inner() {
+                        match c.as_rule() {
+                            Rule::atom => rule.then.push(self.atom(c)),
+                            Rule::qualifier => rule.qualifier = Some(self.qualifier(c)),
+                            _ => {}
+                        }
+                    }
+                }
+                Rule::because_clause => {
+                    let s = p.into_inner().next()?;
+                    rule.because = Some(self.template(s));
+                }
+                Rule::cite_clause => rule.cites.push(self.cite(p)?),
+                _ => {}
+            }
+        }
+        rule.name = name?;
+        Some(rule)
+    }
+
+    fn conflict(&mut self, span: Span, inner: pest::iterators::Pairs<Rule>) -> Option<Conflict> {
+        let mut name = None;
+        let mut description = None;
+        let mut when = Vec::new();
+        let mut unless = Vec::new();
+        let mut cites = Vec::new();
+        for p in inner {
+            match p.as_rule() {
+                Rule::name => name = Some(self.name(p)),
+                Rule::string => description = Some(self.text(p)),
+                Rule::when_clause => when = self.conditions(p),
+                Rule::unless_clause => unless = p.into_inner().map(|a| self.atom(a)).collect(),
+                Rule::cite_clause => cites.push(self.cite(p)?),
+                _ => {}
+            }
+        }
+        Some(Conflict {
+            name: name?,
+            description,
+            when,
+            unless,
+            cites,
+            span,
+        })
+    }
+
+    fn test(&mut self, span: Span, mut inner: pest::iterators::Pairs<Rule>) -> Option<Test> {
+        let name = self.text(inner.next()?);
+        let mut given = Vec::new();
+        let mut expects = Vec::new();
+        for step in inner {
+            let step_span = self.span(&step);
+            match step.as_rule() {
+                Rule::given => {
+                    for f in step.into_inner() {
+                        let fspan = self.span(&f);
+                        given.push(self.fact(fspan, f.into_inner())?);
+                    }
+                }
+                Rule::expect | Rule::expect_not => {
+                    let negated = step.as_rule() == Rule::expect_not;
+                    let mut parts = step.into_inner();
+                    let atom = self.atom(parts.next()?);
+                    let mut at_least = None;
+                    let mut by_rule = None;
+                    for p in parts {
+                        match p.as_rule() {
+                            Rule::qualifier => at_least = Some(self.qualifier(p)),
+                            Rule::by_rule => by_rule = p.into_inner().next().map(|n| self.name(n)),
+                            _ => {}
+                        }
+                    }
+                    expects.push(Expect {
+                        negated,
+                        atom,
+                        at_least,
+                        by_rule,
+                        span: step_span,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Some(Test {
+            name,
+            given,
+            expects,
+            span,
+        })
+    }
+
+    fn conditions(&mut self, pair: Pair<Rule>) -> Vec<Condition> {
+        pair.into_inner()
+            .filter_map(|c| match c.as_rule() {
+                Rule::atom => Some(Condition::Atom(self.atom(c))),
+                Rule::comparison => self.comparison(c).map(Condition::Compare),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn comparison(&mut self, pair: Pair<Rule>) -> Option<Comparison> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let lhs = self.term(inner.next()?);
+        let op = match inner.next()?.as_str() {
+            "=" => CompareOp::Eq,
+            "!=" => CompareOp::Ne,
+            "<" => CompareOp::Lt,
+            "<=" => CompareOp::Le,
+            ">" => CompareOp::Gt,
+            _ => CompareOp::Ge,
+        };
+        let rhs = self.term(inner.next()?);
+        Some(Comparison { lhs, op, rhs, span })
+    }
+
+    pub(super) fn atom(&mut self, pair: Pair<Rule>) -> Atom {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let pred = inner.next().map(|n| self.name(n)).unwrap_or(Name {
+            text: String::new(),
+            span,
+        });
+        let args = inner
+            .next()
+            .map(|terms| terms.into_inner().map(|t| self.term(t)).collect())
+            .unwrap_or_default();
+        Atom { pred, args, span }
+    }
+
+    fn term(&mut self, pair: Pair<Rule>) -> Term {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::variable => Term::Var(self.name(pair)),
+            Rule::string => Term::Str(self.text(pair)),
+            Rule::integer => match pair.as_str().parse::<i64>() {
+                Ok(value) => Term::Int { value, span },
+                Err(_) => {
+                    self.diags.push(
+                        Diagnostic::error("warrant::parse", "this number is too large")
+                            .with_label(span, "outside the range of a 64-bit integer")
+                            .with_help("integers range from -9223372036854775808 to 9223372036854775807"),
+                    );
+                    Term::Int { value: 0, span }
+                }
+            },
+            Rule::decimal => Term::Dec {
+                // The grammar admits only digits and one point, which always parse.
+                value: pair.as_str().parse::<f64>().unwrap_or(0.0),
+                span,
+            },
+            _ => Term::Symbol(self.name(pair)),
+        }
+    }
+
+    fn qualifier(&mut self, pair: Pair<Rule>) -> Qualifier {
+        let span = self.span(&pair);
+        let value = match pair.into_inner().next() {
+            Some(p) if matches!(p.as_rule(), Rule::decimal | Rule::integer) => {
+                QualifierValue::Number(p.as_str().parse::<f64>().unwrap_or(f64::NAN))
+            }
+            Some(p) => QualifierValue::Words(p.as_str().to_string()),
+            None => QualifierValue::Words(String::new()),
+        };
+        Qualifier { value, span }
+    }
+
+    fn cite(&mut self, pair: Pair<Rule>) -> Option<Cite> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let source = self.name(inner.next()?);
+        let section = self.text(inner.next()?);
+        let quote = inner.next().map(|q| self.text(q));
+        Some(Cite {
+            source,
+            section,
+            quote,
+            span,
+        })
+    }
+
+    /// A string literal with its escapes resolved.
+    fn text(&mut self, pair: Pair<Rule>) -> Text {
+        let span = self.span(&pair);
+        let raw = pair.as_str();
+        let body = &raw[1..raw.len().saturating_sub(1).max(1)];
+        let mut value = String::with_capacity(body.len());
+        let mut chars = body.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => value.push('\n'),
+                    Some('t') => value.push('\t'),
+                    Some(other) => value.push(other),
+                    None => {}
+                }
+            } else {
+                value.push(c);
+            }
+        }
+        Text { value, span }
+    }
+
+    /// A `because` string, split into literal text and `{Variable}` pieces.
+    fn template(&mut self, pair: Pair<Rule>) -> Template {
+        let span = self.span(&pair);
+        let raw = pair.as_str();
+        let body_start = span.start as usize + 1;
+        let body = &raw[1..raw.len().saturating_sub(1).max(1)];
+        let mut pieces = Vec::new();
+        let mut text = String::new();
+        let mut iter = body.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            match c {
+                '\\' => match iter.next() {
+                    Some((_, 'n')) => text.push('\n'),
+                    Some((_, 't')) => text.push('\t'),
+                    Some((_, other)) => text.push(other),
+                    None => {}
+                },
+                '{' => {
+                    let close = body[i..].find('}').map(|j| i + j);
+                    let name = close.map(|j| &body[i + 1..j]);
+                    let valid = name.is_some_and(|n| {
+                        n.starts_with(|c: char| c.is_ascii_uppercase() || c == '_')
+                            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    });
+                    match (close, name) {
+                        (Some(j), Some(n)) if valid => {
+                            if !text.is_empty() {
+                                pieces.push(TemplatePiece::Text(std::mem::take(&mut text)));
+                            }
+                            pieces.push(TemplatePiece::Var(Name {
+                                text: n.to_string(),
+                                span: Span::new(self.file, body_start + i, body_start + j + 1),
+                            }));
+                            while iter.peek().is_some_and(|&(k, _)| k <= j) {
+                                iter.next();
+                            }
+                        }
+                        _ => {
+                            let end = close.map_or(body.len(), |j| j + 1);
+                            self.diags.push(
+                                Diagnostic::error(
+                                    "warrant::parse",
+                                    "`{` in a `because` sentence must name a variable",
+                                )
+                                .with_label(
+                                    Span::new(self.file, body_start + i, body_start + end),
+                                    "expected `{Variable}`",
+                                )
+                                .with_help("write `\\{` for a literal brace"),
+                            );
+                            text.push(c);
+                        }
+                    }
+                }
+                _ => text.push(c),
+            }
+        }
+        if !text.is_empty() {
+            pieces.push(TemplatePiece::Text(text));
+        }
+        Template { pieces, span }
+    }
+}
+
+// The AST's rule type shares its name with pest's generated `Rule` enum.
+type Rule_ = super::ast::Rule;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Module, Vec<Diagnostic>) {
+        parse_module(FileId(0), text)
+    }
+
+    #[test]
+    fn parses_every_item_kind() {
+        let src = r#"
+// vocabulary
+use "other.wr".
+scale level: low < moderate < high.
+pred ally(country, patron) "X is allied with Y".
+pred doubt(patron, level: level).
+source ks "Kim & Simón".
+input edge from "edges.csv" with header.
+ally(japan, us).
+doubt(us, high) [likely].
+rule hedge
+  when doubt(us, L), L >= moderate, ally(A, us)
+  unless reassured(A), calm(_)
+  then hedges(A), worried(A) [0.7]
+  because "{A} hedges: doubt is {L} \{sic\}"
+  cite ks "The Stage": "quote".
+conflict tension "two pulls"
+  when hedges(A), ally(A, B), A != B
+  cite ks "Links".
+test "a test" {
+  given ally(japan, us). doubt(us, high).
+  expect hedges(japan) [likely] by hedge.
+  expect not hedges(germany).
+}
+"#;
+        let (m, d) = parse(src);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(m.items.len(), 11);
+        let Item::Rule(r) = &m.items[8] else {
+            panic!("expected a rule, got {:?}", m.items[8])
+        };
+        assert_eq!(r.name.text, "hedge");
+        assert_eq!(r.when.len(), 3);
+        assert_eq!(r.unless.len(), 2);
+        assert_eq!(r.then.len(), 2);
+        assert_eq!(r.qualifier.as_ref().unwrap().value, QualifierValue::Number(0.7));
+        let t = r.because.as_ref().unwrap();
+        assert_eq!(t.pieces.len(), 4);
+        assert_eq!(t.pieces[3], TemplatePiece::Text(" {sic}".into()));
+        if let TemplatePiece::Var(v) = &t.pieces[0] {
+            assert_eq!(&src[v.span.range()], "{A}");
+        }
+        let Item::Test(t) = &m.items[10] else { panic!() };
+        assert_eq!(t.given.len(), 2);
+        assert!(t.expects[1].negated);
+        assert_eq!(t.expects[0].by_rule.as_ref().unwrap().text, "hedge");
+    }
+
+    #[test]
+    fn recovers_after_an_error() {
+        let src = "ally(japan us).\nally(korea, us).\nrule r when a(X) then .\nb(x).\n";
+        let (m, d) = parse(src);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(m.items.len(), 2);
+        assert!(d[0].message.contains("expected"), "{}", d[0].message);
+        assert!(!d[0].message.contains("Rule::"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn missing_full_stop_is_explained() {
+        let (_, d) = parse("ally(japan, us)\nally(korea, us).\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("`.`"), "{}", d[0].message);
+        // Points at the start of the next line, where the `.` was expected.
+        assert_eq!(d[0].labels[0].span.start, 16);
+    }
+
+    #[test]
+    fn keywords_are_not_names() {
+        let (_, d) = parse("rule rule when a(X) then b(X).");
+        assert_eq!(d.len(), 1);
+    }
+
+    #[test]
+    fn empty_and_comment_only_files() {
+        assert!(parse("").0.items.is_empty());
+        assert!(parse("// nothing\n/* at all */\n").1.is_empty());
+        assert!(parse("\u{FEFF}a(b).\r\n").1.is_empty());
+    }
+
+    #[test]
+    fn atom_queries() {
+        let a = parse_atom(FileId(0), "hedges(A, japan, 3, \"x\")").unwrap();
+        assert_eq!(a.args.len(), 4);
+        assert!(parse_atom(FileId(0), "hedges(").is_err());
+    }
+}
