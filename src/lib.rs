@@ -5,8 +5,84 @@
 //! [`engine`] evaluates the IR into a model, [`explain`] rebuilds proofs from
 //! the model, and [`render`] prints them. The CLI (`src/cli`) sits on top.
 
+pub mod check;
 pub mod diagnostics;
+pub mod engine;
 pub mod ir;
 pub mod likelihood;
 pub mod source;
 pub mod syntax;
+
+pub use ir::Program;
+
+use std::path::Path;
+
+use diagnostics::Diagnostic;
+use source::Sources;
+
+/// The result of loading and checking files: the program when there are no
+/// errors, and every diagnostic (errors and warnings) in a stable order.
+#[derive(Debug)]
+pub struct Loaded {
+    pub sources: Sources,
+    pub program: Option<Program>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads files and folders, follows imports, parses and checks everything.
+/// All problems are reported together, not only the first.
+pub fn load<P: AsRef<Path>>(paths: &[P]) -> Loaded {
+    let paths: Vec<_> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
+    let parsed = syntax::load(&paths);
+    let checked = check::check(&parsed);
+    let mut diagnostics = parsed.diagnostics.clone();
+    diagnostics.extend(checked.diagnostics);
+    diagnostics::sort(&mut diagnostics);
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Loaded {
+        sources: parsed.sources,
+        program: if failed { None } else { checked.program },
+        diagnostics,
+    }
+}
+
+/// Errors that stopped a program from loading, with the files they point into.
+#[derive(Debug)]
+pub struct Report {
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let style = diagnostics::Style {
+            color: false,
+            width: 100,
+        };
+        for d in &self.diagnostics {
+            f.write_str(&diagnostics::render(d, &self.sources, style))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl Program {
+    /// Loads and checks rule files (or folders of them).
+    ///
+    /// ```
+    /// let program = warrant::Program::load(&["rules/kim-simon-2021/vocabulary.wr"]).unwrap();
+    /// assert!(program.pred_id("ally").is_some());
+    /// ```
+    pub fn load<P: AsRef<Path>>(paths: &[P]) -> Result<Program, Report> {
+        let loaded = load(paths);
+        match loaded.program {
+            Some(program) => Ok(program),
+            None => Err(Report {
+                sources: loaded.sources,
+                diagnostics: loaded.diagnostics,
+            }),
+        }
+    }
+}

@@ -133,25 +133,7 @@ fn parse_error(
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    // Literal tokens (".", "then", …) are only known with error detail on;
-    // it slows parsing, so it is switched on just to explain this error.
-    pest::set_error_detail(true);
-    let detailed = WarrantParser::parse(Rule::item_at, rest).err();
-    pest::set_error_detail(false);
     let mut expected: Vec<String> = Vec::new();
-    if let Some(attempts) = detailed.as_ref().and_then(|e| e.parse_attempts())
-        && attempts.max_position == rel
-    {
-        // The token type is not exported; its text tells literals from
-        // character ranges (`a..z`) and built-in rules.
-        for token in attempts.expected_tokens() {
-            let token = token.to_string();
-            let is_range = token.chars().count() == 4 && token.get(1..3) == Some("..");
-            if !token.trim().is_empty() && !is_range && token != "BUILTIN_RULE" {
-                expected.push(format!("`{token}`"));
-            }
-        }
-    }
     let message_rules = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
@@ -206,8 +188,18 @@ fn parse_error(
             .next()
             .map_or(0, |_| first_token_len(&rest[rel..]))
     };
+    // When the unexpected token starts a new line, the mistake is at the
+    // end of the line before (a missing `.` or `,`): point there.
+    let before = &rest[..rel.min(rest.len())];
+    let prev_end = before.trim_end().len();
+    let label = if before[prev_end..].contains('\n') && prev_end > 0 {
+        let p = offset + prev_end;
+        (Span::new(file, p, p), format!("expected {} here", join_or(&expected)))
+    } else {
+        (Span::new(file, at, at + span_len), "not expected here".to_string())
+    };
     let diag = Diagnostic::error("warrant::parse", message)
-        .with_label(Span::new(file, at, at + span_len), "not expected here")
+        .with_label(label.0, label.1)
         .with_help(help_for(&expected));
     (diag, at)
 }
@@ -261,6 +253,16 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::expect | Rule::expect_not => "`expect`",
         Rule::by_rule => "`by`",
         Rule::fact => "a fact",
+        Rule::dot => "`.`",
+        Rule::comma => "`,`",
+        Rule::lparen => "`(`",
+        Rule::rparen => "`)`",
+        Rule::colon => "`:`",
+        Rule::lt => "`<`",
+        Rule::lbracket => "`[`",
+        Rule::rbracket => "`]`",
+        Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
         Rule::end_of_input | Rule::EOI => "end of file",
         _ => return None,
     })
@@ -307,6 +309,25 @@ struct Builder<'d> {
     diags: &'d mut Vec<Diagnostic>,
 }
 
+/// Children of a pair without the punctuation tokens.
+fn kids(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
+    pair.into_inner().filter(|p| {
+        !matches!(
+            p.as_rule(),
+            Rule::dot
+                | Rule::comma
+                | Rule::lparen
+                | Rule::rparen
+                | Rule::colon
+                | Rule::lt
+                | Rule::lbracket
+                | Rule::rbracket
+                | Rule::lbrace
+                | Rule::rbrace
+        )
+    })
+}
+
 impl Builder<'_> {
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
@@ -323,7 +344,7 @@ impl Builder<'_> {
     fn item(&mut self, pair: Pair<Rule>) -> Option<Item> {
         let span = self.span(&pair);
         let rule = pair.as_rule();
-        let mut inner = pair.into_inner();
+        let mut inner = kids(pair);
         Some(match rule {
             Rule::use_decl => Item::Use(Use {
                 path: self.text(inner.next()?),
@@ -336,12 +357,10 @@ impl Builder<'_> {
             }
             Rule::pred_decl => {
                 let name = self.name(inner.next()?);
-                let params = inner
-                    .next()?
-                    .into_inner()
+                let params = kids(inner.next()?)
                     .map(|p| {
                         let span = self.span(&p);
-                        let mut parts = p.into_inner();
+                        let mut parts = kids(p);
                         let name = parts.next().map(|n| self.name(n));
                         let ty = parts.next().map(|t| self.name(t));
                         name.map(|name| Param { name, ty, span })
@@ -374,7 +393,7 @@ impl Builder<'_> {
         })
     }
 
-    fn fact(&mut self, span: Span, mut inner: pest::iterators::Pairs<Rule>) -> Option<Fact> {
+    fn fact<'i>(&mut self, span: Span, mut inner: impl Iterator<Item = Pair<'i, Rule>>) -> Option<Fact> {
         let atom = self.atom(inner.next()?);
         let qualifier = inner.next().map(|q| self.qualifier(q));
         Some(Fact {
@@ -384,7 +403,7 @@ impl Builder<'_> {
         })
     }
 
-    fn rule(&mut self, span: Span, inner: pest::iterators::Pairs<Rule>) -> Option<Rule_> {
+    fn rule<'i>(&mut self, span: Span, inner: impl Iterator<Item = Pair<'i, Rule>>) -> Option<Rule_> {
         let mut name = None;
         let mut rule = Rule_ {
             name: Name {
@@ -403,9 +422,9 @@ impl Builder<'_> {
             match p.as_rule() {
                 Rule::name => name = Some(self.name(p)),
                 Rule::when_clause => rule.when = self.conditions(p),
-                Rule::unless_clause => rule.unless = p.into_inner().map(|a| self.atom(a)).collect(),
+                Rule::unless_clause => rule.unless = kids(p).map(|a| self.atom(a)).collect(),
                 Rule::then_clause => {
-                    for c in p.into_inner() {
+                    for c in kids(p) {
                         match c.as_rule() {
                             Rule::atom => rule.then.push(self.atom(c)),
                             Rule::qualifier => rule.qualifier = Some(self.qualifier(c)),
@@ -414,7 +433,7 @@ impl Builder<'_> {
                     }
                 }
                 Rule::because_clause => {
-                    let s = p.into_inner().next()?;
+                    let s = kids(p).next()?;
                     rule.because = Some(self.template(s));
                 }
                 Rule::cite_clause => rule.cites.push(self.cite(p)?),
@@ -425,7 +444,7 @@ impl Builder<'_> {
         Some(rule)
     }
 
-    fn conflict(&mut self, span: Span, inner: pest::iterators::Pairs<Rule>) -> Option<Conflict> {
+    fn conflict<'i>(&mut self, span: Span, inner: impl Iterator<Item = Pair<'i, Rule>>) -> Option<Conflict> {
         let mut name = None;
         let mut description = None;
         let mut when = Vec::new();
@@ -436,7 +455,7 @@ impl Builder<'_> {
                 Rule::name => name = Some(self.name(p)),
                 Rule::string => description = Some(self.text(p)),
                 Rule::when_clause => when = self.conditions(p),
-                Rule::unless_clause => unless = p.into_inner().map(|a| self.atom(a)).collect(),
+                Rule::unless_clause => unless = kids(p).map(|a| self.atom(a)).collect(),
                 Rule::cite_clause => cites.push(self.cite(p)?),
                 _ => {}
             }
@@ -451,7 +470,7 @@ impl Builder<'_> {
         })
     }
 
-    fn test(&mut self, span: Span, mut inner: pest::iterators::Pairs<Rule>) -> Option<Test> {
+    fn test<'i>(&mut self, span: Span, mut inner: impl Iterator<Item = Pair<'i, Rule>>) -> Option<Test> {
         let name = self.text(inner.next()?);
         let mut given = Vec::new();
         let mut expects = Vec::new();
@@ -459,21 +478,21 @@ impl Builder<'_> {
             let step_span = self.span(&step);
             match step.as_rule() {
                 Rule::given => {
-                    for f in step.into_inner() {
+                    for f in kids(step) {
                         let fspan = self.span(&f);
-                        given.push(self.fact(fspan, f.into_inner())?);
+                        given.push(self.fact(fspan, kids(f))?);
                     }
                 }
                 Rule::expect | Rule::expect_not => {
                     let negated = step.as_rule() == Rule::expect_not;
-                    let mut parts = step.into_inner();
+                    let mut parts = kids(step);
                     let atom = self.atom(parts.next()?);
                     let mut at_least = None;
                     let mut by_rule = None;
                     for p in parts {
                         match p.as_rule() {
                             Rule::qualifier => at_least = Some(self.qualifier(p)),
-                            Rule::by_rule => by_rule = p.into_inner().next().map(|n| self.name(n)),
+                            Rule::by_rule => by_rule = kids(p).next().map(|n| self.name(n)),
                             _ => {}
                         }
                     }
@@ -497,7 +516,7 @@ impl Builder<'_> {
     }
 
     fn conditions(&mut self, pair: Pair<Rule>) -> Vec<Condition> {
-        pair.into_inner()
+        kids(pair)
             .filter_map(|c| match c.as_rule() {
                 Rule::atom => Some(Condition::Atom(self.atom(c))),
                 Rule::comparison => self.comparison(c).map(Condition::Compare),
@@ -508,7 +527,7 @@ impl Builder<'_> {
 
     fn comparison(&mut self, pair: Pair<Rule>) -> Option<Comparison> {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = kids(pair);
         let lhs = self.term(inner.next()?);
         let op = match inner.next()?.as_str() {
             "=" => CompareOp::Eq,
@@ -524,14 +543,14 @@ impl Builder<'_> {
 
     pub(super) fn atom(&mut self, pair: Pair<Rule>) -> Atom {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = kids(pair);
         let pred = inner.next().map(|n| self.name(n)).unwrap_or(Name {
             text: String::new(),
             span,
         });
         let args = inner
             .next()
-            .map(|terms| terms.into_inner().map(|t| self.term(t)).collect())
+            .map(|terms| kids(terms).map(|t| self.term(t)).collect())
             .unwrap_or_default();
         Atom { pred, args, span }
     }
@@ -563,7 +582,7 @@ impl Builder<'_> {
 
     fn qualifier(&mut self, pair: Pair<Rule>) -> Qualifier {
         let span = self.span(&pair);
-        let value = match pair.into_inner().next() {
+        let value = match kids(pair).next() {
             Some(p) if matches!(p.as_rule(), Rule::decimal | Rule::integer) => {
                 QualifierValue::Number(p.as_str().parse::<f64>().unwrap_or(f64::NAN))
             }
@@ -575,7 +594,7 @@ impl Builder<'_> {
 
     fn cite(&mut self, pair: Pair<Rule>) -> Option<Cite> {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = kids(pair);
         let source = self.name(inner.next()?);
         let section = self.text(inner.next()?);
         let quote = inner.next().map(|q| self.text(q));
@@ -749,8 +768,8 @@ test "a test" {
         let (_, d) = parse("ally(japan, us)\nally(korea, us).\n");
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("`.`"), "{}", d[0].message);
-        // Points at the start of the next line, where the `.` was expected.
-        assert_eq!(d[0].labels[0].span.start, 16);
+        // Points at the end of the line where the `.` was expected.
+        assert_eq!(d[0].labels[0].span.start, 15);
     }
 
     #[test]

@@ -1,0 +1,125 @@
+//! Command-line interface: argument parsing, loading, and picking a renderer.
+//! Every command is a thin layer over the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use warrant::diagnostics::{self, Diagnostic, Style};
+use warrant::source::Sources;
+
+mod check;
+
+/// Exit codes: 0 ok; 1 the rules have errors, a test failed or a check
+/// failed; 2 usage or I/O error.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "warrant",
+    version,
+    about = "A rules-based assessment engine: rules, scenarios, and conclusions you can defend",
+    long_about = None,
+    after_help = "Exit codes: 0 ok; 1 the rules have errors, a test failed or a check failed; 2 usage or I/O error.\nColour only on a terminal, never with NO_COLOR."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check rule files for errors and print a summary
+    Check(check::Args),
+}
+
+/// Output format of commands that print results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    EXIT_OK
+                }
+                _ => EXIT_USAGE,
+            });
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => check::run(args),
+    };
+    ExitCode::from(code)
+}
+
+/// Colour on stderr only on a terminal, never with `NO_COLOR`.
+pub fn stderr_style() -> Style {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100);
+    Style { color, width }
+}
+
+/// Whether stdout is a terminal that may be coloured.
+pub fn stdout_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Prints diagnostics: graphical on stderr, or (JSON) an array on stdout.
+pub fn emit(diags: &[Diagnostic], sources: &Sources, format: Format) {
+    match format {
+        Format::Text => {
+            let style = stderr_style();
+            let mut err = std::io::stderr().lock();
+            for d in diags {
+                let _ = write!(err, "{}", diagnostics::render(d, sources, style));
+            }
+        }
+        Format::Json => {
+            let list: Vec<_> = diags
+                .iter()
+                .map(|d| diagnostics::to_json(d, sources))
+                .collect();
+            print_json(&serde_json::Value::Array(list));
+        }
+    }
+}
+
+pub fn print_json(value: &serde_json::Value) {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+}
+
+/// The exit code for a run with these diagnostics: 2 when a file could not
+/// be read, 1 for other errors (and warnings under `--deny-warnings`), else 0.
+pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> u8 {
+    if diags.iter().any(|d| d.code == "warrant::io") {
+        EXIT_USAGE
+    } else if diags.iter().any(|d| d.is_error() || deny_warnings) {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Paths given on the command line.
+#[derive(clap::Args, Debug)]
+pub struct Paths {
+    /// Rule files, or folders (every .wr file below them, in sorted order)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}

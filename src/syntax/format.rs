@@ -1,0 +1,416 @@
+//! The formatter: prints a parsed file in the canonical layout.
+//!
+//! Comments are not part of the AST, so they are carried over from the
+//! text: comments between items are kept where they stand, a comment after
+//! an item on the same line stays there, and an item with a comment inside
+//! it is kept exactly as written rather than reformatted (its comments would
+//! otherwise be lost).
+
+use super::ast::*;
+
+/// Lines longer than this are broken, one condition per line.
+const WIDTH: usize = 100;
+
+/// Formats a file that parsed without errors.
+pub fn format_module(text: &str, module: &Module) -> String {
+    let mut out = String::new();
+    let mut prev_end = 0usize;
+    for (i, item) in module.items.iter().enumerate() {
+        let span = item.span();
+        let (start, end) = (span.start as usize, span.end as usize);
+        let gap = &text[prev_end..start];
+        let (trailing, rest) = if i == 0 {
+            (None, gap)
+        } else {
+            split_trailing_comment(gap)
+        };
+        if let Some(c) = trailing {
+            // A comment on the same line as the previous item's end.
+            if out.ends_with('\n') {
+                out.pop();
+            }
+            out.push(' ');
+            out.push_str(c);
+            out.push('\n');
+        }
+        push_gap(&mut out, rest, i == 0, true);
+        if contains_comment(&text[start..end]) {
+            out.push_str(&text[start..end]);
+        } else {
+            out.push_str(&format_item(item));
+        }
+        out.push('\n');
+        prev_end = end;
+    }
+    let tail = &text[prev_end..];
+    let (trailing, rest) = if module.items.is_empty() {
+        (None, tail)
+    } else {
+        split_trailing_comment(tail)
+    };
+    if let Some(c) = trailing {
+        if out.ends_with('\n') {
+            out.pop();
+        }
+        out.push(' ');
+        out.push_str(c);
+        out.push('\n');
+    }
+    push_gap(&mut out, rest, module.items.is_empty(), false);
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    if out.trim().is_empty() {
+        return String::new();
+    }
+    out
+}
+
+/// A `//` comment that starts on the first line of the gap (after the
+/// previous item, before any line break), and the rest of the gap.
+fn split_trailing_comment(gap: &str) -> (Option<&str>, &str) {
+    let first_line_end = gap.find('\n').unwrap_or(gap.len());
+    let first = &gap[..first_line_end];
+    let trimmed = first.trim_start();
+    if trimmed.starts_with("//") {
+        (Some(trimmed.trim_end()), &gap[first_line_end..])
+    } else {
+        (None, gap)
+    }
+}
+
+/// Keeps the comments of a gap between items, one blank line at most
+/// between paragraphs.
+fn push_gap(out: &mut String, gap: &str, at_start: bool, before_item: bool) {
+    let mut blank_run = 0;
+    let mut segments: Vec<&str> = gap.split('\n').collect();
+    // Before an item, the last segment is the indentation of the item's line.
+    if before_item {
+        segments.pop();
+    }
+    let mut lines = segments.into_iter();
+    // The gap starts right after the previous item (rest of its line).
+    if !at_start {
+        lines.next();
+    }
+    let mut in_block = false;
+    for line in lines {
+        let t = line.trim_end_matches('\r').trim();
+        let t = t.trim_start_matches('\u{feff}');
+        if in_block {
+            out.push_str(line.trim_end_matches('\r'));
+            out.push('\n');
+            if t.contains("*/") {
+                in_block = false;
+            }
+            continue;
+        }
+        if t.is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        if blank_run > 0 && !out.is_empty() {
+            out.push('\n');
+        }
+        blank_run = 0;
+        out.push_str(t);
+        out.push('\n');
+        if t.starts_with("/*") && !t.contains("*/") {
+            in_block = true;
+        }
+    }
+    if blank_run > 0 && !out.is_empty() && !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+}
+
+/// Whether a piece of source has a comment outside string literals.
+fn contains_comment(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
+                return true;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+pub fn format_item(item: &Item) -> String {
+    match item {
+        Item::Use(u) => format!("use {}.", quote(&u.path.value)),
+        Item::Scale(s) => {
+            let values: Vec<&str> = s.values.iter().map(|v| v.text.as_str()).collect();
+            format!("scale {}: {}.", s.name.text, values.join(" < "))
+        }
+        Item::Pred(p) => {
+            let params: Vec<String> = p
+                .params
+                .iter()
+                .map(|param| match &param.ty {
+                    Some(t) => format!("{}: {}", param.name.text, t.text),
+                    None => param.name.text.clone(),
+                })
+                .collect();
+            let doc = p
+                .doc
+                .as_ref()
+                .map(|d| format!(" {}", quote(&d.value)))
+                .unwrap_or_default();
+            format!("pred {}({}){doc}.", p.name.text, params.join(", "))
+        }
+        Item::Source(s) => format!("source {} {}.", s.name.text, quote(&s.title.value)),
+        Item::Input(i) => format!(
+            "input {} from {}{}.",
+            i.pred.text,
+            quote(&i.path.value),
+            if i.header { " with header" } else { "" }
+        ),
+        Item::Fact(f) => format!("{}.", fact(f)),
+        Item::Rule(r) => rule(r),
+        Item::Conflict(c) => conflict(c),
+        Item::Test(t) => test(t),
+    }
+}
+
+fn fact(f: &Fact) -> String {
+    match &f.qualifier {
+        Some(q) => format!("{} {}", atom(&f.atom), qualifier(q)),
+        None => atom(&f.atom),
+    }
+}
+
+pub fn atom(a: &Atom) -> String {
+    let args: Vec<String> = a.args.iter().map(term).collect();
+    format!("{}({})", a.pred.text, args.join(", "))
+}
+
+pub fn term(t: &Term) -> String {
+    match t {
+        Term::Var(n) | Term::Symbol(n) => n.text.clone(),
+        Term::Str(s) => quote(&s.value),
+        Term::Int { value, .. } => value.to_string(),
+        Term::Dec { value, .. } => decimal(*value),
+    }
+}
+
+fn decimal(value: f64) -> String {
+    let s = value.to_string();
+    if s.contains('.') || !value.is_finite() {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+fn condition(c: &Condition) -> String {
+    match c {
+        Condition::Atom(a) => atom(a),
+        Condition::Compare(cmp) => format!("{} {} {}", term(&cmp.lhs), cmp.op.symbol(), term(&cmp.rhs)),
+    }
+}
+
+fn qualifier(q: &Qualifier) -> String {
+    match &q.value {
+        QualifierValue::Number(n) => format!("[{}]", n),
+        QualifierValue::Words(w) => {
+            let words: Vec<String> = w.split_whitespace().map(str::to_ascii_lowercase).collect();
+            format!("[{}]", words.join(" "))
+        }
+    }
+}
+
+/// A string literal, escaped so that it parses back to the same value.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn template(t: &Template) -> String {
+    let mut out = String::from("\"");
+    for piece in &t.pieces {
+        match piece {
+            TemplatePiece::Var(v) => out.push_str(&format!("{{{}}}", v.text)),
+            TemplatePiece::Text(s) => {
+                let q = quote(s);
+                let inner = &q[1..q.len() - 1];
+                out.push_str(&inner.replace('{', "\\{").replace('}', "\\}"));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `keyword a, b, c` on one line, or one item per line aligned after the
+/// keyword when that would be too long.
+fn clause(keyword: &str, parts: &[String], suffix: &str) -> String {
+    let one_line = format!("  {keyword} {}{suffix}", parts.join(", "));
+    if one_line.len() <= WIDTH || parts.len() < 2 {
+        return one_line;
+    }
+    let indent = " ".repeat(keyword.len() + 3);
+    let mut out = format!("  {keyword} {}", parts[0]);
+    for p in &parts[1..] {
+        out.push_str(",\n");
+        out.push_str(&indent);
+        out.push_str(p);
+    }
+    out.push_str(suffix);
+    out
+}
+
+fn cite(c: &Cite) -> String {
+    let mut s = format!("  cite {} {}", c.source.text, quote(&c.section.value));
+    if let Some(q) = &c.quote {
+        s.push_str(": ");
+        s.push_str(&quote(&q.value));
+    }
+    s
+}
+
+fn rule(r: &Rule) -> String {
+    let mut lines = vec![format!("rule {}", r.name.text)];
+    if !r.when.is_empty() {
+        let parts: Vec<String> = r.when.iter().map(condition).collect();
+        lines.push(clause("when", &parts, ""));
+    }
+    if !r.unless.is_empty() {
+        let parts: Vec<String> = r.unless.iter().map(atom).collect();
+        lines.push(clause("unless", &parts, ""));
+    }
+    let heads: Vec<String> = r.then.iter().map(atom).collect();
+    let q = r
+        .qualifier
+        .as_ref()
+        .map(|q| format!(" {}", qualifier(q)))
+        .unwrap_or_default();
+    lines.push(clause("then", &heads, &q));
+    if let Some(b) = &r.because {
+        lines.push(format!("  because {}", template(b)));
+    }
+    lines.extend(r.cites.iter().map(cite));
+    let mut out = lines.join("\n");
+    out.push('.');
+    out
+}
+
+fn conflict(c: &Conflict) -> String {
+    let mut first = format!("conflict {}", c.name.text);
+    if let Some(d) = &c.description {
+        first.push(' ');
+        first.push_str(&quote(&d.value));
+    }
+    let mut lines = vec![first];
+    let parts: Vec<String> = c.when.iter().map(condition).collect();
+    lines.push(clause("when", &parts, ""));
+    if !c.unless.is_empty() {
+        let parts: Vec<String> = c.unless.iter().map(atom).collect();
+        lines.push(clause("unless", &parts, ""));
+    }
+    lines.extend(c.cites.iter().map(cite));
+    let mut out = lines.join("\n");
+    out.push('.');
+    out
+}
+
+fn test(t: &Test) -> String {
+    let mut out = format!("test {} {{\n", quote(&t.name.value));
+    if !t.given.is_empty() {
+        let facts: Vec<String> = t.given.iter().map(|f| format!("{}.", fact(f))).collect();
+        let one_line = format!("  given {}", facts.join(" "));
+        if one_line.len() <= WIDTH {
+            out.push_str(&one_line);
+            out.push('\n');
+        } else {
+            out.push_str(&format!("  given {}\n", facts[0]));
+            for f in &facts[1..] {
+                out.push_str(&format!("        {f}\n"));
+            }
+        }
+    }
+    for e in &t.expects {
+        let mut line = String::from("  expect ");
+        if e.negated {
+            line.push_str("not ");
+        }
+        line.push_str(&atom(&e.atom));
+        if let Some(q) = &e.at_least {
+            line.push(' ');
+            line.push_str(&qualifier(q));
+        }
+        if let Some(r) = &e.by_rule {
+            line.push_str(" by ");
+            line.push_str(&r.text);
+        }
+        line.push_str(".\n");
+        out.push_str(&line);
+    }
+    out.push('}');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+    use crate::syntax::parse_module;
+
+    fn fmt(text: &str) -> String {
+        let (m, d) = parse_module(FileId(0), text);
+        assert!(d.is_empty(), "{d:?}");
+        format_module(text, &m)
+    }
+
+    #[test]
+    fn canonical_layout() {
+        let src = "ally( japan,us ).   // the 1960 treaty\n\n\n// next\nrule r when a(X),X>=2 then b(X)[ Very  Likely ] because \"{X} \\{y\\}\".\n";
+        let out = fmt(src);
+        assert_eq!(
+            out,
+            "ally(japan, us). // the 1960 treaty\n\n// next\nrule r\n  when a(X), X >= 2\n  then b(X) [very likely]\n  because \"{X} \\{y\\}\".\n"
+        );
+        assert_eq!(fmt(&out), out, "formatting is idempotent");
+    }
+
+    #[test]
+    fn items_with_inner_comments_are_kept_verbatim() {
+        let src = "rule r\n  when a(X) // why\n  then b(X).\n";
+        assert_eq!(fmt(src), src);
+    }
+
+    #[test]
+    fn long_conditions_wrap() {
+        let src = format!(
+            "rule r when {} then b(X).",
+            (0..8).map(|i| format!("long_condition_{i}(X)")).collect::<Vec<_>>().join(", ")
+        );
+        let out = fmt(&src);
+        assert!(out.contains(",\n       long_condition_1(X)"), "{out}");
+        assert_eq!(fmt(&out), out);
+    }
+
+    #[test]
+    fn empty_file() {
+        assert_eq!(fmt(""), "");
+        assert_eq!(fmt("// only\n"), "// only\n");
+    }
+}
