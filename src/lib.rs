@@ -12,6 +12,7 @@ pub mod ir;
 pub mod likelihood;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 
 pub use ir::Program;
 

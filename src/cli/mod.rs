@@ -11,6 +11,9 @@ use warrant::diagnostics::{self, Diagnostic, Style};
 use warrant::source::Sources;
 
 mod check;
+mod query;
+mod run;
+mod test;
 
 /// Exit codes: 0 ok; 1 the rules have errors, a test failed or a check
 /// failed; 2 usage or I/O error.
@@ -35,6 +38,12 @@ pub struct Cli {
 enum Command {
     /// Check rule files for errors and print a summary
     Check(check::Args),
+    /// Derive every conclusion, with its likelihood, and the conflicts that hold
+    Run(run::Args),
+    /// Print the rows that match a pattern, one column per variable
+    Query(query::Args),
+    /// Run the `test` blocks of rule files
+    Test(test::Args),
 }
 
 /// Output format of commands that print results.
@@ -59,6 +68,9 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Test(args) => test::run(args),
     };
     ExitCode::from(code)
 }
@@ -73,10 +85,6 @@ pub fn stderr_style() -> Style {
     Style { color, width }
 }
 
-/// Whether stdout is a terminal that may be coloured.
-pub fn stdout_color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-}
 
 /// Prints diagnostics: graphical on stderr, or (JSON) an array on stdout.
 pub fn emit(diags: &[Diagnostic], sources: &Sources, format: Format) {
@@ -122,4 +130,56 @@ pub struct Paths {
     /// Rule files, or folders (every .wr file below them, in sorted order)
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+/// Options of every command that evaluates.
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    /// Do not record derivations (faster, less memory; nothing to explain)
+    #[arg(long)]
+    pub no_provenance: bool,
+    /// Stop when the model grows past this many rows
+    #[arg(long, value_name = "N", default_value_t = warrant::engine::DEFAULT_MAX_ROWS)]
+    pub max_rows: usize,
+}
+
+/// Loads and checks; prints the diagnostics (warnings too) on stderr.
+/// On errors, returns the exit code.
+pub fn load_program(paths: &[PathBuf]) -> Result<warrant::Program, u8> {
+    let loaded = warrant::load(paths);
+    emit(&loaded.diagnostics, &loaded.sources, Format::Text);
+    match loaded.program {
+        Some(p) => Ok(p),
+        None => Err(exit_code(&loaded.diagnostics, false).max(EXIT_FAILED)),
+    }
+}
+
+/// Evaluates; prints the diagnostics of a failed evaluation.
+pub fn evaluate(program: &warrant::Program, args: &EvalArgs) -> Result<warrant::engine::Model, u8> {
+    let options = warrant::engine::EvalOptions {
+        provenance: !args.no_provenance,
+        max_rows: args.max_rows,
+        ..Default::default()
+    };
+    warrant::engine::evaluate(program, &options).map_err(|diags| {
+        emit(&diags, &program.sources, Format::Text);
+        EXIT_FAILED
+    })
+}
+
+/// Parses an atom typed on the command line; its diagnostics point into it.
+pub fn parse_pattern(program: &warrant::Program, text: &str) -> Result<warrant::syntax::ast::Atom, u8> {
+    let mut sources = program.sources.clone();
+    let file = sources.add(PathBuf::from("<pattern>"), text.to_string());
+    warrant::syntax::parse_atom(file, text).map_err(|d| {
+        emit(&[d], &sources, Format::Text);
+        EXIT_USAGE
+    })
+}
+
+pub fn engine_format(format: Format) -> warrant::engine::render::Format {
+    match format {
+        Format::Text => warrant::engine::render::Format::Text,
+        Format::Json => warrant::engine::render::Format::Json,
+    }
 }

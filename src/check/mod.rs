@@ -1,0 +1,488 @@
+//! Semantic analysis: the AST of every loaded file to one [`ir::Program`].
+//!
+//! [`check`] resolves names (predicates, scales, sources, rules), checks
+//! arities, column types and scale values, range restriction (every variable
+//! of a conclusion, an `unless`, a comparison or a `because` sentence is bound
+//! by a positive `when` atom), likelihood qualifiers, `input` files, and
+//! stratification (no recursion through `unless`). It reports every problem it
+//! finds, never only the first, and lowers the AST to the IR when there is no
+//! error.
+//!
+//! The work is split in passes over all files in `FileId` order:
+//!
+//! 1. declarations ([`decls`]): scales, then sources and `pred`s (a `pred`
+//!    may name a scale declared later or in another file);
+//! 2. the predicate registry: every atom anywhere, for arities and for what
+//!    makes a predicate known (declared, stated, concluded, loaded);
+//! 3. lowering ([`lower`]): facts, rules, conflicts, tests and inputs, with
+//!    variable safety, column types and comparison kinds ([`types`]);
+//! 4. stratification ([`stratify`]).
+//!
+//! Decisions worth knowing (also in the report of the checker's author):
+//!
+//! - Predicates are numbered declared ones first (in declaration order),
+//!   then the others in order of first appearance, files in `FileId` order.
+//! - `_` in a positive `when` atom is a fresh variable (any value, never
+//!   joined), numbered like the others and named `_` in `Body::vars`; in an
+//!   `unless` atom or a test expectation it is [`ir::Arg::Wildcard`]; in a
+//!   conclusion, a comparison or a fact it is an error.
+//! - Variables whose names start with `_` are never reported as singletons.
+//! - `{X}` in a `because` sentence naming no variable of the rule is
+//!   `warrant::unknown_variable`; naming a variable that the rule uses but
+//!   does not bind, it is part of that variable's `warrant::unsafe_variable`.
+
+mod decls;
+mod lower;
+mod stratify;
+mod types;
+
+use std::collections::HashMap;
+
+use crate::diagnostics::{self, Diagnostic, did_you_mean};
+use crate::ir::{self, ColumnType, PredId, Program, ScaleId, SourceId, ValueId, Values};
+use crate::source::Span;
+use crate::syntax::Parsed;
+use crate::syntax::ast::{self, Item};
+
+/// The result of [`check`]: the program when there is no error, and every
+/// diagnostic `check` found (warnings included).
+///
+/// `diagnostics` holds the checker's own diagnostics only, not those of
+/// `Parsed` (print both). `program` is `None` when there is any error, the
+/// parser's included: a file with a syntax error is missing items, and
+/// running what is left would give wrong answers.
+#[derive(Debug)]
+pub struct Checked {
+    pub program: Option<Program>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Checks every parsed file and lowers it to the IR.
+pub fn check(parsed: &Parsed) -> Checked {
+    let mut cx = Checker::new(parsed);
+    cx.declare();
+    cx.register_predicates();
+    cx.report_unknown_predicates();
+    let lowered = cx.lower_all();
+    let strata = stratify::stratify(&mut cx, &lowered.rules);
+    let mut diagnostics = std::mem::take(&mut cx.diags);
+    diagnostics::sort(&mut diagnostics);
+    let failed = parsed.has_errors() || diagnostics.iter().any(Diagnostic::is_error);
+    let program = (!failed).then(|| {
+        let mut rules = lowered.rules;
+        for (i, stratum) in strata.iter().enumerate() {
+            for r in &stratum.rules {
+                rules[r.0 as usize].stratum = i;
+            }
+        }
+        Program {
+            sources: parsed.sources.clone(),
+            imports: parsed
+                .imports
+                .iter()
+                .map(|uses| uses.iter().map(|&(f, _)| f).collect())
+                .collect(),
+            values: cx.values,
+            preds: cx.preds.into_iter().map(PredInfo::into_ir).collect(),
+            scales: cx.scales,
+            source_decls: cx.sources,
+            facts: lowered.facts,
+            inputs: lowered.inputs,
+            rules,
+            conflicts: lowered.conflicts,
+            tests: lowered.tests,
+            strata,
+        }
+    });
+    Checked {
+        program,
+        diagnostics,
+    }
+}
+
+/// What `warrant check` prints on success.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    /// Facts stated in rule files (not test `given`s; `input` files are read
+    /// by the engine).
+    pub facts: usize,
+    pub rules: usize,
+    pub predicates: usize,
+    pub strata: usize,
+}
+
+pub fn summary(program: &Program) -> Summary {
+    Summary {
+        files: program.sources.len(),
+        facts: program.facts.len(),
+        rules: program.rules.len(),
+        predicates: program.preds.len(),
+        strata: program.strata.len(),
+    }
+}
+
+/// `3 files, 120 facts, 14 rules, 30 predicates, 4 strata`
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = |count: usize, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
+        write!(
+            f,
+            "{}, {}, {}, {}, {}",
+            n(self.files, "file", "files"),
+            n(self.facts, "fact", "facts"),
+            n(self.rules, "rule", "rules"),
+            n(self.predicates, "predicate", "predicates"),
+            n(self.strata, "stratum", "strata"),
+        )
+    }
+}
+
+/// Everything the passes share.
+pub(crate) struct Checker<'a> {
+    parsed: &'a Parsed,
+    diags: Vec<Diagnostic>,
+    values: Values,
+    scales: Vec<ir::Scale>,
+    scale_index: HashMap<&'a str, ScaleId>,
+    /// For every symbol that is a value of some scale: those scales.
+    value_scales: HashMap<ValueId, Vec<ScaleId>>,
+    sources: Vec<ir::Source>,
+    source_index: HashMap<&'a str, SourceId>,
+    preds: Vec<PredInfo<'a>>,
+    pred_index: HashMap<&'a str, PredId>,
+}
+
+/// A predicate as the checker knows it.
+struct PredInfo<'a> {
+    name: &'a str,
+    /// The arity every use must have: the declaration's, else the first use's.
+    arity: usize,
+    /// Where that arity comes from.
+    arity_span: Span,
+    /// False while only `input`s (which give no arity) have named it.
+    arity_known: bool,
+    params: Vec<ir::Param>,
+    /// For each column, the span of its declared type (for labels).
+    type_spans: Vec<Option<Span>>,
+    doc: Option<String>,
+    decl: Option<Span>,
+    first_seen: Span,
+    /// Declared, stated as a fact (or a test's `given`), or concluded by a rule.
+    defined: bool,
+    /// Loaded by an `input` directive.
+    loaded: bool,
+    /// Uses that need the predicate to exist: `when`/`unless` atoms and
+    /// test expectations.
+    uses: Vec<Span>,
+    /// `input` directives that load it.
+    inputs: Vec<Span>,
+}
+
+impl PredInfo<'_> {
+    fn into_ir(self) -> ir::Predicate {
+        ir::Predicate {
+            name: self.name.to_string(),
+            arity: self.arity,
+            params: self.params,
+            doc: self.doc,
+            decl: self.decl,
+            first_seen: self.first_seen,
+        }
+    }
+
+    fn column_type(&self, col: usize) -> ColumnType {
+        self.params.get(col).map_or(ColumnType::Any, |p| p.ty)
+    }
+}
+
+fn untyped(arity: usize) -> Vec<ir::Param> {
+    vec![
+        ir::Param {
+            name: None,
+            ty: ColumnType::Any,
+        };
+        arity
+    ]
+}
+
+/// How an atom is used, for the registry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// A fact, a test's `given`, or a rule's conclusion: defines it.
+    Defines,
+    /// A condition or expectation: needs it to exist.
+    Needs,
+}
+
+impl<'a> Checker<'a> {
+    fn new(parsed: &'a Parsed) -> Checker<'a> {
+        Checker {
+            parsed,
+            diags: Vec::new(),
+            values: Values::default(),
+            scales: Vec::new(),
+            scale_index: HashMap::new(),
+            value_scales: HashMap::new(),
+            sources: Vec::new(),
+            source_index: HashMap::new(),
+            preds: Vec::new(),
+            pred_index: HashMap::new(),
+        }
+    }
+
+    /// Every item of every file, in `FileId` order.
+    fn items(&self) -> impl Iterator<Item = &'a Item> + use<'a> {
+        self.parsed.modules.iter().flat_map(|m| m.items.iter())
+    }
+
+    fn error(&mut self, diag: Diagnostic) {
+        self.diags.push(diag);
+    }
+
+    fn pred(&self, id: PredId) -> &PredInfo<'a> {
+        &self.preds[id.0 as usize]
+    }
+
+    fn pred_id(&self, name: &str) -> Option<PredId> {
+        self.pred_index.get(name).copied()
+    }
+
+    /// The predicate of a name, registering it at `span` if it is new.
+    fn intern_pred(&mut self, name: &'a str, span: Span, arity: usize) -> PredId {
+        if let Some(&id) = self.pred_index.get(name) {
+            return id;
+        }
+        let id = PredId(self.preds.len() as u32);
+        self.preds.push(PredInfo {
+            name,
+            arity,
+            arity_span: span,
+            arity_known: true,
+            params: untyped(arity),
+            type_spans: vec![None; arity],
+            doc: None,
+            decl: None,
+            first_seen: span,
+            defined: false,
+            loaded: false,
+            uses: Vec::new(),
+            inputs: Vec::new(),
+        });
+        self.pred_index.insert(name, id);
+        id
+    }
+
+    /// Pass 2: every atom of every item, in written order, so that
+    /// undeclared predicates are numbered by first appearance and every use
+    /// is checked against one arity.
+    fn register_predicates(&mut self) {
+        for item in self.items() {
+            match item {
+                Item::Fact(f) => self.register_atom(&f.atom, Use::Defines),
+                Item::Rule(r) => {
+                    for c in &r.when {
+                        if let ast::Condition::Atom(a) = c {
+                            self.register_atom(a, Use::Needs);
+                        }
+                    }
+                    for a in &r.unless {
+                        self.register_atom(a, Use::Needs);
+                    }
+                    for a in &r.then {
+                        self.register_atom(a, Use::Defines);
+                    }
+                }
+                Item::Conflict(c) => {
+                    for cond in &c.when {
+                        if let ast::Condition::Atom(a) = cond {
+                            self.register_atom(a, Use::Needs);
+                        }
+                    }
+                    for a in &c.unless {
+                        self.register_atom(a, Use::Needs);
+                    }
+                }
+                Item::Test(t) => {
+                    for f in &t.given {
+                        self.register_atom(&f.atom, Use::Defines);
+                    }
+                    for e in &t.expects {
+                        self.register_atom(&e.atom, Use::Needs);
+                    }
+                }
+                Item::Input(i) => {
+                    // An input gives no arity (the file is read later): the
+                    // predicate's arity comes from its declaration or uses.
+                    let id = match self.pred_id(&i.pred.text) {
+                        Some(id) => id,
+                        None => {
+                            let id = self.intern_pred(&i.pred.text, i.pred.span, 0);
+                            self.preds[id.0 as usize].arity_known = false;
+                            id
+                        }
+                    };
+                    let p = &mut self.preds[id.0 as usize];
+                    p.loaded = true;
+                    p.inputs.push(i.pred.span);
+                }
+                Item::Use(_) | Item::Scale(_) | Item::Pred(_) | Item::Source(_) => {}
+            }
+        }
+    }
+
+    fn register_atom(&mut self, atom: &'a ast::Atom, how: Use) {
+        let arity = atom.args.len();
+        let id = self.intern_pred(&atom.pred.text, atom.span, arity);
+        let p = &mut self.preds[id.0 as usize];
+        match how {
+            Use::Defines => p.defined = true,
+            Use::Needs => p.uses.push(atom.pred.span),
+        }
+        if !p.arity_known {
+            // Met first in an `input`, which gives no arity: this atom does.
+            p.arity_known = true;
+            p.arity = arity;
+            p.arity_span = atom.span;
+            p.params = untyped(arity);
+            p.type_spans = vec![None; arity];
+            return;
+        }
+        if arity != p.arity {
+            let (name, expected, reference, declared) =
+                (p.name, p.arity, p.arity_span, p.decl.is_some());
+            self.arity_mismatch(name, expected, reference, declared, atom);
+        }
+    }
+
+    fn arity_mismatch(
+        &mut self,
+        name: &str,
+        expected: usize,
+        reference: Span,
+        declared: bool,
+        atom: &ast::Atom,
+    ) {
+        let args = |n: usize| match n {
+            0 => "no arguments".to_string(),
+            1 => "1 argument".to_string(),
+            n => format!("{n} arguments"),
+        };
+        let there = if declared {
+            format!("declared here with {}", args(expected))
+        } else {
+            format!("first used here with {}", args(expected))
+        };
+        self.error(
+            Diagnostic::error(
+                "warrant::arity_mismatch",
+                format!(
+                    "`{name}` takes {}, but is given {} here",
+                    args(expected),
+                    args(atom.args.len())
+                ),
+            )
+            .with_label(atom.span, format!("{} here", args(atom.args.len())))
+            .with_label(reference, there)
+            .with_help(format!(
+                "every use of `{name}` must have the same number of arguments"
+            )),
+        );
+    }
+
+    /// Names used in conditions, expectations or inputs that nothing defines.
+    fn report_unknown_predicates(&mut self) {
+        let known: Vec<&'a str> = self
+            .preds
+            .iter()
+            .filter(|p| p.defined || p.loaded)
+            .map(|p| p.name)
+            .collect();
+        let parse_note = self.parse_note();
+        let mut found = Vec::new();
+        for p in &self.preds {
+            if p.defined {
+                continue;
+            }
+            let suggestion = did_you_mean(p.name, known.iter().copied());
+            let help = |fallback: String| {
+                let mut h = match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => fallback,
+                };
+                h.push_str(&parse_note);
+                h
+            };
+            if !p.loaded {
+                let Some((&first, rest)) = p.uses.split_first() else {
+                    continue;
+                };
+                let mut d = Diagnostic::error(
+                    "warrant::unknown_predicate",
+                    format!("unknown predicate `{}`", p.name),
+                )
+                .with_label(
+                    first,
+                    "no rule concludes this, and no fact, `pred` or `input` mentions it",
+                );
+                for &s in rest {
+                    d = d.with_label(s, "also used here");
+                }
+                found.push(d.with_help(help(format!(
+                    "if a scenario will supply its facts, declare it: `pred {}(…).`",
+                    p.name
+                ))));
+            } else if p.uses.is_empty() {
+                // Loaded by `input` and mentioned nowhere else: likely a typo.
+                for &s in &p.inputs {
+                    found.push(
+                        Diagnostic::error(
+                            "warrant::unknown_predicate",
+                            format!("`input` loads `{}`, which nothing else mentions", p.name),
+                        )
+                        .with_label(s, "no `pred`, fact, rule or test uses this predicate")
+                        .with_help(help(format!(
+                            "declare it to give its columns: `pred {}(…).`",
+                            p.name
+                        ))),
+                    );
+                }
+            }
+        }
+        self.diags.extend(found);
+    }
+
+    /// Added to the help of a name that is not found, when some item failed
+    /// to parse: the missing definition may be in it.
+    fn parse_note(&self) -> String {
+        if self.parsed.has_errors() {
+            " (some items have syntax errors; the definition may be in one of them)".to_string()
+        } else {
+            String::new()
+        }
+    }
+
+    /// The did-you-mean help for a name among candidates, or `fallback`.
+    fn suggest<'c>(
+        &self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+        fallback: impl Into<String>,
+    ) -> String {
+        match did_you_mean(name, candidates) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => fallback.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

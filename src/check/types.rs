@@ -1,0 +1,316 @@
+//! Column types and comparison kinds.
+//!
+//! A column's type comes from its `pred` declaration ([`ColumnType::Any`]
+//! when undeclared). Types are sets of values: a scale's values are symbols,
+//! integers and decimals are numbers. Two types conflict when no value has
+//! both ([`meet`] is `None`).
+//!
+//! A comparison's [`CompareKind`] is decided from its two sides: a side typed
+//! by a scale (a variable of a scale-typed column, or a constant that is a
+//! value of exactly one scale) makes it `Scale`; a number makes it
+//! `Numeric`; otherwise `=`/`!=` are `Identity`, and an ordering between two
+//! untyped variables is `Numeric` (the engine makes it false when a side is
+//! not a number at run time).
+
+use super::Checker;
+use super::lower::Scope;
+use crate::diagnostics::Diagnostic;
+use crate::ir::{ColumnType, CompareKind, ScaleId, Value};
+use crate::source::Span;
+use crate::syntax::ast::{self, Term};
+
+/// The values two types have in common, as a type; `None` if none.
+pub(super) fn meet(a: ColumnType, b: ColumnType) -> Option<ColumnType> {
+    use ColumnType::*;
+    match (a, b) {
+        (Any, t) | (t, Any) => Some(t),
+        (Scale(s), Scale(t)) => (s == t).then_some(a),
+        (Scale(s), Symbol) | (Symbol, Scale(s)) => Some(Scale(s)),
+        (Number, n @ (Int | Decimal | Number)) | (n @ (Int | Decimal), Number) => Some(n),
+        (Int, Int) | (Decimal, Decimal) | (Symbol, Symbol) | (Str, Str) => Some(a),
+        _ => None,
+    }
+}
+
+fn is_numeric(t: ColumnType) -> bool {
+    matches!(t, ColumnType::Int | ColumnType::Decimal | ColumnType::Number)
+}
+
+/// One side of a comparison, as far as types go.
+struct Side<'t> {
+    ty: ColumnType,
+    /// For a variable: its name and the predicate that typed it.
+    var: Option<(&'t str, Option<&'t str>)>,
+    /// For a constant symbol: the scales it is a value of.
+    scales: Vec<ScaleId>,
+    /// A constant symbol that is a value of several scales.
+    ambiguous: bool,
+    text: &'t str,
+    span: Span,
+}
+
+impl Side<'_> {
+    fn scale(&self) -> Option<ScaleId> {
+        match self.ty {
+            ColumnType::Scale(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// "a value of scale `level`", "an integer", …
+    pub(super) fn describe(&self, ty: ColumnType) -> String {
+        match ty {
+            ColumnType::Any => "any value".into(),
+            ColumnType::Scale(s) => format!("a value of scale `{}`", self.scale_name(s)),
+            ColumnType::Int => "an integer".into(),
+            ColumnType::Decimal => "a decimal".into(),
+            ColumnType::Number => "a number".into(),
+            ColumnType::Symbol => "a symbol".into(),
+            ColumnType::Str => "a string".into(),
+        }
+    }
+
+    pub(super) fn scale_name(&self, s: ScaleId) -> &str {
+        self.scales.get(s.0 as usize).map_or("?", |s| s.name.as_str())
+    }
+
+    /// The values of a scale in order: `low < moderate < high`.
+    pub(super) fn scale_listing(&self, s: ScaleId) -> String {
+        let Some(scale) = self.scales.get(s.0 as usize) else {
+            return String::new();
+        };
+        scale
+            .values
+            .iter()
+            .map(|&v| self.values.get(v).to_string())
+            .collect::<Vec<_>>()
+            .join(" < ")
+    }
+
+    /// The type of a constant term on its own (a symbol of exactly one scale
+    /// is a value of that scale).
+    fn side<'t>(&self, term: &'t Term, scope: &'t Scope<'a>) -> Side<'t> {
+        let mut side = Side {
+            ty: ColumnType::Any,
+            var: None,
+            scales: Vec::new(),
+            ambiguous: false,
+            text: self.parsed.sources.slice(term.span()),
+            span: term.span(),
+        };
+        match term {
+            Term::Var(n) => {
+                if let Some(t) = scope.types.get(n.text.as_str()) {
+                    side.ty = t.ty;
+                    side.var = Some((&n.text, Some(t.pred)));
+                } else {
+                    side.var = Some((&n.text, None));
+                }
+            }
+            Term::Symbol(n) => {
+                side.scales = self
+                    .values
+                    .lookup(&Value::Symbol(n.text.as_str().into()))
+                    .and_then(|v| self.value_scales.get(&v))
+                    .cloned()
+                    .unwrap_or_default();
+                side.ty = match side.scales[..] {
+                    [s] => ColumnType::Scale(s),
+                    _ => ColumnType::Symbol,
+                };
+                side.ambiguous = side.scales.len() > 1;
+            }
+            Term::Str(_) => side.ty = ColumnType::Str,
+            Term::Int { .. } => side.ty = ColumnType::Int,
+            Term::Dec { .. } => side.ty = ColumnType::Decimal,
+        }
+        side
+    }
+
+    fn side_label(&self, side: &Side) -> String {
+        match side.var {
+            Some((name, Some(pred))) => {
+                format!("`{name}` is {} (from `{pred}`)", self.describe(side.ty))
+            }
+            Some((name, None)) => format!("`{name}` can be any value"),
+            None => format!("`{}` is {}", side.text, self.describe(side.ty)),
+        }
+    }
+
+    fn compare_mismatch(&mut self, l: &Side, r: &Side, help: &str) {
+        let d = Diagnostic::error(
+            "warrant::type_mismatch",
+            format!(
+                "cannot compare {} with {}",
+                self.describe(l.ty),
+                self.describe(r.ty)
+            ),
+        )
+        .with_label(l.span, self.side_label(l))
+        .with_label(r.span, self.side_label(r))
+        .with_help(help.to_string());
+        self.error(d);
+    }
+
+    /// Decides how a comparison compares, reporting sides that cannot be
+    /// compared. `scope.types` must hold the variables' column types.
+    pub(super) fn compare_kind(&mut self, c: &ast::Comparison, scope: &Scope<'a>) -> CompareKind {
+        let l = self.side(&c.lhs, scope);
+        let r = self.side(&c.rhs, scope);
+        match (l.scale(), r.scale()) {
+            (Some(a), Some(b)) if a != b => {
+                let help = format!(
+                    "`{}` and `{}` are different scales: their values do not compare",
+                    self.scale_name(a),
+                    self.scale_name(b)
+                );
+                self.compare_mismatch(&l, &r, &help);
+                CompareKind::Scale(a)
+            }
+            (Some(s), _) => {
+                self.fits_scale(&l, &r, s);
+                CompareKind::Scale(s)
+            }
+            (None, Some(s)) => {
+                self.fits_scale(&r, &l, s);
+                CompareKind::Scale(s)
+            }
+            (None, None) => self.unscaled_kind(c, &l, &r),
+        }
+    }
+
+    /// `other` is compared with `typed`, a value of scale `s`.
+    fn fits_scale(&mut self, typed: &Side, other: &Side, s: ScaleId) {
+        let (first, second) = if typed.span.start <= other.span.start {
+            (typed, other)
+        } else {
+            (other, typed)
+        };
+        match other.ty {
+            ColumnType::Any | ColumnType::Scale(_) => {}
+            ColumnType::Symbol if other.var.is_some() => {}
+            ColumnType::Symbol if other.scales.contains(&s) => {}
+            ColumnType::Symbol => {
+                let scale = self.scale_name(s).to_string();
+                let values: Vec<String> = self.scales[s.0 as usize]
+                    .values
+                    .iter()
+                    .map(|&v| self.values.get(v).to_string())
+                    .collect();
+                let help = self.suggest(
+                    other.text,
+                    values.iter().map(String::as_str),
+                    format!("the values of `{scale}` are {}", self.scale_listing(s)),
+                );
+                self.error(
+                    Diagnostic::error(
+                        "warrant::unknown_scale_value",
+                        format!("`{}` is not a value of scale `{scale}`", other.text),
+                    )
+                    .with_label(other.span, format!("not a value of `{scale}`"))
+                    .with_label(typed.span, self.side_label(typed))
+                    .with_help(help),
+                );
+            }
+            _ => {
+                let help = if is_numeric(other.ty) {
+                    "a scale is an order of names, not of numbers: compare with a value of the scale"
+                        .to_string()
+                } else {
+                    format!(
+                        "compare with a value of scale `{}`: {}",
+                        self.scale_name(s),
+                        self.scale_listing(s)
+                    )
+                };
+                self.compare_mismatch(first, second, &help);
+            }
+        }
+    }
+
+    fn unscaled_kind(&mut self, c: &ast::Comparison, l: &Side, r: &Side) -> CompareKind {
+        let untyped = |s: &Side| s.ty == ColumnType::Any;
+        if is_numeric(l.ty) || is_numeric(r.ty) {
+            let ok = |s: &Side| untyped(s) || is_numeric(s.ty);
+            if !(ok(l) && ok(r)) {
+                self.compare_mismatch(l, r, "numbers compare only with numbers");
+            }
+            return CompareKind::Numeric;
+        }
+        if !c.op.is_ordering() {
+            if meet(l.ty, r.ty).is_none() {
+                self.compare_mismatch(
+                    l,
+                    r,
+                    "a string and a symbol are never equal: `\"japan\"` is not `japan`",
+                );
+            }
+            return CompareKind::Identity;
+        }
+        let open = |s: &Side| untyped(s) || s.ambiguous;
+        if (l.ambiguous && open(r)) || (r.ambiguous && open(l)) {
+            let side = if l.ambiguous { l } else { r };
+            let names: Vec<String> = side
+                .scales
+                .iter()
+                .map(|&s| format!("`{}`", self.scale_name(s)))
+                .collect();
+            self.error(
+                Diagnostic::error(
+                    "warrant::type_mismatch",
+                    format!(
+                        "`{}` is a value of several scales, so `{}` cannot tell which order to use",
+                        side.text,
+                        c.op.symbol()
+                    ),
+                )
+                .with_label(side.span, format!("a value of {}", names.join(" and ")))
+                .with_label(
+                    if side.span == l.span { r.span } else { l.span },
+                    "its type is not declared",
+                )
+                .with_help(
+                    "declare the type of the column the variable comes from, e.g. \
+                     `pred doubt(patron, level: level).`",
+                ),
+            );
+            return CompareKind::Numeric;
+        }
+        let unordered = |s: &Side| matches!(s.ty, ColumnType::Str | ColumnType::Symbol);
+        if let Some(side) = [l, r].into_iter().find(|s| unordered(s)) {
+            let what = if side.ty == ColumnType::Str { "strings" } else { "symbols" };
+            self.error(
+                Diagnostic::error(
+                    "warrant::type_mismatch",
+                    format!("`{}` cannot order {what}", c.op.symbol()),
+                )
+                .with_label(side.span, self.side_label(side))
+                .with_help(
+                    "only numbers and values of a scale have an order; to order names, declare \
+                     a scale (`scale level: low < moderate < high.`) and type the column with it \
+                     in its `pred` declaration",
+                ),
+            );
+        }
+        CompareKind::Numeric
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ColumnType::*;
+
+    #[test]
+    fn meet_is_intersection() {
+        assert_eq!(meet(Any, Int), Some(Int));
+        assert_eq!(meet(Number, Decimal), Some(Decimal));
+        assert_eq!(meet(Int, Decimal), None);
+        assert_eq!(meet(Scale(ScaleId(0)), Symbol), Some(Scale(ScaleId(0))));
+        assert_eq!(meet(Scale(ScaleId(0)), Scale(ScaleId(1))), None);
+        assert_eq!(meet(Str, Symbol), None);
+        assert_eq!(meet(Scale(ScaleId(0)), Int), None);
+    }
+}

@@ -1,0 +1,48 @@
+//! `warrant query PATH... 'PATTERN'`: the rows that match a pattern such as
+//! `hedges(A)` or `threat(china, R, _)`, one column per variable.
+
+use warrant::engine::render;
+
+use super::{Format, Paths};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    paths: Paths,
+    /// The pattern: an atom whose variables become columns, e.g. 'hedges(A)'
+    #[arg(value_name = "PATTERN")]
+    pattern: String,
+    #[command(flatten)]
+    eval: super::EvalArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub fn run(args: Args) -> u8 {
+    let program = match super::load_program(&args.paths.paths) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let atom = match super::parse_pattern(&program, &args.pattern) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let model = match super::evaluate(&program, &args.eval) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let query = match render::resolve_query(&program, &model, &atom) {
+        Ok(q) => q,
+        Err(d) => {
+            super::emit(&[d], &program.sources, Format::Text);
+            return super::EXIT_USAGE;
+        }
+    };
+    let table = render::query_table(&model, &query);
+    print!(
+        "{}",
+        render::render_query(&program, &model, &table, super::engine_format(args.format))
+    );
+    super::EXIT_OK
+}

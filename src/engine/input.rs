@@ -1,0 +1,465 @@
+//! `input` directives: CSV and TSV files loaded into base relations.
+//!
+//! CSV follows RFC 4180: fields separated by commas, optionally quoted with
+//! `"`, a quote inside a quoted field written `""`; records end with LF or
+//! CRLF, and a quoted field may span lines. TSV fields are separated by tabs
+//! and are not quoted. Blank lines are skipped; unquoted fields are trimmed
+//! of surrounding spaces.
+//!
+//! A field becomes a value by the column's declared type when the predicate
+//! declares one (`int`, `decimal`, `number`, `symbol`, `string`, a scale);
+//! otherwise integers become `Int`, decimals `Dec`, lower-case identifiers
+//! symbols, and anything else a string. The whole file is read and checked
+//! before anything is interned, so a bad row loads nothing.
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{ColumnType, Input, InputFormat, Predicate, Scale, Value, ValueId, Values};
+
+/// The rows of one file: `arity` values per row, and each row's 1-based
+/// line number in the file.
+pub(crate) struct Loaded {
+    pub data: Vec<ValueId>,
+    pub lines: Vec<u32>,
+}
+
+struct Field<'a> {
+    bytes: std::borrow::Cow<'a, [u8]>,
+    quoted: bool,
+}
+
+struct BadRow {
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+/// Splits the text into records of fields. Each record: its line number
+/// and its fields.
+fn records(bytes: &[u8], format: InputFormat) -> Result<Vec<(usize, Vec<Field<'_>>)>, BadRow> {
+    let sep = match format {
+        InputFormat::Csv => b',',
+        InputFormat::Tsv => b'\t',
+    };
+    let quoting = format == InputFormat::Csv;
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut line = 1;
+    let n = bytes.len();
+    // A leading byte-order mark is not part of the first field.
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        i = 3;
+    }
+    while i < n {
+        let start_line = line;
+        // Blank line (LF or CRLF): skip.
+        if bytes[i] == b'\n' {
+            i += 1;
+            line += 1;
+            continue;
+        }
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i += 2;
+            line += 1;
+            continue;
+        }
+        let mut fields = Vec::new();
+        loop {
+            // One field starting at i.
+            let column = fields.len() + 1;
+            let mut j = i;
+            while j < n && bytes[j] == b' ' {
+                j += 1;
+            }
+            if quoting && j < n && bytes[j] == b'"' {
+                let mut value = Vec::new();
+                let mut k = j + 1;
+                loop {
+                    if k >= n {
+                        return Err(BadRow {
+                            line: start_line,
+                            column,
+                            message: "a quoted field is not closed".into(),
+                        });
+                    }
+                    match bytes[k] {
+                        b'"' if bytes.get(k + 1) == Some(&b'"') => {
+                            value.push(b'"');
+                            k += 2;
+                        }
+                        b'"' => {
+                            k += 1;
+                            break;
+                        }
+                        b => {
+                            if b == b'\n' {
+                                line += 1;
+                            }
+                            value.push(b);
+                            k += 1;
+                        }
+                    }
+                }
+                while k < n && bytes[k] == b' ' {
+                    k += 1;
+                }
+                fields.push(Field {
+                    bytes: std::borrow::Cow::Owned(value),
+                    quoted: true,
+                });
+                i = k;
+                if i < n && bytes[i] != sep && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    return Err(BadRow {
+                        line,
+                        column,
+                        message: "text after the closing quote of a field".into(),
+                    });
+                }
+            } else {
+                let mut k = i;
+                while k < n && bytes[k] != sep && bytes[k] != b'\n' && bytes[k] != b'\r' {
+                    k += 1;
+                }
+                let raw = &bytes[i..k];
+                let trimmed = trim_spaces(raw);
+                if quoting && trimmed.contains(&b'"') {
+                    return Err(BadRow {
+                        line,
+                        column,
+                        message: "a quote inside an unquoted field (quote the whole field and double the quote)".into(),
+                    });
+                }
+                fields.push(Field {
+                    bytes: std::borrow::Cow::Borrowed(trimmed),
+                    quoted: false,
+                });
+                i = k;
+            }
+            // After a field: separator, end of record, or end of input.
+            if i >= n {
+                break;
+            }
+            match bytes[i] {
+                b if b == sep => {
+                    i += 1;
+                }
+                b'\n' => {
+                    i += 1;
+                    line += 1;
+                    break;
+                }
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    i += 2;
+                    line += 1;
+                    break;
+                }
+                _ => {
+                    return Err(BadRow {
+                        line,
+                        column,
+                        message: "a carriage return inside an unquoted field".into(),
+                    });
+                }
+            }
+        }
+        out.push((start_line, fields));
+    }
+    Ok(out)
+}
+
+fn trim_spaces(mut b: &[u8]) -> &[u8] {
+    while let [b' ', rest @ ..] = b {
+        b = rest;
+    }
+    while let [rest @ .., b' '] = b {
+        b = rest;
+    }
+    b
+}
+
+fn is_int(s: &str) -> bool {
+    let d = s.strip_prefix('-').unwrap_or(s);
+    !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_dec(s: &str) -> bool {
+    let d = s.strip_prefix('-').unwrap_or(s);
+    match d.split_once('.') {
+        Some((a, b)) => {
+            !a.is_empty()
+                && !b.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.bytes().all(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// Whether a field reads as a symbol: `[a-z][A-Za-z0-9_]*`.
+pub(crate) fn is_symbol(s: &str) -> bool {
+    let mut b = s.bytes();
+    matches!(b.next(), Some(c) if c.is_ascii_lowercase())
+        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
+}
+
+/// The value of a field, by the column's type.
+fn convert(text: &str, ty: ColumnType, scales: &[Scale], values: &Values) -> Result<Value, String> {
+    let inferred = || {
+        if is_int(text) {
+            match text.parse::<i64>() {
+                Ok(i) => Value::Int(i),
+                Err(_) => Value::Str(text.into()),
+            }
+        } else if is_dec(text) {
+            match text.parse::<f64>() {
+                Ok(d) if d.is_finite() => Value::Dec(d),
+                _ => Value::Str(text.into()),
+            }
+        } else if is_symbol(text) {
+            Value::Symbol(text.into())
+        } else {
+            Value::Str(text.into())
+        }
+    };
+    match ty {
+        ColumnType::Any => Ok(inferred()),
+        ColumnType::Str => Ok(Value::Str(text.into())),
+        ColumnType::Symbol => {
+            if is_symbol(text) {
+                Ok(Value::Symbol(text.into()))
+            } else {
+                Err(format!("`{text}` is not a symbol (a lower-case name)"))
+            }
+        }
+        ColumnType::Int => match inferred() {
+            v @ Value::Int(_) => Ok(v),
+            _ => Err(format!("`{text}` is not an integer")),
+        },
+        ColumnType::Decimal => match inferred() {
+            Value::Int(i) => Ok(Value::Dec(i as f64)),
+            v @ Value::Dec(_) => Ok(v),
+            _ => Err(format!("`{text}` is not a number")),
+        },
+        ColumnType::Number => match inferred() {
+            v @ (Value::Int(_) | Value::Dec(_)) => Ok(v),
+            _ => Err(format!("`{text}` is not a number")),
+        },
+        ColumnType::Scale(s) => {
+            let Some(scale) = scales.get(s.0 as usize) else {
+                return Ok(inferred());
+            };
+            let v = Value::Symbol(text.into());
+            let ok = values
+                .lookup(&v)
+                .is_some_and(|id| scale.values.contains(&id));
+            if ok {
+                Ok(v)
+            } else {
+                let names: Vec<String> = scale
+                    .values
+                    .iter()
+                    .map(|&id| {
+                        if (id as usize) < values.len() {
+                            values.get(id).to_string()
+                        } else {
+                            "?".into()
+                        }
+                    })
+                    .collect();
+                Err(format!(
+                    "`{text}` is not a value of scale `{}` ({})",
+                    scale.name,
+                    names.join(" < ")
+                ))
+            }
+        }
+    }
+}
+
+/// Loads one input file. Values are interned into `values` only when the
+/// whole file is good.
+pub(crate) fn load(
+    input: &Input,
+    pred: &Predicate,
+    scales: &[Scale],
+    values: &mut Values,
+) -> Result<Loaded, Diagnostic> {
+    let shown = input.path.to_string_lossy().replace('\\', "/");
+    let fail = |line: Option<usize>, column: Option<usize>, message: String| {
+        let at = match (line, column) {
+            (Some(l), Some(c)) => format!("{shown}, row {l}, column {c}: "),
+            (Some(l), None) => format!("{shown}, row {l}: "),
+            _ => format!("{shown}: "),
+        };
+        Diagnostic::error("warrant::input", format!("{at}{message}"))
+            .with_label(input.span, format!("`{}` is loaded from here", pred.name))
+            .with_path(&input.path)
+    };
+    let bytes = std::fs::read(&input.path).map_err(|e| {
+        let what = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        fail(None, None, format!("cannot read the file: {what}"))
+            .with_help("input paths are relative to the rule file that names them")
+    })?;
+    let recs = records(&bytes, input.format).map_err(|b| fail(Some(b.line), Some(b.column), b.message))?;
+    let arity = pred.arity;
+    let mut parsed: Vec<Value> = Vec::with_capacity(recs.len() * arity);
+    let mut lines = Vec::with_capacity(recs.len());
+    for (n, (line, fields)) in recs.iter().enumerate() {
+        if n == 0 && input.header {
+            continue;
+        }
+        if fields.len() != arity {
+            return Err(fail(
+                Some(*line),
+                None,
+                format!(
+                    "{} field{} where `{}` takes {arity}",
+                    fields.len(),
+                    if fields.len() == 1 { "" } else { "s" },
+                    pred.name
+                ),
+            ));
+        }
+        for (c, f) in fields.iter().enumerate() {
+            let text = std::str::from_utf8(&f.bytes)
+                .map_err(|_| fail(Some(*line), Some(c + 1), "the field is not valid UTF-8".into()))?;
+            let ty = pred.params.get(c).map_or(ColumnType::Any, |p| p.ty);
+            // A quoted field with no declared type is text, unless it reads
+            // as a number or a symbol: quotes only protect separators.
+            let _ = f.quoted;
+            let v = convert(text, ty, scales, values).map_err(|m| fail(Some(*line), Some(c + 1), m))?;
+            parsed.push(v);
+        }
+        lines.push(*line as u32);
+    }
+    let mut data = Vec::with_capacity(parsed.len());
+    let mut ints = IntCache::default();
+    for v in parsed {
+        let id = match v {
+            Value::Int(i) => ints.get(i, values),
+            other => values.intern(other),
+        };
+        data.push(id);
+    }
+    Ok(Loaded { data, lines })
+}
+
+/// A small open-addressing cache of integer → value id, so that numeric
+/// inputs do not pay the value table's general hashing per field.
+#[derive(Default)]
+struct IntCache {
+    slots: Vec<(i64, u32)>,
+    len: usize,
+}
+
+impl IntCache {
+    fn get(&mut self, i: i64, values: &mut Values) -> ValueId {
+        if self.slots.is_empty() {
+            self.slots = vec![(0, u32::MAX); 1024];
+        }
+        let mask = self.slots.len() - 1;
+        let h = super::relation::finish(i as u64) as usize;
+        let mut s = h & mask;
+        loop {
+            let (k, id) = self.slots[s];
+            if id == u32::MAX {
+                break;
+            }
+            if k == i {
+                return id;
+            }
+            s = (s + 1) & mask;
+        }
+        let id = values.intern(Value::Int(i));
+        self.slots[s] = (i, id);
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            let old = std::mem::replace(&mut self.slots, vec![(0, u32::MAX); (mask + 1) * 2]);
+            let mask = self.slots.len() - 1;
+            for (k, id) in old {
+                if id == u32::MAX {
+                    continue;
+                }
+                let mut s = super::relation::finish(k as u64) as usize & mask;
+                while self.slots[s].1 != u32::MAX {
+                    s = (s + 1) & mask;
+                }
+                self.slots[s] = (k, id);
+            }
+        }
+        id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(text: &str, f: InputFormat) -> Vec<(usize, Vec<String>)> {
+        records(text.as_bytes(), f)
+            .map_err(|b| format!("{}:{} {}", b.line, b.column, b.message))
+            .unwrap()
+            .into_iter()
+            .map(|(l, fs)| {
+                (
+                    l,
+                    fs.iter()
+                        .map(|f| String::from_utf8(f.bytes.to_vec()).unwrap())
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn csv_quotes_and_crlf() {
+        let r = fields("a,b\r\n\"x,\"\"y\"\"\",2\r\n\r\n\"multi\nline\",3\n", InputFormat::Csv);
+        assert_eq!(
+            r,
+            vec![
+                (1, vec!["a".into(), "b".into()]),
+                (2, vec!["x,\"y\"".into(), "2".into()]),
+                (4, vec!["multi\nline".into(), "3".into()]),
+            ]
+        );
+        // No trailing newline; empty fields.
+        let r = fields("1,,3", InputFormat::Csv);
+        assert_eq!(r, vec![(1, vec!["1".into(), "".into(), "3".into()])]);
+    }
+
+    #[test]
+    fn tsv() {
+        let r = fields("a\tb c\n\"q\"\t1\n", InputFormat::Tsv);
+        assert_eq!(r[0].1, vec!["a", "b c"]);
+        assert_eq!(r[1].1, vec!["\"q\"", "1"]);
+    }
+
+    #[test]
+    fn bad_rows() {
+        let e = records(b"a,b\n\"open,1\n", InputFormat::Csv).err().unwrap();
+        assert_eq!((e.line, e.column), (2, 1));
+        let e = records(b"a,\"b\"x\n", InputFormat::Csv).err().unwrap();
+        assert_eq!((e.line, e.column), (1, 2));
+        let e = records(b"a,b\"c\n", InputFormat::Csv).err().unwrap();
+        assert_eq!((e.line, e.column), (1, 2));
+    }
+
+    #[test]
+    fn typing() {
+        let v = Values::default();
+        let conv = |s| convert(s, ColumnType::Any, &[], &v).unwrap();
+        assert!(matches!(conv("42"), Value::Int(42)));
+        assert!(matches!(conv("-4.5"), Value::Dec(d) if d == -4.5));
+        assert!(matches!(conv("japan"), Value::Symbol(_)));
+        assert!(matches!(conv("Japan"), Value::Str(_)));
+        assert!(matches!(conv("1e5"), Value::Str(_)));
+        assert!(matches!(conv(""), Value::Str(_)));
+        assert!(matches!(conv("99999999999999999999"), Value::Str(_)));
+        assert!(convert("x", ColumnType::Int, &[], &v).is_err());
+        assert!(matches!(convert("3", ColumnType::Decimal, &[], &v), Ok(Value::Dec(_))));
+        assert!(matches!(convert("3", ColumnType::Str, &[], &v), Ok(Value::Str(_))));
+    }
+}

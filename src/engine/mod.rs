@@ -1,0 +1,670 @@
+//! The engine: evaluates a checked [`ir::Program`] into a [`Model`].
+//!
+//! Evaluation is stratified and semi-naive over interned rows. A relation is
+//! an insertion-ordered set of fixed-width `u32` rows, so a row's index is
+//! its stable [`RowId`]; hash indexes on the bound columns of each join are
+//! built on first use and kept up to date as rows arrive. Every rule with
+//! `k` recursive body atoms runs as `k` delta variants per round; the join
+//! order is chosen greedily from what is bound, and comparisons and `unless`
+//! exceptions run as soon as their variables are bound.
+//!
+//! Likelihood is possibilistic: a derivation is as likely as the least
+//! likely of its rule and premises, a row as likely as its best derivation.
+//! A row counts as new in a round when it appears or its likelihood rises.
+//! With provenance on (the default) the engine records, for every row, the
+//! derivation that gave it its likelihood; among equally likely derivations
+//! the one of least proof height (facts have height 0, a derivation one more
+//! than its highest premise).
+//!
+//! Values compare by identity in joins (`1` and `1.0` are different values
+//! to a join), but an `=`/`!=` comparison compares numbers numerically.
+
+pub mod builder;
+mod eval;
+mod input;
+mod plan;
+mod relation;
+pub mod render;
+
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{self, Arg, FactOrigin, PredId, Program, RuleId, Value, ValueId, Values};
+use crate::likelihood::Likelihood;
+use crate::source::FileId;
+
+use eval::{CompareTables, RawHit, Sink, State, TAG_BASE, TAG_GIVEN, TAG_INPUT, TAG_STATED};
+use relation::{NIL, Relation};
+
+pub use render::{
+    Format, Query, QueryTable, RenderOptions, query_table, render_query, render_run, render_summary,
+    resolve_query, run_json,
+};
+
+/// A row's index in its relation: stable, in insertion order.
+pub type RowId = u32;
+
+/// The default row limit: 50 million rows over all predicates.
+pub const DEFAULT_MAX_ROWS: usize = 50_000_000;
+
+/// How to evaluate.
+#[derive(Clone, Debug)]
+pub struct EvalOptions {
+    /// Record the derivation of every row (default on).
+    pub provenance: bool,
+    /// Stop with `warrant::row_limit` when the model grows past this many
+    /// rows in total (facts and input rows included).
+    pub max_rows: usize,
+    /// Facts added to the program's (a test's `given` facts). Their values
+    /// must be interned in the program's value table.
+    pub extra_facts: Vec<ir::Fact>,
+    /// When set, only the facts, inputs, rules and conflicts declared in
+    /// these files take part (the world a test's file sees).
+    pub files: Option<Vec<FileId>>,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            provenance: true,
+            max_rows: DEFAULT_MAX_ROWS,
+            extra_facts: Vec::new(),
+            files: None,
+        }
+    }
+}
+
+/// Where a base row came from (its first statement, or the one that gave it
+/// its likelihood when it is stated more than once).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactSource {
+    /// `program.facts[i]`.
+    Stated(usize),
+    /// `options.extra_facts[i]` (a test's `given`).
+    Given(usize),
+    /// Row `row` (1-based, header included) of the file of `program.inputs[input]`.
+    Input { input: usize, row: usize },
+}
+
+/// A premise of a derivation: a row of a relation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Premise {
+    pub pred: PredId,
+    pub row: RowId,
+}
+
+/// How a row got its likelihood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Derivation {
+    /// By a rule: which rule, which of its heads, and the rows matched by
+    /// its positive body atoms, in body order. The bindings follow from
+    /// these and the head.
+    Rule {
+        rule: RuleId,
+        head: usize,
+        premises: Vec<Premise>,
+        /// Proof height: 1 + the highest premise's height.
+        height: u32,
+    },
+    /// A base row: a stated fact, a test's given fact or an input row.
+    Fact { source: FactSource, origin: FactOrigin },
+}
+
+/// A conflict that holds on the final model.
+#[derive(Clone, Debug)]
+pub struct ConflictHit {
+    /// Index into `program.conflicts`.
+    pub conflict: usize,
+    /// The value of each variable of the conflict's body (indexed by `VarId`).
+    pub bindings: Vec<ValueId>,
+    /// The rows matched by the body's positive atoms, in body order.
+    pub premises: Vec<Premise>,
+    /// The least likelihood among the premises.
+    pub likelihood: Likelihood,
+}
+
+/// Counts and times of one evaluation.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    /// Rows per predicate (indexed like `program.preds`).
+    pub rows: Vec<usize>,
+    /// Rows inserted by rules, per predicate.
+    pub derived: Vec<usize>,
+    pub strata: usize,
+    /// Time to load `input` files.
+    pub load_time: Duration,
+    /// Time of the whole evaluation (loading included).
+    pub eval_time: Duration,
+    /// Heap bytes held by the relations and their indexes.
+    pub bytes: usize,
+}
+
+impl Stats {
+    pub fn total_rows(&self) -> usize {
+        self.rows.iter().sum()
+    }
+
+    pub fn total_derived(&self) -> usize {
+        self.derived.iter().sum()
+    }
+}
+
+/// One argument of a query pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatternArg {
+    /// A variable, numbered from 0; the same number twice means equal values.
+    Var(u32),
+    /// A constant (a value id of [`Model::values`]).
+    Value(ValueId),
+    /// Anything.
+    Any,
+}
+
+/// The evaluated program: every row of every predicate with its likelihood
+/// and (with provenance) its derivation, and the conflicts that hold.
+#[derive(Clone, Debug)]
+pub struct Model {
+    values: Values,
+    rels: Vec<Relation>,
+    /// Derivation tag → (rule, head).
+    heads: Vec<(RuleId, u32)>,
+    /// Per rule: the predicates of its positive body atoms.
+    rule_atoms: Vec<Vec<PredId>>,
+    facts: Vec<ir::Fact>,
+    given: Vec<ir::Fact>,
+    inputs: Vec<ir::Input>,
+    conflicts: Vec<ConflictHit>,
+    provenance: bool,
+    stats: Stats,
+}
+
+fn file_ok(files: &Option<Vec<FileId>>, file: FileId) -> bool {
+    files.as_ref().is_none_or(|fs| fs.contains(&file))
+}
+
+fn internal(message: String) -> Diagnostic {
+    Diagnostic::error("warrant::internal", message)
+        .with_help("this is a bug in Warrant's checker or engine; please report it")
+}
+
+/// Checks the IR invariants the engine relies on, so that a malformed
+/// program is a diagnostic rather than a panic.
+fn validate(program: &Program, extra: &[ir::Fact]) -> Result<(), Diagnostic> {
+    let npred = program.preds.len();
+    let nval = program.values.len() as u32;
+    let atom_ok = |a: &ir::Atom, nvars: usize, what: &str| -> Result<(), Diagnostic> {
+        let Some(p) = program.preds.get(a.pred.0 as usize) else {
+            return Err(internal(format!("{what}: unknown predicate id {}", a.pred.0)));
+        };
+        if p.arity != a.args.len() {
+            return Err(internal(format!(
+                "{what}: `{}` has {} arguments, declared with {}",
+                p.name,
+                a.args.len(),
+                p.arity
+            )));
+        }
+        for arg in &a.args {
+            match *arg {
+                Arg::Var(v) if v as usize >= nvars => {
+                    return Err(internal(format!("{what}: variable {v} out of range")));
+                }
+                Arg::Const(c) if c >= nval => {
+                    return Err(internal(format!("{what}: value {c} out of range")));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    };
+    let body_ok = |b: &ir::Body, what: &str| -> Result<(), Diagnostic> {
+        let n = b.vars.len();
+        for a in b.atoms.iter().chain(&b.exceptions) {
+            atom_ok(a, n, what)?;
+        }
+        for c in &b.comparisons {
+            for arg in [c.lhs, c.rhs] {
+                match arg {
+                    Arg::Var(v) if v as usize >= n => {
+                        return Err(internal(format!("{what}: variable {v} out of range")));
+                    }
+                    Arg::Const(k) if k >= nval => {
+                        return Err(internal(format!("{what}: value {k} out of range")));
+                    }
+                    _ => {}
+                }
+            }
+            if let ir::CompareKind::Scale(s) = c.kind
+                && s.0 as usize >= program.scales.len()
+            {
+                return Err(internal(format!("{what}: scale {} out of range", s.0)));
+            }
+        }
+        Ok(())
+    };
+    for r in &program.rules {
+        let what = format!("rule `{}`", r.name);
+        body_ok(&r.body, &what)?;
+        for h in &r.heads {
+            atom_ok(h, r.body.vars.len(), &what)?;
+            if h.args.contains(&Arg::Wildcard) {
+                return Err(internal(format!("{what}: a wildcard in a conclusion")));
+            }
+        }
+    }
+    for c in &program.conflicts {
+        body_ok(&c.body, &format!("conflict `{}`", c.name))?;
+    }
+    for f in program.facts.iter().chain(extra) {
+        let Some(p) = program.preds.get(f.pred.0 as usize) else {
+            return Err(internal(format!("a fact of unknown predicate id {}", f.pred.0)));
+        };
+        if p.arity != f.row.len() || f.row.iter().any(|&v| v >= nval) {
+            return Err(internal(format!("a malformed fact of `{}`", p.name)));
+        }
+    }
+    for i in &program.inputs {
+        if i.pred.0 as usize >= npred {
+            return Err(internal(format!("an input of unknown predicate id {}", i.pred.0)));
+        }
+    }
+    if program.rules.len() >= TAG_BASE as usize / 64 {
+        return Err(internal("too many rules".into()));
+    }
+    Ok(())
+}
+
+/// Evaluates a program: loads its `input` files, runs its rules stratum by
+/// stratum to the fixpoint, then evaluates its conflicts.
+///
+/// Errors: `warrant::input` for a bad input file (nothing is loaded from
+/// it), `warrant::row_limit` when the model grows past
+/// [`EvalOptions::max_rows`].
+pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<Diagnostic>> {
+    let start = Instant::now();
+    validate(program, &options.extra_facts).map_err(|d| vec![d])?;
+    let files = &options.files;
+    let mut values = program.values.clone();
+
+    // Inputs first: every file is checked whole before any row is used.
+    let mut diags = Vec::new();
+    let mut loaded = Vec::new();
+    for (i, inp) in program.inputs.iter().enumerate() {
+        if !file_ok(files, inp.span.file) {
+            continue;
+        }
+        let pred = program.pred(inp.pred);
+        match input::load(inp, pred, &program.scales, &mut values) {
+            Ok(l) => loaded.push((i, l)),
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let load_time = start.elapsed();
+
+    // Derivation tags and record widths.
+    let mut heads = Vec::new();
+    let mut tags = Vec::with_capacity(program.rules.len());
+    let mut width = vec![2usize; program.preds.len()];
+    for (r, rule) in program.rules.iter().enumerate() {
+        tags.push(heads.len() as u32);
+        for (h, head) in rule.heads.iter().enumerate() {
+            heads.push((RuleId(r as u32), h as u32));
+            let w = &mut width[head.pred.0 as usize];
+            *w = (*w).max(1 + rule.body.atoms.len());
+        }
+    }
+    let rels: Vec<Relation> = program
+        .preds
+        .iter()
+        .zip(&width)
+        .map(|(p, &w)| Relation::new(p.arity, if options.provenance { w } else { 0 }))
+        .collect();
+    let tables = CompareTables::new(&values, &program.scales);
+    let mut state = State::new(rels, &tables, options.provenance, options.max_rows);
+
+    for (i, f) in program.facts.iter().enumerate() {
+        let file = match &f.origin {
+            FactOrigin::Stated(s) => s.file,
+            FactOrigin::Input { directive, .. } => directive.file,
+        };
+        if file_ok(files, file) {
+            state.add_base(f.pred.0 as usize, &f.row, f.likelihood.units(), TAG_STATED, i as u32);
+        }
+    }
+    for (i, f) in options.extra_facts.iter().enumerate() {
+        state.add_base(f.pred.0 as usize, &f.row, f.likelihood.units(), TAG_GIVEN, i as u32);
+    }
+    for (i, l) in &loaded {
+        let inp = &program.inputs[*i];
+        let p = inp.pred.0 as usize;
+        let arity = program.preds[p].arity;
+        for (r, &line) in l.lines.iter().enumerate() {
+            let row = &l.data[r * arity..(r + 1) * arity];
+            state.add_base(p, row, Likelihood::CERTAIN.units(), TAG_INPUT | *i as u32, line);
+        }
+    }
+    drop(loaded);
+    // Base rows are complete: every relation's rows are visible to joins.
+    for r in &mut state.rels {
+        r.clear_delta();
+    }
+
+    // Rules per stratum: the stratum's list, plus any rule whose own
+    // stratum index names it; rules with an index past the end run last.
+    let nstrata = program.strata.len();
+    let mut by_stratum: Vec<Vec<usize>> = program.strata.iter().map(|s| s.rules.iter().map(|r| r.0 as usize).collect()).collect();
+    by_stratum.push(Vec::new());
+    for (r, rule) in program.rules.iter().enumerate() {
+        let s = rule.stratum.min(nstrata);
+        if !by_stratum[s].contains(&r) && !by_stratum.iter().any(|l| l.contains(&r)) {
+            by_stratum[s].push(r);
+        }
+    }
+    for (s, list) in by_stratum.iter().enumerate() {
+        if state.overflow.is_some() {
+            break;
+        }
+        let rules: Vec<(&ir::Rule, u32)> = list
+            .iter()
+            .filter_map(|&r| program.rules.get(r).map(|rule| (rule, tags[r])))
+            .filter(|(rule, _)| file_ok(files, rule.span.file))
+            .collect();
+        let preds: Vec<usize> = program
+            .strata
+            .get(s)
+            .map(|st| st.preds.iter().map(|p| p.0 as usize).filter(|&p| p < program.preds.len()).collect())
+            .unwrap_or_default();
+        if rules.is_empty() {
+            continue;
+        }
+        state.stratum(&rules, &preds);
+    }
+    if let Some(p) = state.overflow {
+        let pred = &program.preds[p];
+        let rows = state.rels[p].len;
+        let mut d = Diagnostic::error(
+            "warrant::row_limit",
+            format!(
+                "evaluation stopped: the model passed {} rows while `{}` grew to {} rows",
+                options.max_rows, pred.name, rows
+            ),
+        )
+        .with_help("raise the limit with --max-rows, or look for a rule that derives without bound");
+        // Point at the rules that conclude the predicate that grew.
+        let rule_spans: Vec<_> = program
+            .rules
+            .iter()
+            .filter(|r| r.heads.iter().any(|h| h.pred.0 as usize == p))
+            .map(|r| r.span)
+            .collect();
+        if rule_spans.is_empty() {
+            d = d.with_label(pred.first_seen, format!("`{}` is declared here", pred.name));
+        } else {
+            for s in rule_spans {
+                d = d.with_label(s, format!("this rule concludes `{}`", pred.name));
+            }
+        }
+        return Err(vec![d]);
+    }
+
+    // Conflicts, over the final model.
+    let mut conflicts = Vec::new();
+    for (ci, c) in program.conflicts.iter().enumerate() {
+        if !file_ok(files, c.span.file) {
+            continue;
+        }
+        let plan = plan::compile(&c.body, None, &mut state.rels);
+        let mut hits: Vec<RawHit> = Vec::new();
+        state.run_plan(&plan, &mut Sink::Conflict(&mut hits));
+        for h in hits {
+            let premises = h
+                .premises
+                .iter()
+                .zip(&c.body.atoms)
+                .map(|(&row, a)| Premise { pred: a.pred, row })
+                .collect();
+            conflicts.push(ConflictHit {
+                conflict: ci,
+                bindings: h.bindings,
+                premises,
+                likelihood: Likelihood::from_units(h.lik.min(Likelihood::SCALE)).unwrap_or(Likelihood::CERTAIN),
+            });
+        }
+    }
+
+    let rels = state.rels;
+    let stats = Stats {
+        rows: rels.iter().map(|r| r.len as usize).collect(),
+        derived: rels.iter().map(|r| r.derived as usize).collect(),
+        strata: nstrata,
+        load_time,
+        eval_time: start.elapsed(),
+        bytes: rels.iter().map(Relation::bytes).sum(),
+    };
+    Ok(Model {
+        values,
+        rels,
+        heads,
+        rule_atoms: program
+            .rules
+            .iter()
+            .map(|r| r.body.atoms.iter().map(|a| a.pred).collect())
+            .collect(),
+        facts: program.facts.clone(),
+        given: options.extra_facts.clone(),
+        inputs: program.inputs.clone(),
+        conflicts,
+        provenance: options.provenance,
+        stats,
+    })
+}
+
+impl Model {
+    /// The value table: the program's values and those loaded from inputs.
+    pub fn values(&self) -> &Values {
+        &self.values
+    }
+
+    /// A value by id (`None` when out of range).
+    pub fn value(&self, id: ValueId) -> Option<&Value> {
+        ((id as usize) < self.values.len()).then(|| self.values.get(id))
+    }
+
+    /// `pred(a, b)` with the values of a row (values loaded from inputs
+    /// included, which `Program::format_row` does not know).
+    pub fn format_row(&self, program: &Program, pred: PredId, row: &[ValueId]) -> String {
+        let args: Vec<String> = row
+            .iter()
+            .map(|&v| self.value(v).map_or_else(|| "?".to_string(), Value::to_string))
+            .collect();
+        let name = program.preds.get(pred.0 as usize).map_or("?", |p| p.name.as_str());
+        format!("{name}({})", args.join(", "))
+    }
+
+    /// Whether derivations were recorded.
+    pub fn has_provenance(&self) -> bool {
+        self.provenance
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// The conflicts that hold, by conflict then in the order found.
+    pub fn conflicts(&self) -> &[ConflictHit] {
+        &self.conflicts
+    }
+
+    /// Number of predicates.
+    pub fn preds(&self) -> usize {
+        self.rels.len()
+    }
+
+    /// Number of rows of a predicate.
+    pub fn len(&self, pred: PredId) -> usize {
+        self.rels.get(pred.0 as usize).map_or(0, |r| r.len as usize)
+    }
+
+    /// Whether the model has no rows at all.
+    pub fn is_empty(&self) -> bool {
+        self.rels.iter().all(|r| r.len == 0)
+    }
+
+    /// One row's values.
+    pub fn row(&self, pred: PredId, row: RowId) -> Option<&[ValueId]> {
+        let r = self.rels.get(pred.0 as usize)?;
+        (row < r.len).then(|| r.row(row))
+    }
+
+    /// Every row of a predicate, in insertion order: id, values, likelihood.
+    pub fn rows(&self, pred: PredId) -> impl Iterator<Item = (RowId, &[ValueId], Likelihood)> + '_ {
+        let rel = self.rels.get(pred.0 as usize);
+        let n = rel.map_or(0, |r| r.len);
+        (0..n).filter_map(move |id| {
+            let r = rel?;
+            Some((id, r.row(id), lik(r.lik[id as usize])))
+        })
+    }
+
+    /// The id of a row, if it was derived or stated.
+    pub fn lookup(&self, pred: PredId, row: &[ValueId]) -> Option<RowId> {
+        let r = self.rels.get(pred.0 as usize)?;
+        if r.arity != row.len() {
+            return None;
+        }
+        let id = r.find(row);
+        (id != NIL).then_some(id)
+    }
+
+    pub fn likelihood(&self, pred: PredId, row: RowId) -> Option<Likelihood> {
+        let r = self.rels.get(pred.0 as usize)?;
+        r.lik.get(row as usize).map(|&l| lik(l))
+    }
+
+    /// Proof height of a row (0 for base rows); `None` without provenance.
+    pub fn height(&self, pred: PredId, row: RowId) -> Option<u32> {
+        let r = self.rels.get(pred.0 as usize)?;
+        r.height.get(row as usize).copied()
+    }
+
+    /// The derivation that gave a row its likelihood; `None` without
+    /// provenance or for an unknown row.
+    pub fn derivation(&self, pred: PredId, row: RowId) -> Option<Derivation> {
+        let r = self.rels.get(pred.0 as usize)?;
+        if r.dwidth == 0 || row >= r.len {
+            return None;
+        }
+        let rec = &r.deriv[row as usize * r.dwidth..(row as usize + 1) * r.dwidth];
+        let tag = rec[0];
+        let first = rec.get(1).copied().unwrap_or(NIL) as usize;
+        if tag == TAG_STATED {
+            let f = self.facts.get(first)?;
+            return Some(Derivation::Fact {
+                source: FactSource::Stated(first),
+                origin: f.origin.clone(),
+            });
+        }
+        if tag == TAG_GIVEN {
+            let f = self.given.get(first)?;
+            return Some(Derivation::Fact {
+                source: FactSource::Given(first),
+                origin: f.origin.clone(),
+            });
+        }
+        if tag & TAG_INPUT == TAG_INPUT {
+            let input = (tag & !TAG_INPUT) as usize;
+            let inp = self.inputs.get(input)?;
+            return Some(Derivation::Fact {
+                source: FactSource::Input { input, row: first },
+                origin: FactOrigin::Input {
+                    directive: inp.span,
+                    path: inp.path.clone(),
+                    row: first,
+                },
+            });
+        }
+        let &(rule, head) = self.heads.get(tag as usize)?;
+        let atoms = self.rule_atoms.get(rule.0 as usize)?;
+        let premises = rec[1..]
+            .iter()
+            .zip(atoms)
+            .map(|(&id, &pred)| Premise { pred, row: id })
+            .collect();
+        Some(Derivation::Rule {
+            rule,
+            head: head as usize,
+            premises,
+            height: r.height.get(row as usize).copied().unwrap_or(0),
+        })
+    }
+
+    /// Rows of `pred` matching a pattern (constants, variables, wildcards),
+    /// in insertion order. Uses the row set when every argument is a
+    /// constant, an existing index on the constant columns when there is
+    /// one, and a scan otherwise.
+    pub fn matching(&self, pred: PredId, pattern: &[PatternArg]) -> Vec<RowId> {
+        let Some(r) = self.rels.get(pred.0 as usize) else {
+            return Vec::new();
+        };
+        if r.arity != pattern.len() {
+            return Vec::new();
+        }
+        let consts: Vec<(u32, u32)> = pattern
+            .iter()
+            .enumerate()
+            .filter_map(|(c, a)| match a {
+                PatternArg::Value(v) => Some((c as u32, *v)),
+                _ => None,
+            })
+            .collect();
+        let matches = |id: u32| -> bool {
+            let row = r.row(id);
+            let mut seen: Vec<(u32, u32)> = Vec::new();
+            for (c, a) in pattern.iter().enumerate() {
+                match *a {
+                    PatternArg::Value(v) if row[c] != v => return false,
+                    PatternArg::Var(x) => match seen.iter().find(|(y, _)| *y == x) {
+                        Some(&(_, v)) if v != row[c] => return false,
+                        Some(_) => {}
+                        None => seen.push((x, row[c])),
+                    },
+                    _ => {}
+                }
+            }
+            true
+        };
+        if consts.len() == pattern.len() {
+            let row: Vec<u32> = consts.iter().map(|&(_, v)| v).collect();
+            let id = r.find(&row);
+            return if id == NIL { Vec::new() } else { vec![id] };
+        }
+        let cols: Vec<u32> = consts.iter().map(|&(c, _)| c).collect();
+        if !cols.is_empty()
+            && let Some(ix) = r.existing_index(&cols)
+        {
+            let key: Vec<u32> = consts.iter().map(|&(_, v)| v).collect();
+            let mut out = Vec::new();
+            let mut id = r.index_head(ix, &key);
+            while id != NIL {
+                if matches(id) {
+                    out.push(id);
+                }
+                id = r.index_next(ix, id);
+            }
+            out.reverse();
+            return out;
+        }
+        (0..r.len).filter(|&id| matches(id)).collect()
+    }
+}
+
+fn lik(units: u16) -> Likelihood {
+    Likelihood::from_units(units.min(Likelihood::SCALE)).unwrap_or(Likelihood::CERTAIN)
+}
+
+
+#[cfg(test)]
+mod tests;

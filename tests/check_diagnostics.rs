@@ -1,0 +1,71 @@
+//! One small file per diagnostic code of `check`, under `tests/data/check/`,
+//! and a snapshot of what the user sees: every diagnostic rendered as
+//! `warrant check` prints it (no colour, 100 columns).
+
+use std::path::PathBuf;
+
+use warrant::check::check;
+use warrant::diagnostics::{Style, render};
+use warrant::syntax::load;
+
+/// Loads and checks one file or folder of `tests/data/check/`; returns the
+/// rendered diagnostics (parser's and checker's) and the checker's codes.
+fn diagnose(name: &str) -> (String, Vec<&'static str>) {
+    let path = PathBuf::from("tests/data/check").join(name);
+    let parsed = load(&[path]);
+    let checked = check(&parsed);
+    assert!(checked.program.is_none() || !checked.has_errors());
+    let mut out = String::new();
+    let mut codes = Vec::new();
+    for d in parsed.diagnostics.iter().chain(&checked.diagnostics) {
+        codes.push(d.code);
+        out.push_str(&render(
+            d,
+            &parsed.sources,
+            Style {
+                color: false,
+                width: 100,
+            },
+        ));
+        out.push('\n');
+    }
+    (out, codes)
+}
+
+macro_rules! diagnostic_test {
+    ($test:ident, $file:expr, [$($code:expr),+ $(,)?]) => {
+        #[test]
+        fn $test() {
+            let (rendered, codes) = diagnose($file);
+            for code in [$($code),+] {
+                assert!(
+                    codes.contains(&code),
+                    "expected {code} among {codes:?}\n{rendered}"
+                );
+            }
+            insta::assert_snapshot!(rendered);
+        }
+    };
+}
+
+diagnostic_test!(unknown_predicate, "unknown_predicate.wr", ["warrant::unknown_predicate"]);
+diagnostic_test!(arity_mismatch, "arity_mismatch", ["warrant::arity_mismatch"]);
+diagnostic_test!(unsafe_variable, "unsafe_variable.wr", ["warrant::unsafe_variable"]);
+diagnostic_test!(fact_variable, "fact_variable.wr", ["warrant::unsafe_variable"]);
+diagnostic_test!(singleton_variable, "singleton_variable.wr", ["warrant::singleton_variable"]);
+diagnostic_test!(type_mismatch, "type_mismatch.wr", ["warrant::type_mismatch"]);
+diagnostic_test!(ambiguous_scale, "ambiguous_scale.wr", ["warrant::type_mismatch"]);
+diagnostic_test!(unknown_scale, "unknown_scale.wr", ["warrant::unknown_scale"]);
+diagnostic_test!(unknown_scale_value, "unknown_scale_value.wr", ["warrant::unknown_scale_value"]);
+diagnostic_test!(unknown_source, "unknown_source.wr", ["warrant::unknown_source"]);
+diagnostic_test!(unknown_likelihood, "unknown_likelihood.wr", ["warrant::unknown_likelihood"]);
+diagnostic_test!(duplicate_rule, "duplicate_rule.wr", ["warrant::duplicate_rule"]);
+diagnostic_test!(
+    duplicate_declaration,
+    "duplicate_declaration.wr",
+    ["warrant::duplicate_declaration"]
+);
+diagnostic_test!(unknown_rule, "unknown_rule.wr", ["warrant::unknown_rule"]);
+diagnostic_test!(negation_cycle, "negation_cycle.wr", ["warrant::negation_cycle"]);
+diagnostic_test!(unknown_variable, "unknown_variable.wr", ["warrant::unknown_variable"]);
+diagnostic_test!(input, "input.wr", ["warrant::input", "warrant::unknown_predicate"]);
