@@ -11,6 +11,8 @@ use warrant::diagnostics::{self, Diagnostic, Style};
 use warrant::source::Sources;
 
 mod check;
+mod diff;
+mod fmt;
 mod query;
 mod run;
 mod test;
@@ -44,6 +46,10 @@ enum Command {
     Query(query::Args),
     /// Run the `test` blocks of rule files
     Test(test::Args),
+    /// Rewrite rule files in the canonical layout (--check: only report)
+    Fmt(fmt::Args),
+    /// Compare two scenarios: conclusions gained, lost or changed in likelihood
+    Diff(diff::Args),
 }
 
 /// Output format of commands that print results.
@@ -71,6 +77,8 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Query(args) => query::run(args),
         Command::Test(args) => test::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     ExitCode::from(code)
 }

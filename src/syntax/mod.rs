@@ -146,6 +146,20 @@ fn read_file(
     Some(Some(parsed.sources.add(path.to_path_buf(), text)))
 }
 
+/// The rule files the user named: files as given, folders expanded to every
+/// `.wr` file below them in sorted order. Unreadable paths are diagnostics.
+pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for path in paths {
+        match expand(path) {
+            Ok(found) => files.extend(found),
+            Err(d) => diags.push(d),
+        }
+    }
+    (files, diags)
+}
+
 /// A file, or every rule file below a folder in sorted order.
 fn expand(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
