@@ -29,13 +29,48 @@ struct Workload {
 }
 
 const WORKLOADS: &[Workload] = &[
-    Workload { name: "tc_chain_1000", program: "tc.wr", data: "chain_1000", provenance: true },
-    Workload { name: "tc_chain_2000", program: "tc.wr", data: "chain_2000", provenance: true },
-    Workload { name: "tc_chain_2000_noprov", program: "tc.wr", data: "chain_2000", provenance: false },
-    Workload { name: "tc_random", program: "tc.wr", data: "random_1000", provenance: true },
-    Workload { name: "sg", program: "sg.wr", data: "tree_11", provenance: true },
-    Workload { name: "neg", program: "neg.wr", data: "neg", provenance: true },
-    Workload { name: "join3", program: "join3.wr", data: "join3", provenance: true },
+    Workload {
+        name: "tc_chain_1000",
+        program: "tc.wr",
+        data: "chain_1000",
+        provenance: true,
+    },
+    Workload {
+        name: "tc_chain_2000",
+        program: "tc.wr",
+        data: "chain_2000",
+        provenance: true,
+    },
+    Workload {
+        name: "tc_chain_2000_noprov",
+        program: "tc.wr",
+        data: "chain_2000",
+        provenance: false,
+    },
+    Workload {
+        name: "tc_random",
+        program: "tc.wr",
+        data: "random_1000",
+        provenance: true,
+    },
+    Workload {
+        name: "sg",
+        program: "sg.wr",
+        data: "tree_11",
+        provenance: true,
+    },
+    Workload {
+        name: "neg",
+        program: "neg.wr",
+        data: "neg",
+        provenance: true,
+    },
+    Workload {
+        name: "join3",
+        program: "join3.wr",
+        data: "join3",
+        provenance: true,
+    },
 ];
 
 // ---------------------------------------------------------------- inputs
@@ -82,13 +117,15 @@ fn generate(root: &Path) {
     };
     for n in [1000u32, 2000] {
         let d = mk(&format!("chain_{n}"));
-        let pairs: Vec<(u32, u32)> = (0..n).map(|i| (i, i + 1)).collect();
+        let pairs: Vec<(u32, u32)> = (0..n - 1).map(|i| (i, i + 1)).collect();
         write_pairs(&d.join("edges.csv"), &pairs);
     }
     {
         let d = mk("random_1000");
         let mut rng = Rng(1);
-        let pairs: Vec<(u32, u32)> = (0..2000).map(|_| (rng.below(1000), rng.below(1000))).collect();
+        let pairs: Vec<(u32, u32)> = (0..2000)
+            .map(|_| (rng.below(1000), rng.below(1000)))
+            .collect();
         write_pairs(&d.join("edges.csv"), &pairs);
     }
     {
@@ -118,7 +155,8 @@ fn generate(root: &Path) {
     }
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/workloads");
     for w in WORKLOADS {
-        std::fs::copy(src.join(w.program), root.join(w.data).join(w.program)).expect("copy program");
+        std::fs::copy(src.join(w.program), root.join(w.data).join(w.program))
+            .expect("copy program");
     }
 }
 
@@ -134,7 +172,9 @@ fn read_pairs(path: &Path) -> Vec<(u32, u32)> {
 
 fn read_singles(path: &Path) -> Vec<(u32,)> {
     let text = std::fs::read_to_string(path).expect("read bench input");
-    text.lines().filter_map(|l| Some((l.trim().parse().ok()?,))).collect()
+    text.lines()
+        .filter_map(|l| Some((l.trim().parse().ok()?,)))
+        .collect()
 }
 
 // ---------------------------------------------------------------- ascent
@@ -181,12 +221,18 @@ fn run_ascent(w: &Workload, dir: &Path) -> (usize, f64) {
     let start = Instant::now();
     let rows = match w.program {
         "tc.wr" => {
-            let mut p = AscentTc { edge: read_pairs(&dir.join("edges.csv")), ..Default::default() };
+            let mut p = AscentTc {
+                edge: read_pairs(&dir.join("edges.csv")),
+                ..Default::default()
+            };
             p.run();
             p.path.len()
         }
         "sg.wr" => {
-            let mut p = AscentSg { parent: read_pairs(&dir.join("parent.csv")), ..Default::default() };
+            let mut p = AscentSg {
+                parent: read_pairs(&dir.join("parent.csv")),
+                ..Default::default()
+            };
             p.run();
             p.sg.len()
         }
@@ -243,6 +289,15 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time of this process so far, in seconds (`/proc/self/schedstat`,
+/// nanoseconds on a CPU): robust to other load on the machine.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .map_or(0.0, |ns| ns as f64 / 1e9)
+}
+
 // ---------------------------------------------------------------- driver
 
 #[derive(Clone, Copy)]
@@ -251,6 +306,7 @@ struct Sample {
     eval: f64,
     wall: f64,
     rss_mib: f64,
+    cpu: f64,
 }
 
 fn child(engine: &str, name: &str, root: &Path) {
@@ -262,7 +318,7 @@ fn child(engine: &str, name: &str, root: &Path) {
         "warrant" => run_warrant(w, &dir),
         _ => run_ascent(w, &dir),
     };
-    println!("{rows} {secs} {}", peak_rss_kib());
+    println!("{rows} {secs} {} {}", peak_rss_kib(), cpu_seconds());
 }
 
 fn sample(engine: &str, w: &Workload, root: &Path) -> Sample {
@@ -275,7 +331,11 @@ fn sample(engine: &str, w: &Workload, root: &Path) -> Sample {
         .expect("run child");
     let wall = start.elapsed().as_secs_f64();
     if !out.status.success() {
-        panic!("{engine} {} failed: {}", w.name, String::from_utf8_lossy(&out.stderr));
+        panic!(
+            "{engine} {} failed: {}",
+            w.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let f: Vec<&str> = text.split_whitespace().collect();
@@ -284,6 +344,7 @@ fn sample(engine: &str, w: &Workload, root: &Path) -> Sample {
         eval: f[1].parse().unwrap_or(0.0),
         wall,
         rss_mib: f[2].parse::<f64>().unwrap_or(0.0) / 1024.0,
+        cpu: f[3].parse().unwrap_or(0.0),
     }
 }
 
@@ -298,6 +359,7 @@ fn summarize(samples: &[Sample]) -> Sample {
         eval: median(samples.iter().map(|s| s.eval).collect()),
         wall: median(samples.iter().map(|s| s.wall).collect()),
         rss_mib: median(samples.iter().map(|s| s.rss_mib).collect()),
+        cpu: median(samples.iter().map(|s| s.cpu).collect()),
     }
 }
 
@@ -329,10 +391,26 @@ fn main() {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
     let root = target.join("bench-data");
     generate(&root);
-    println!("median of {runs} runs; times in seconds, memory = peak RSS in MiB; ratio = Warrant/ascent (whole process)");
     println!(
-        "{:<22} {:>10} | {:>8} {:>8} {:>7} | {:>8} {:>8} {:>7} | {:>6} {:>6}",
-        "workload", "rows", "W eval", "W total", "W MiB", "A eval", "A total", "A MiB", "time", "mem"
+        "median of {runs} runs. eval = evaluation (with input loading), total = whole process (wall),"
+    );
+    println!(
+        "cpu = whole-process CPU time, MiB = peak RSS; ratios Warrant/ascent on cpu and memory"
+    );
+    println!(
+        "{:<22} {:>9} | {:>6} {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} {:>6} | {:>5} {:>5}",
+        "workload",
+        "rows",
+        "W eval",
+        "total",
+        "cpu",
+        "MiB",
+        "A eval",
+        "total",
+        "cpu",
+        "MiB",
+        "cpu",
+        "mem"
     );
     for w in WORKLOADS {
         if !only.is_empty() && !only.iter().any(|o| w.name.starts_with(o.as_str())) {
@@ -341,10 +419,25 @@ fn main() {
         let ws: Vec<Sample> = (0..runs).map(|_| sample("warrant", w, &root)).collect();
         let as_: Vec<Sample> = (0..runs).map(|_| sample("ascent", w, &root)).collect();
         let (a, b) = (summarize(&ws), summarize(&as_));
-        let rows_note = if a.rows == b.rows { String::new() } else { format!(" (ascent {})", b.rows) };
+        let rows_note = if a.rows == b.rows {
+            String::new()
+        } else {
+            format!(" (ascent {})", b.rows)
+        };
         println!(
-            "{:<22} {:>10} | {:>8.3} {:>8.3} {:>7.1} | {:>8.3} {:>8.3} {:>7.1} | {:>6.2} {:>6.2}{rows_note}",
-            w.name, a.rows, a.eval, a.wall, a.rss_mib, b.eval, b.wall, b.rss_mib, a.wall / b.wall, a.rss_mib / b.rss_mib
+            "{:<22} {:>9} | {:>6.3} {:>6.3} {:>6.3} {:>6.1} | {:>6.3} {:>6.3} {:>6.3} {:>6.1} | {:>5.2} {:>5.2}{rows_note}",
+            w.name,
+            a.rows,
+            a.eval,
+            a.wall,
+            a.cpu,
+            a.rss_mib,
+            b.eval,
+            b.wall,
+            b.cpu,
+            b.rss_mib,
+            a.cpu / b.cpu,
+            a.rss_mib / b.rss_mib
         );
     }
 }

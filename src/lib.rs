@@ -8,6 +8,7 @@
 pub mod check;
 pub mod diagnostics;
 pub mod engine;
+pub mod explain;
 pub mod ir;
 pub mod likelihood;
 pub mod source;

@@ -22,7 +22,11 @@ const BANDS: [(&str, &[&str], u16); 7] = [
     ("roughly even chance", &["roughly even odds"], 4500),
     ("likely", &["probable", "probably"], 5500),
     ("very likely", &["highly probable"], 8000),
-    ("almost certain", &["almost certainly", "nearly certain"], 9500),
+    (
+        "almost certain",
+        &["almost certainly", "nearly certain"],
+        9500,
+    ),
 ];
 
 impl Likelihood {

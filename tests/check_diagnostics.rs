@@ -48,24 +48,84 @@ macro_rules! diagnostic_test {
     };
 }
 
-diagnostic_test!(unknown_predicate, "unknown_predicate.wr", ["warrant::unknown_predicate"]);
-diagnostic_test!(arity_mismatch, "arity_mismatch", ["warrant::arity_mismatch"]);
-diagnostic_test!(unsafe_variable, "unsafe_variable.wr", ["warrant::unsafe_variable"]);
-diagnostic_test!(fact_variable, "fact_variable.wr", ["warrant::unsafe_variable"]);
-diagnostic_test!(singleton_variable, "singleton_variable.wr", ["warrant::singleton_variable"]);
-diagnostic_test!(type_mismatch, "type_mismatch.wr", ["warrant::type_mismatch"]);
-diagnostic_test!(ambiguous_scale, "ambiguous_scale.wr", ["warrant::type_mismatch"]);
-diagnostic_test!(unknown_scale, "unknown_scale.wr", ["warrant::unknown_scale"]);
-diagnostic_test!(unknown_scale_value, "unknown_scale_value.wr", ["warrant::unknown_scale_value"]);
-diagnostic_test!(unknown_source, "unknown_source.wr", ["warrant::unknown_source"]);
-diagnostic_test!(unknown_likelihood, "unknown_likelihood.wr", ["warrant::unknown_likelihood"]);
-diagnostic_test!(duplicate_rule, "duplicate_rule.wr", ["warrant::duplicate_rule"]);
+diagnostic_test!(
+    unknown_predicate,
+    "unknown_predicate.wr",
+    ["warrant::unknown_predicate"]
+);
+diagnostic_test!(
+    arity_mismatch,
+    "arity_mismatch",
+    ["warrant::arity_mismatch"]
+);
+diagnostic_test!(
+    unsafe_variable,
+    "unsafe_variable.wr",
+    ["warrant::unsafe_variable"]
+);
+diagnostic_test!(
+    fact_variable,
+    "fact_variable.wr",
+    ["warrant::unsafe_variable"]
+);
+diagnostic_test!(
+    singleton_variable,
+    "singleton_variable.wr",
+    ["warrant::singleton_variable"]
+);
+diagnostic_test!(
+    type_mismatch,
+    "type_mismatch.wr",
+    ["warrant::type_mismatch"]
+);
+diagnostic_test!(
+    ambiguous_scale,
+    "ambiguous_scale.wr",
+    ["warrant::type_mismatch"]
+);
+diagnostic_test!(
+    unknown_scale,
+    "unknown_scale.wr",
+    ["warrant::unknown_scale"]
+);
+diagnostic_test!(
+    unknown_scale_value,
+    "unknown_scale_value.wr",
+    ["warrant::unknown_scale_value"]
+);
+diagnostic_test!(
+    unknown_source,
+    "unknown_source.wr",
+    ["warrant::unknown_source"]
+);
+diagnostic_test!(
+    unknown_likelihood,
+    "unknown_likelihood.wr",
+    ["warrant::unknown_likelihood"]
+);
+diagnostic_test!(
+    duplicate_rule,
+    "duplicate_rule.wr",
+    ["warrant::duplicate_rule"]
+);
 diagnostic_test!(
     duplicate_declaration,
     "duplicate_declaration.wr",
     ["warrant::duplicate_declaration"]
 );
 diagnostic_test!(unknown_rule, "unknown_rule.wr", ["warrant::unknown_rule"]);
-diagnostic_test!(negation_cycle, "negation_cycle.wr", ["warrant::negation_cycle"]);
-diagnostic_test!(unknown_variable, "unknown_variable.wr", ["warrant::unknown_variable"]);
-diagnostic_test!(input, "input.wr", ["warrant::input", "warrant::unknown_predicate"]);
+diagnostic_test!(
+    negation_cycle,
+    "negation_cycle.wr",
+    ["warrant::negation_cycle"]
+);
+diagnostic_test!(
+    unknown_variable,
+    "unknown_variable.wr",
+    ["warrant::unknown_variable"]
+);
+diagnostic_test!(
+    input,
+    "input.wr",
+    ["warrant::input", "warrant::unknown_predicate"]
+);

@@ -4,7 +4,8 @@ use assert_cmd::Command;
 
 fn warrant() -> Command {
     let mut cmd = Command::cargo_bin("warrant").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
     cmd
 }
 
@@ -24,7 +25,10 @@ fn check_clean_prints_a_summary() {
     let (code, out, err) = stdout(warrant().args(["check", HEDGING]));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("1 file"), "{out}");
-    assert!(out.contains("2 strata") || out.contains("stratum") || out.contains("strata"), "{out}");
+    assert!(
+        out.contains("2 strata") || out.contains("stratum") || out.contains("strata"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -32,20 +36,31 @@ fn check_reports_every_error_with_exit_1() {
     let (code, out, err) = stdout(warrant().args(["check", "tests/data/cli/errors.wr"]));
     assert_eq!(code, 1);
     assert!(out.is_empty(), "results only on stdout: {out}");
-    for c in ["warrant::unknown_predicate", "warrant::duplicate_rule", "warrant::arity_mismatch", "warrant::unsafe_variable"] {
+    for c in [
+        "warrant::unknown_predicate",
+        "warrant::duplicate_rule",
+        "warrant::arity_mismatch",
+        "warrant::unsafe_variable",
+    ] {
         assert!(err.contains(c), "missing {c} in:\n{err}");
     }
     assert!(err.contains("did you mean"), "{err}");
-    assert!(!err.contains('\u{1b}'), "no colour under NO_COLOR or off a terminal");
+    assert!(
+        !err.contains('\u{1b}'),
+        "no colour under NO_COLOR or off a terminal"
+    );
 }
 
 #[test]
 fn check_json_lists_diagnostics_on_stdout() {
-    let (code, out, _) = stdout(warrant().args(["check", "--format", "json", "tests/data/cli/errors.wr"]));
+    let (code, out, _) =
+        stdout(warrant().args(["check", "--format", "json", "tests/data/cli/errors.wr"]));
     assert_eq!(code, 1);
     let list: serde_json::Value = serde_json::from_str(&out).unwrap();
     let first = &list.as_array().unwrap()[0];
-    for field in ["severity", "code", "message", "file", "line", "column", "start", "end", "labels", "help"] {
+    for field in [
+        "severity", "code", "message", "file", "line", "column", "start", "end", "labels", "help",
+    ] {
         assert!(first.get(field).is_some(), "missing {field} in {first}");
     }
     assert_eq!(first["file"], "tests/data/cli/errors.wr");
@@ -55,7 +70,10 @@ fn check_json_lists_diagnostics_on_stdout() {
 fn missing_files_and_bad_usage_exit_2() {
     let (code, _, err) = stdout(warrant().args(["check", "no/such/file.wr"]));
     assert_eq!(code, 2);
-    assert!(err.contains("warrant::io") && err.contains("no/such/file.wr"), "{err}");
+    assert!(
+        err.contains("warrant::io") && err.contains("no/such/file.wr"),
+        "{err}"
+    );
     let (code, _, _) = stdout(warrant().args(["frobnicate"]));
     assert_eq!(code, 2);
     let (code, _, _) = stdout(warrant().args(["check"]));
@@ -67,8 +85,14 @@ fn run_prints_conclusions_and_conflicts() {
     let (code, out, err) = stdout(warrant().args(["run", HEDGING]));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("hedges(japan)"), "{out}");
-    assert!(out.contains("likely (0.55)"), "min of the rule (very likely) and the fact (likely): {out}");
-    assert!(!out.contains("hedges(germany)"), "the exception holds for Germany: {out}");
+    assert!(
+        out.contains("likely (0.55)"),
+        "min of the rule (very likely) and the fact (likely): {out}"
+    );
+    assert!(
+        !out.contains("hedges(germany)"),
+        "the exception holds for Germany: {out}"
+    );
     assert!(out.contains("resource_competition"), "{out}");
     assert!(err.contains("derived"), "summary on stderr: {err}");
 }
@@ -78,7 +102,10 @@ fn run_json_is_valid_and_deterministic() {
     let (code, first, _) = stdout(warrant().args(["run", "--format", "json", HEDGING]));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&first).unwrap();
-    assert!(v["predicates"].is_array() && v["conflicts"].is_array(), "{v}");
+    assert!(
+        v["predicates"].is_array() && v["conflicts"].is_array(),
+        "{v}"
+    );
     let (_, second, _) = stdout(warrant().args(["run", "--format", "json", HEDGING]));
     assert_eq!(first, second);
 }
@@ -108,7 +135,8 @@ fn test_command_reports_passes_and_failures() {
     assert!(out.contains("was not derived"), "{out}");
     assert!(out.contains("but derived hedges(japan)"), "{out}");
     assert!(out.contains("failing.wr:"), "locations: {out}");
-    let (code, out, _) = stdout(warrant().args(["test", "--filter", "passes", "tests/data/cli/failing.wr"]));
+    let (code, out, _) =
+        stdout(warrant().args(["test", "--filter", "passes", "tests/data/cli/failing.wr"]));
     assert_eq!(code, 0);
     assert_eq!(out.lines().last(), Some("1 passed, 0 failed"));
 }
@@ -131,14 +159,21 @@ fn fmt_check_and_rewrite() {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fmt");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("messy.wr");
-    std::fs::write(&file, "ally( japan,us ).\nrule r when ally(A,us) then hedges(A)[likely].\n").unwrap();
+    std::fs::write(
+        &file,
+        "ally( japan,us ).\nrule r when ally(A,us) then hedges(A)[likely].\n",
+    )
+    .unwrap();
     let (code, out, _) = stdout(warrant().arg("fmt").arg("--check").arg(&file));
     assert_eq!(code, 1);
     assert!(out.contains("not formatted"), "{out}");
     let (code, _, _) = stdout(warrant().arg("fmt").arg(&file));
     assert_eq!(code, 0);
     let text = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(text, "ally(japan, us).\nrule r\n  when ally(A, us)\n  then hedges(A) [likely].\n");
+    assert_eq!(
+        text,
+        "ally(japan, us).\nrule r\n  when ally(A, us)\n  then hedges(A) [likely].\n"
+    );
     let (code, _, _) = stdout(warrant().arg("fmt").arg("--check").arg(&file));
     assert_eq!(code, 0);
     // A file that does not parse is never rewritten.
@@ -151,7 +186,11 @@ fn fmt_check_and_rewrite() {
 
 #[test]
 fn diff_shows_what_a_scenario_changes() {
-    let (code, out, _) = stdout(warrant().args(["diff", "tests/data/cli/scenario_a.wr", "tests/data/cli/scenario_b.wr"]));
+    let (code, out, _) = stdout(warrant().args([
+        "diff",
+        "tests/data/cli/scenario_a.wr",
+        "tests/data/cli/scenario_b.wr",
+    ]));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("- hedges(japan)"), "{out}");
     assert!(out.contains("0 gained, 1 lost, 0 changed"), "{out}");

@@ -1,10 +1,9 @@
 //! Pass 1: scales, sources and `pred` declarations.
 
-use std::collections::HashMap;
-
 use super::Checker;
+use super::fxhash::HashMap;
 use crate::diagnostics::Diagnostic;
-use crate::ir::{self, ColumnType, ScaleId, SourceId, Value};
+use crate::ir::{self, ColumnType, ScaleId, SourceId};
 use crate::source::Span;
 use crate::syntax::ast::{Item, Name, PredDecl, ScaleDecl};
 
@@ -29,7 +28,9 @@ fn duplicate(what: &str, name: &Name, first: Span) -> Diagnostic {
     )
     .with_label(name.span, "declared again here")
     .with_label(first, "first declared here")
-    .with_help(format!("remove one declaration, or rename one of the {what}s"))
+    .with_help(format!(
+        "remove one declaration, or rename one of the {what}s"
+    ))
 }
 
 impl<'a> Checker<'a> {
@@ -41,7 +42,7 @@ impl<'a> Checker<'a> {
                 self.declare_scale(s);
             }
         }
-        let mut first_source: HashMap<&str, Span> = HashMap::new();
+        let mut first_source: HashMap<&str, Span> = HashMap::default();
         for item in self.items() {
             match item {
                 Item::Source(s) => {
@@ -101,7 +102,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             seen.push(v);
-            let value = self.values.intern(Value::Symbol(v.text.as_str().into()));
+            let value = self.symbol(&v.text);
             values.push(value);
             self.value_scales.entry(value).or_default().push(id);
         }
@@ -148,7 +149,10 @@ impl<'a> Checker<'a> {
     fn signature_span(&self, p: &PredDecl) -> Span {
         let text = &self.parsed.sources.get(p.span.file).text;
         let from = p.params.last().map_or(p.name.span.end, |l| l.span.end) as usize;
-        match text.get(from..p.span.end as usize).and_then(|t| t.find(')')) {
+        match text
+            .get(from..p.span.end as usize)
+            .and_then(|t| t.find(')'))
+        {
             Some(i) => Span::new(p.span.file, p.name.span.start as usize, from + i + 1),
             None => p.name.span,
         }

@@ -2,10 +2,10 @@
 //! variables (safety, singletons), column types, scale values, likelihoods,
 //! sources and rule names on the way.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::Checker;
+use super::fxhash::HashMap;
 use super::types::meet;
 use crate::diagnostics::{Diagnostic, did_you_mean, edit_distance};
 use crate::ir::{self, Arg, ColumnType, PredId, RuleId, Value, ValueId, VarId};
@@ -104,7 +104,7 @@ impl<'a> Checker<'a> {
             tests: Vec::new(),
         };
         // Rule names first: a test may name a rule of a later file.
-        let mut rule_index: HashMap<&'a str, (RuleId, Span)> = HashMap::new();
+        let mut rule_index: HashMap<&'a str, (RuleId, Span)> = HashMap::default();
         let mut n = 0u32;
         for item in self.items() {
             if let Item::Rule(r) = item {
@@ -127,8 +127,8 @@ impl<'a> Checker<'a> {
                 n += 1;
             }
         }
-        let mut conflict_names: HashMap<&'a str, Span> = HashMap::new();
-        let mut test_names: HashMap<&'a str, Span> = HashMap::new();
+        let mut conflict_names: HashMap<&'a str, Span> = HashMap::default();
+        let mut test_names: HashMap<&'a str, Span> = HashMap::default();
         for item in self.items() {
             match item {
                 Item::Fact(f) => {
@@ -181,7 +181,52 @@ impl<'a> Checker<'a> {
                 Item::Use(_) | Item::Scale(_) | Item::Pred(_) | Item::Source(_) => {}
             }
         }
+        self.check_expected_rules(&out);
         out
+    }
+
+    /// `expect p(…) by r` where rule `r` never concludes `p` can never pass.
+    fn check_expected_rules(&mut self, out: &Lowered) {
+        let ast_tests = self.items().filter_map(|item| match item {
+            Item::Test(t) => Some(t),
+            _ => None,
+        });
+        let mut found = Vec::new();
+        for (test, ast_test) in out.tests.iter().zip(ast_tests) {
+            for (e, ast_e) in test.expects.iter().zip(&ast_test.expects) {
+                let (Some(r), Some(name)) = (e.by_rule, &ast_e.by_rule) else {
+                    continue;
+                };
+                let Some(rule) = out.rules.get(r.0 as usize) else {
+                    continue;
+                };
+                if rule.heads.iter().any(|h| h.pred == e.atom.pred) {
+                    continue;
+                }
+                let concludes: Vec<String> = rule
+                    .heads
+                    .iter()
+                    .map(|h| format!("`{}`", self.pred(h.pred).name))
+                    .collect();
+                found.push(
+                    Diagnostic::error(
+                        "warrant::unknown_rule",
+                        format!(
+                            "rule `{}` never concludes `{}`",
+                            rule.name,
+                            self.pred(e.atom.pred).name
+                        ),
+                    )
+                    .with_label(
+                        name.span,
+                        format!("this rule concludes {}", concludes.join(", ")),
+                    )
+                    .with_label(ast_e.atom.pred.span, "expected from it here")
+                    .with_help("name the rule that concludes this predicate, or drop `by …`"),
+                );
+            }
+        }
+        self.diags.extend(found);
     }
 
     /// The id of a registered predicate (every atom was registered in pass 2).
@@ -202,21 +247,19 @@ impl<'a> Checker<'a> {
                      roughly even chance, likely, very likely, almost certain \
                      (or a probability such as 0.7)";
         match &q.value {
-            QualifierValue::Number(p) => {
-                Likelihood::from_probability(*p).unwrap_or_else(|| {
-                    self.error(
-                        Diagnostic::error(
-                            "warrant::unknown_likelihood",
-                            "a likelihood must be a probability above 0 and at most 1",
-                        )
-                        .with_label(q.span, "outside (0, 1]")
-                        .with_help(
-                            "write a probability such as 0.7, or an ICD 203 term such as `likely`",
-                        ),
-                    );
-                    Likelihood::CERTAIN
-                })
-            }
+            QualifierValue::Number(p) => Likelihood::from_probability(*p).unwrap_or_else(|| {
+                self.error(
+                    Diagnostic::error(
+                        "warrant::unknown_likelihood",
+                        "a likelihood must be a probability above 0 and at most 1",
+                    )
+                    .with_label(q.span, "outside (0, 1]")
+                    .with_help(
+                        "write a probability such as 0.7, or an ICD 203 term such as `likely`",
+                    ),
+                );
+                Likelihood::CERTAIN
+            }),
             QualifierValue::Words(w) => Likelihood::from_word(w).unwrap_or_else(|| {
                 let folded = w.split_whitespace().collect::<Vec<_>>().join(" ");
                 // A stricter bound than usual: `probably not` must not
@@ -244,18 +287,14 @@ impl<'a> Checker<'a> {
     /// A constant in column `col` of `pred`: checked against the column's
     /// declared type and interned. An integer in a `decimal` column becomes
     /// a decimal, so that it joins with the decimals of that column.
-    fn constant(&mut self, term: &Term, pred: PredId, col: usize) -> ValueId {
+    fn constant(&mut self, term: &'a Term, pred: PredId, col: usize) -> ValueId {
         let ty = self.pred(pred).column_type(col);
-        let value = match term {
-            Term::Symbol(n) => Value::Symbol(n.text.as_str().into()),
-            Term::Str(t) => Value::Str(t.value.as_str().into()),
-            Term::Int { value, .. } if ty == ColumnType::Decimal => Value::Dec(*value as f64),
-            Term::Int { value, .. } => Value::Int(*value),
-            Term::Dec { value, .. } => Value::Dec(*value),
-            // Variables are not constants; callers handle them.
-            Term::Var(_) => Value::Symbol("_".into()),
+        let id = match term {
+            Term::Int { value, .. } if ty == ColumnType::Decimal => {
+                self.values.intern(Value::Dec(*value as f64))
+            }
+            _ => self.term_value(term),
         };
-        let id = self.values.intern(value);
         let found = match term {
             Term::Symbol(_) => ColumnType::Symbol,
             Term::Str(_) => ColumnType::Str,
@@ -302,6 +341,34 @@ impl<'a> Checker<'a> {
         id
     }
 
+    /// The interned value of a constant term. Symbols and strings go
+    /// through caches keyed by the AST's text, so that the common case (a
+    /// value seen before) allocates nothing.
+    fn term_value(&mut self, term: &'a Term) -> ValueId {
+        match term {
+            Term::Symbol(n) => self.symbol(&n.text),
+            Term::Str(t) => match self.string_cache.get(t.value.as_str()) {
+                Some(&v) => v,
+                None => {
+                    let v = self.values.intern(Value::Str(t.value.as_str().into()));
+                    self.string_cache.insert(&t.value, v);
+                    v
+                }
+            },
+            Term::Int { value, .. } => match self.int_cache.get(value) {
+                Some(&v) => v,
+                None => {
+                    let v = self.values.intern(Value::Int(*value));
+                    self.int_cache.insert(*value, v);
+                    v
+                }
+            },
+            Term::Dec { value, .. } => self.values.intern(Value::Dec(*value)),
+            // Not a constant; callers handle variables first.
+            Term::Var(n) => self.symbol(&n.text),
+        }
+    }
+
     fn unknown_scale_value(&mut self, term: &Term, pred: PredId, col: usize, s: ir::ScaleId) {
         let scale = self.scale_name(s).to_string();
         let text = self.parsed.sources.slice(term.span());
@@ -322,7 +389,11 @@ impl<'a> Checker<'a> {
         )
         .with_label(
             term.span(),
-            format!("column {} of `{}` holds values of `{scale}`", col + 1, p.name),
+            format!(
+                "column {} of `{}` holds values of `{scale}`",
+                col + 1,
+                p.name
+            ),
         );
         if let Some(ts) = p.type_spans.get(col).copied().flatten() {
             d = d.with_label(ts, format!("typed `{scale}` here"));
@@ -347,7 +418,7 @@ impl<'a> Checker<'a> {
                          to state something for many values, write a rule",
                     ),
                 );
-                row.push(self.values.intern(Value::Symbol(n.text.as_str().into())));
+                row.push(self.symbol(&n.text));
             } else {
                 row.push(self.constant(term, pred, col));
             }
@@ -433,7 +504,7 @@ impl<'a> Checker<'a> {
     /// Records the column types of the variables of `atoms` in `scope`,
     /// reporting a variable used in columns of conflicting types.
     fn type_variables(&mut self, atoms: &[&'a ast::Atom], scope: &mut Scope<'a>) {
-        let mut typed_at: HashMap<&'a str, Span> = HashMap::new();
+        let mut typed_at: HashMap<&'a str, Span> = HashMap::default();
         let mut reported: Vec<&'a str> = Vec::new();
         for atom in atoms {
             let Some(pred) = self.pred_id(&atom.pred.text) else {
@@ -494,7 +565,11 @@ impl<'a> Checker<'a> {
                             )
                             .with_label(
                                 first,
-                                format!("here `{}` is {} (from `{old_pred}`)", n.text, self.describe(old_ty)),
+                                format!(
+                                    "here `{}` is {} (from `{old_pred}`)",
+                                    n.text,
+                                    self.describe(old_ty)
+                                ),
                             )
                             .with_help(
                                 "no value has both types, so this can never match: use two \
@@ -509,12 +584,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Lowers the arguments of an atom of a rule or conflict.
-    fn lower_args(
-        &mut self,
-        atom: &'a ast::Atom,
-        place: Place,
-        scope: &mut Scope<'a>,
-    ) -> ir::Atom {
+    fn lower_args(&mut self, atom: &'a ast::Atom, place: Place, scope: &mut Scope<'a>) -> ir::Atom {
         let pred = self.atom_pred(atom);
         let mut args = Vec::with_capacity(atom.args.len());
         for (col, term) in atom.args.iter().enumerate() {
@@ -563,7 +633,10 @@ impl<'a> Checker<'a> {
                         "warrant::unsafe_variable",
                         "`_` cannot be used in a comparison",
                     )
-                    .with_label(n.span, "`_` stands for any value, so there is nothing to compare")
+                    .with_label(
+                        n.span,
+                        "`_` stands for any value, so there is nothing to compare",
+                    )
                     .with_help("use a variable that a `when` atom binds"),
                 );
                 Arg::Wildcard
@@ -576,10 +649,7 @@ impl<'a> Checker<'a> {
                 });
                 Arg::Var(scope.var(&n.text))
             }
-            Term::Symbol(n) => Arg::Const(self.values.intern(Value::Symbol(n.text.as_str().into()))),
-            Term::Str(t) => Arg::Const(self.values.intern(Value::Str(t.value.as_str().into()))),
-            Term::Int { value, .. } => Arg::Const(self.values.intern(Value::Int(*value))),
-            Term::Dec { value, .. } => Arg::Const(self.values.intern(Value::Dec(*value))),
+            _ => Arg::Const(self.term_value(term)),
         }
     }
 
@@ -631,7 +701,9 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|a| self.lower_args(a, Place::Head, &mut scope))
             .collect();
-        let because = src.because.map(|t| self.lower_template(t, &src.owner, &mut scope));
+        let because = src
+            .because
+            .map(|t| self.lower_template(t, &src.owner, &mut scope));
         self.check_variables(&src.owner, &scope);
         body.vars = scope.vars;
         (body, heads, because)
@@ -705,7 +777,7 @@ impl<'a> Checker<'a> {
     fn check_variables(&mut self, owner: &str, scope: &Scope<'a>) {
         // Names in order of first occurrence, with their occurrences.
         let mut names: Vec<(&'a str, Vec<&Occurrence<'a>>)> = Vec::new();
-        let mut position: HashMap<&'a str, usize> = HashMap::new();
+        let mut position: HashMap<&'a str, usize> = HashMap::default();
         for occ in &scope.occurrences {
             match position.get(occ.name) {
                 Some(&i) => names[i].1.push(occ),
@@ -725,9 +797,9 @@ impl<'a> Checker<'a> {
                 if occs.len() == 1 && !name.starts_with('_') {
                     let others = bound.iter().copied().filter(|b| b != name);
                     let help = match similar_var(name, others) {
-                        Some(s) => format!(
-                            "did you mean `{s}`? If any value will do here, write `_`"
-                        ),
+                        Some(s) => {
+                            format!("did you mean `{s}`? If any value will do here, write `_`")
+                        }
                         None => format!(
                             "if any value will do here, write `_` (or start the name with `_`: `_{name}`)"
                         ),
@@ -757,7 +829,9 @@ impl<'a> Checker<'a> {
             );
             for occ in occs {
                 let msg = match occ.place {
-                    Place::Head => "the conclusion needs a value for this, and no `when` atom gives one",
+                    Place::Head => {
+                        "the conclusion needs a value for this, and no `when` atom gives one"
+                    }
                     Place::Unless => "an `unless` cannot give a variable a value",
                     Place::Compare => "a comparison cannot give a variable a value",
                     Place::Because => "no `when` atom gives this a value",
@@ -803,7 +877,12 @@ impl<'a> Checker<'a> {
                 }
                 let help = self.suggest(
                     &name.text,
-                    rule_index.keys().copied().collect::<Vec<_>>().iter().copied(),
+                    rule_index
+                        .keys()
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .copied(),
                     "`by` names the rule that must have drawn the conclusion",
                 );
                 // Deterministic suggestion: `did_you_mean` takes the least
@@ -868,11 +947,17 @@ impl<'a> Checker<'a> {
         };
         if !path.is_file() {
             let shown = path.to_string_lossy().replace('\\', "/");
-            let what = if path.exists() { "is not a file" } else { "does not exist" };
+            let what = if path.exists() {
+                "is not a file"
+            } else {
+                "does not exist"
+            };
             self.error(
                 Diagnostic::error("warrant::input", format!("input file {shown} {what}"))
                     .with_label(i.path.span, "no file at this path")
-                    .with_help("the path is relative to the folder of the file that declares the `input`"),
+                    .with_help(
+                        "the path is relative to the folder of the file that declares the `input`",
+                    ),
             );
         }
         Some(ir::Input {

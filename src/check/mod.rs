@@ -32,17 +32,17 @@
 //!   does not bind, it is part of that variable's `warrant::unsafe_variable`.
 
 mod decls;
+mod fxhash;
 mod lower;
 mod stratify;
 mod types;
 
-use std::collections::HashMap;
-
 use crate::diagnostics::{self, Diagnostic, did_you_mean};
-use crate::ir::{self, ColumnType, PredId, Program, ScaleId, SourceId, ValueId, Values};
+use crate::ir::{self, ColumnType, PredId, Program, ScaleId, SourceId, Value, ValueId, Values};
 use crate::source::Span;
 use crate::syntax::Parsed;
 use crate::syntax::ast::{self, Item};
+use fxhash::HashMap;
 
 /// The result of [`check`]: the program when there is no error, and every
 /// diagnostic `check` found (warnings included).
@@ -159,6 +159,10 @@ pub(crate) struct Checker<'a> {
     source_index: HashMap<&'a str, SourceId>,
     preds: Vec<PredInfo<'a>>,
     pred_index: HashMap<&'a str, PredId>,
+    /// Interned symbols and strings by their text (see `term_value`).
+    symbol_cache: HashMap<&'a str, ValueId>,
+    string_cache: HashMap<&'a str, ValueId>,
+    int_cache: HashMap<i64, ValueId>,
 }
 
 /// A predicate as the checker knows it.
@@ -230,12 +234,15 @@ impl<'a> Checker<'a> {
             diags: Vec::new(),
             values: Values::default(),
             scales: Vec::new(),
-            scale_index: HashMap::new(),
-            value_scales: HashMap::new(),
+            scale_index: HashMap::default(),
+            value_scales: HashMap::default(),
             sources: Vec::new(),
-            source_index: HashMap::new(),
+            source_index: HashMap::default(),
             preds: Vec::new(),
-            pred_index: HashMap::new(),
+            pred_index: HashMap::default(),
+            symbol_cache: HashMap::default(),
+            string_cache: HashMap::default(),
+            int_cache: HashMap::default(),
         }
     }
 
@@ -246,6 +253,15 @@ impl<'a> Checker<'a> {
 
     fn error(&mut self, diag: Diagnostic) {
         self.diags.push(diag);
+    }
+
+    fn symbol(&mut self, text: &'a str) -> ValueId {
+        if let Some(&v) = self.symbol_cache.get(text) {
+            return v;
+        }
+        let v = self.values.intern(Value::Symbol(text.into()));
+        self.symbol_cache.insert(text, v);
+        v
     }
 
     fn pred(&self, id: PredId) -> &PredInfo<'a> {

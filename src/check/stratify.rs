@@ -225,7 +225,11 @@ fn cycle_diagnostic(
     );
     for (k, &e) in steps.iter().enumerate() {
         let edge = &edges[e];
-        let how = if edge.negative { " through `unless`" } else { "" };
+        let how = if edge.negative {
+            " through `unless`"
+        } else {
+            ""
+        };
         let step = if steps.len() > 1 {
             format!("{}. ", k + 1)
         } else {

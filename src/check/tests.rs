@@ -94,7 +94,10 @@ fn lowers_a_whole_program() {
         ["ally", "commitment_doubt", "visits", "reassured", "hedges"]
     );
     assert_eq!(p.facts.len(), 2);
-    assert_eq!(p.facts[1].likelihood, Likelihood::from_word("likely").unwrap());
+    assert_eq!(
+        p.facts[1].likelihood,
+        Likelihood::from_word("likely").unwrap()
+    );
     assert_eq!(p.facts[0].likelihood, Likelihood::CERTAIN);
     let r = &p.rules[0];
     assert_eq!(r.body.vars, ["P", "L", "A"]);
@@ -106,9 +109,15 @@ fn lowers_a_whole_program() {
     assert_eq!(r.likelihood, Likelihood::from_word("very likely").unwrap());
     let because = r.because.as_ref().unwrap();
     assert_eq!(because[0], TemplatePiece::Var(2));
-    assert_eq!(because[1], TemplatePiece::Text(" hedges: doubt about ".into()));
+    assert_eq!(
+        because[1],
+        TemplatePiece::Text(" hedges: doubt about ".into())
+    );
     assert_eq!(r.cites[0].source, SourceId(0));
-    assert_eq!(r.cites[0].quote.as_deref(), Some("the specter of retrenchment"));
+    assert_eq!(
+        r.cites[0].quote.as_deref(),
+        Some("the specter of retrenchment")
+    );
     // `reassured` is negated by `allies_hedge`: a lower stratum.
     assert!(stratum_of(&p, "reassured") < stratum_of(&p, "hedges"));
     assert_eq!(r.stratum, stratum_of(&p, "hedges"));
@@ -116,7 +125,10 @@ fn lowers_a_whole_program() {
     // Base predicates share the first stratum.
     assert_eq!(stratum_of(&p, "ally"), 0);
     assert_eq!(stratum_of(&p, "visits"), 0);
-    assert_eq!(p.conflicts[0].body.comparisons[0].kind, CompareKind::Identity);
+    assert_eq!(
+        p.conflicts[0].body.comparisons[0].kind,
+        CompareKind::Identity
+    );
     let t = &p.tests[0];
     assert_eq!(t.given.len(), 2);
     assert_eq!(t.expects[0].by_rule, Some(RuleId(0)));
@@ -126,7 +138,10 @@ fn lowers_a_whole_program() {
     assert_eq!(t.expects[2].vars, ["X"]);
     assert_eq!(t.expects[2].atom.args, [Arg::Var(0), Arg::Var(0)]);
     let s = summary(&p);
-    assert_eq!(s.to_string(), "1 file, 2 facts, 2 rules, 5 predicates, 3 strata");
+    assert_eq!(
+        s.to_string(),
+        "1 file, 2 facts, 2 rules, 5 predicates, 3 strata"
+    );
 }
 
 #[test]
@@ -198,7 +213,11 @@ fn negation_cycles_are_reported_with_each_step() {
         .find(|d| d.code == "warrant::negation_cycle")
         .unwrap();
     assert_eq!(d.labels.len(), 2);
-    assert!(d.message.contains("`hedges` → `reassured` → `hedges`"), "{}", d.message);
+    assert!(
+        d.message.contains("`hedges` → `reassured` → `hedges`"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -239,26 +258,57 @@ fn type_errors() {
         let got = codes(&text);
         assert!(got.contains(&code), "{body}: expected {code}, got {got:?}");
     };
-    has("rule r when d(X), X > 1 then o(X).", "warrant::type_mismatch");
-    has("rule r when d(X), X > cheap then o(X).", "warrant::type_mismatch");
-    has("rule r when d(X), c(X) then o(X).", "warrant::type_mismatch");
-    has("rule r when d(X), n(X) then o(X).", "warrant::type_mismatch");
-    has("rule r when s(X), X < \"m\" then o(X).", "warrant::type_mismatch");
-    has("rule r when n(X), X = \"m\" then o(X).", "warrant::type_mismatch");
-    has("rule r when s(X), X = m then o(X).", "warrant::type_mismatch");
-    has("rule r when d(X), X >= hgh then o(X).", "warrant::unknown_scale_value");
+    has(
+        "rule r when d(X), X > 1 then o(X).",
+        "warrant::type_mismatch",
+    );
+    has(
+        "rule r when d(X), X > cheap then o(X).",
+        "warrant::type_mismatch",
+    );
+    has(
+        "rule r when d(X), c(X) then o(X).",
+        "warrant::type_mismatch",
+    );
+    has(
+        "rule r when d(X), n(X) then o(X).",
+        "warrant::type_mismatch",
+    );
+    has(
+        "rule r when s(X), X < \"m\" then o(X).",
+        "warrant::type_mismatch",
+    );
+    has(
+        "rule r when n(X), X = \"m\" then o(X).",
+        "warrant::type_mismatch",
+    );
+    has(
+        "rule r when s(X), X = m then o(X).",
+        "warrant::type_mismatch",
+    );
+    has(
+        "rule r when d(X), X >= hgh then o(X).",
+        "warrant::unknown_scale_value",
+    );
     has("n(\"ten\").", "warrant::type_mismatch");
     has("n(1.5).", "warrant::type_mismatch");
     has("d(medium).", "warrant::unknown_scale_value");
     has("d(3).", "warrant::type_mismatch");
-    has("test \"t\" { expect d(medium). }", "warrant::unknown_scale_value");
+    has(
+        "test \"t\" { expect d(medium). }",
+        "warrant::unknown_scale_value",
+    );
     has("rule r when n(X) then d(X).", "warrant::type_mismatch");
     // A constant in two scales needs a type to order by.
     let twice = "scale a: lo < hi.\nscale b: lo < mid < hi.\n";
-    let got = codes(&format!("{twice}rule r when m(X), X < hi then o(X). m(lo)."));
+    let got = codes(&format!(
+        "{twice}rule r when m(X), X < hi then o(X). m(lo)."
+    ));
     assert!(got.contains(&"warrant::type_mismatch"), "{got:?}");
     // ... but not to test identity.
-    let got = codes(&format!("{twice}rule r when m(X), X = hi then o(X). m(lo)."));
+    let got = codes(&format!(
+        "{twice}rule r when m(X), X = hi then o(X). m(lo)."
+    ));
     assert!(got.is_empty(), "{got:?}");
 }
 
@@ -284,7 +334,9 @@ fn safety() {
     let p = program("p(1). rule r when X > 0, p(X) then s(X).");
     assert_eq!(p.rules[0].body.vars, ["X"]);
     // Wildcards in `unless` and expectations are fine.
-    program("p(a). q(a, b). rule r when p(X) unless q(X, _) then s(X). test \"t\" { expect s(_). }");
+    program(
+        "p(a). q(a, b). rule r when p(X) unless q(X, _) then s(X). test \"t\" { expect s(_). }",
+    );
 }
 
 #[test]
@@ -294,7 +346,11 @@ fn singletons_are_warnings() {
     assert_eq!(c.diagnostics.len(), 1);
     assert_eq!(c.diagnostics[0].code, "warrant::singleton_variable");
     // `_Y` says "unused on purpose".
-    assert!(checked("p(a, b). rule r when p(X, _Y) then s(X).").diagnostics.is_empty());
+    assert!(
+        checked("p(a, b). rule r when p(X, _Y) then s(X).")
+            .diagnostics
+            .is_empty()
+    );
     // A variable used in the `because` sentence is used twice.
     assert!(
         checked("p(a, b). rule r when p(X, Y) then s(X) because \"{Y}\".")
@@ -310,9 +366,13 @@ fn unknown_names() {
     // Declared but without facts: a scenario may supply them.
     assert!(codes("pred p(x). rule r when p(X) then q(X).").is_empty());
     // Known from a test's `given`.
-    assert!(codes("rule r when p(X) then q(X). test \"t\" { given p(a). expect q(a). }").is_empty());
+    assert!(
+        codes("rule r when p(X) then q(X). test \"t\" { given p(a). expect q(a). }").is_empty()
+    );
     // Known from an input.
-    assert!(codes("input p from \"p.csv\". rule r when p(X) then q(X).").contains(&"warrant::input"));
+    assert!(
+        codes("input p from \"p.csv\". rule r when p(X) then q(X).").contains(&"warrant::input")
+    );
     let got = codes("pred p(x). test \"t\" { expect q(a). }");
     assert_eq!(got, ["warrant::unknown_predicate"]);
     let got = codes("p(a). test \"t\" { expect p(a) by nobody. }");
@@ -333,7 +393,11 @@ fn arity_is_checked_across_files() {
     assert_eq!(d.labels[1].span.file, FileId(0));
     // An input's predicate takes its arity from its first real use.
     let c = checked("input e from \"e.csv\". rule r when e(X, Y) then p(X, Y).");
-    assert!(!c.diagnostics.iter().any(|d| d.code == "warrant::arity_mismatch"));
+    assert!(
+        !c.diagnostics
+            .iter()
+            .any(|d| d.code == "warrant::arity_mismatch")
+    );
 }
 
 #[test]

@@ -15,7 +15,7 @@
 use super::Checker;
 use super::lower::Scope;
 use crate::diagnostics::Diagnostic;
-use crate::ir::{ColumnType, CompareKind, ScaleId, Value};
+use crate::ir::{ColumnType, CompareKind, ScaleId};
 use crate::source::Span;
 use crate::syntax::ast::{self, Term};
 
@@ -33,7 +33,10 @@ pub(super) fn meet(a: ColumnType, b: ColumnType) -> Option<ColumnType> {
 }
 
 fn is_numeric(t: ColumnType) -> bool {
-    matches!(t, ColumnType::Int | ColumnType::Decimal | ColumnType::Number)
+    matches!(
+        t,
+        ColumnType::Int | ColumnType::Decimal | ColumnType::Number
+    )
 }
 
 /// One side of a comparison, as far as types go.
@@ -73,7 +76,9 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn scale_name(&self, s: ScaleId) -> &str {
-        self.scales.get(s.0 as usize).map_or("?", |s| s.name.as_str())
+        self.scales
+            .get(s.0 as usize)
+            .map_or("?", |s| s.name.as_str())
     }
 
     /// The values of a scale in order: `low < moderate < high`.
@@ -111,9 +116,9 @@ impl<'a> Checker<'a> {
             }
             Term::Symbol(n) => {
                 side.scales = self
-                    .values
-                    .lookup(&Value::Symbol(n.text.as_str().into()))
-                    .and_then(|v| self.value_scales.get(&v))
+                    .symbol_cache
+                    .get(n.text.as_str())
+                    .and_then(|v| self.value_scales.get(v))
                     .cloned()
                     .unwrap_or_default();
                 side.ty = match side.scales[..] {
@@ -280,7 +285,11 @@ impl<'a> Checker<'a> {
         }
         let unordered = |s: &Side| matches!(s.ty, ColumnType::Str | ColumnType::Symbol);
         if let Some(side) = [l, r].into_iter().find(|s| unordered(s)) {
-            let what = if side.ty == ColumnType::Str { "strings" } else { "symbols" };
+            let what = if side.ty == ColumnType::Str {
+                "strings"
+            } else {
+                "symbols"
+            };
             self.error(
                 Diagnostic::error(
                     "warrant::type_mismatch",

@@ -18,10 +18,8 @@ pub fn run(args: Args) -> u8 {
     let loaded = warrant::load(&args.paths.paths);
     emit(&loaded.diagnostics, &loaded.sources, args.format);
     let code = exit_code(&loaded.diagnostics, args.deny_warnings);
-    if let (Some(program), Format::Text) = (&loaded.program, args.format) {
-        if code == super::EXIT_OK {
-            println!("{}", warrant::check::summary(program));
-        }
+    if let (Some(program), Format::Text, super::EXIT_OK) = (&loaded.program, args.format, code) {
+        println!("{}", warrant::check::summary(program));
     }
     code
 }

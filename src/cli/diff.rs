@@ -120,12 +120,7 @@ pub fn run(args: Args) -> u8 {
         }
         Format::Text => {
             let mut out = String::new();
-            let _ = writeln!(
-                out,
-                "{} → {}",
-                args.base.display(),
-                args.other.display()
-            );
+            let _ = writeln!(out, "{} → {}", args.base.display(), args.other.display());
             for (k, l) in &gained {
                 let _ = writeln!(out, "+ {k}  {l}");
             }

@@ -26,15 +26,21 @@ pub fn run(args: Args) -> u8 {
             Ok(Ok(t)) => t,
             Ok(Err(_)) => {
                 diags.push(
-                    Diagnostic::error("warrant::io", format!("{} is not valid UTF-8", path.display()))
-                        .with_path(&path),
+                    Diagnostic::error(
+                        "warrant::io",
+                        format!("{} is not valid UTF-8", path.display()),
+                    )
+                    .with_path(&path),
                 );
                 continue;
             }
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("warrant::io", format!("cannot read {}: {e}", path.display()))
-                        .with_path(&path),
+                    Diagnostic::error(
+                        "warrant::io",
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                    .with_path(&path),
                 );
                 continue;
             }
@@ -54,8 +60,11 @@ pub fn run(args: Args) -> u8 {
             unformatted.push(path);
         } else if let Err(e) = std::fs::write(&path, formatted) {
             diags.push(
-                Diagnostic::error("warrant::io", format!("cannot write {}: {e}", path.display()))
-                    .with_path(&path),
+                Diagnostic::error(
+                    "warrant::io",
+                    format!("cannot write {}: {e}", path.display()),
+                )
+                .with_path(&path),
             );
         } else {
             rewritten += 1;
@@ -66,7 +75,10 @@ pub fn run(args: Args) -> u8 {
         println!("not formatted: {}", path.display());
     }
     if !args.check && rewritten > 0 {
-        eprintln!("formatted {rewritten} file{}", if rewritten == 1 { "" } else { "s" });
+        eprintln!(
+            "formatted {rewritten} file{}",
+            if rewritten == 1 { "" } else { "s" }
+        );
     }
     let code = super::exit_code(&diags, false);
     if code != super::EXIT_OK {

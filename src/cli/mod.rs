@@ -10,12 +10,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 use warrant::diagnostics::{self, Diagnostic, Style};
 use warrant::source::Sources;
 
+mod assumptions;
 mod check;
 mod diff;
+mod explain;
 mod fmt;
 mod query;
 mod run;
 mod test;
+mod why_not;
 
 /// Exit codes: 0 ok; 1 the rules have errors, a test failed or a check
 /// failed; 2 usage or I/O error.
@@ -50,6 +53,13 @@ enum Command {
     Fmt(fmt::Args),
     /// Compare two scenarios: conclusions gained, lost or changed in likelihood
     Diff(diff::Args),
+    /// Explain a conclusion: its proof, with rules, sources and premises (text, json or dot)
+    Explain(explain::Args),
+    /// Explain why an atom was not derived: which conditions of which rules failed
+    #[command(name = "why-not")]
+    WhyNot(why_not::Args),
+    /// List the key assumptions of a conclusion: the facts and exceptions it rests on
+    Assumptions(assumptions::Args),
 }
 
 /// Output format of commands that print results.
@@ -79,6 +89,9 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::WhyNot(args) => why_not::run(args),
+        Command::Assumptions(args) => assumptions::run(args),
     };
     ExitCode::from(code)
 }
@@ -93,6 +106,10 @@ pub fn stderr_style() -> Style {
     Style { color, width }
 }
 
+/// Whether stdout is a terminal that may be coloured.
+pub fn stdout_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
 
 /// Prints diagnostics: graphical on stderr, or (JSON) an array on stdout.
 pub fn emit(diags: &[Diagnostic], sources: &Sources, format: Format) {
@@ -176,7 +193,10 @@ pub fn evaluate(program: &warrant::Program, args: &EvalArgs) -> Result<warrant::
 }
 
 /// Parses an atom typed on the command line; its diagnostics point into it.
-pub fn parse_pattern(program: &warrant::Program, text: &str) -> Result<warrant::syntax::ast::Atom, u8> {
+pub fn parse_pattern(
+    program: &warrant::Program,
+    text: &str,
+) -> Result<warrant::syntax::ast::Atom, u8> {
     let mut sources = program.sources.clone();
     let file = sources.add(PathBuf::from("<pattern>"), text.to_string());
     warrant::syntax::parse_atom(file, text).map_err(|d| {

@@ -2,6 +2,7 @@
 //! conflicts that hold; a summary goes to stderr.
 
 use warrant::engine::render;
+use warrant::explain;
 
 use super::{Format, Paths};
 
@@ -17,6 +18,9 @@ pub struct Args {
     /// Also list the facts given or loaded, not only conclusions
     #[arg(long)]
     all: bool,
+    /// Follow each conclusion with a one-line reason
+    #[arg(long)]
+    explain: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -28,13 +32,25 @@ pub fn run(args: Args) -> u8 {
         Ok(m) => m,
         Err(code) => return code,
     };
+    let reason = |pred, row| Some(explain::reason(&program, &model, pred, row));
+    let color = args.format == Format::Text && super::stdout_color();
+    // Each conflict is shown with the proofs of both its sides.
+    let conflict = |hit: &warrant::engine::ConflictHit| {
+        let c = explain::explain_conflict(&program, &model, hit)?;
+        Some((
+            explain::render::conflict_text(&c, color),
+            explain::render::conflict_json(&c),
+        ))
+    };
     let opts = render::RenderOptions {
         format: super::engine_format(args.format),
         all: args.all,
-        reasons: None,
+        reasons: (args.explain && model.has_provenance()).then_some(&reason as render::Reasons),
+        conflicts: model
+            .has_provenance()
+            .then_some(&conflict as render::ConflictDetail),
     };
     print!("{}", render::render_run(&program, &model, &opts));
     eprintln!("{}", render::render_summary(&program, &model));
     super::EXIT_OK
 }
-

@@ -50,7 +50,7 @@ pub fn run(args: Args) -> u8 {
         let _ = writeln!(
             out,
             "\ncoverage: {covered} of {total} rules fired in some test ({}%)",
-            if total == 0 { 100 } else { covered * 100 / total }
+            (covered * 100).checked_div(total).unwrap_or(100)
         );
         for r in uncovered {
             let rule = program.rule(r);
@@ -63,12 +63,21 @@ pub fn run(args: Args) -> u8 {
         }
     }
     if report.outcomes.is_empty() {
-        let _ = writeln!(out, "no tests{}", match &args.filter {
-            Some(f) => format!(" match \"{f}\""),
-            None => " found".to_string(),
-        });
+        let _ = writeln!(
+            out,
+            "no tests{}",
+            match &args.filter {
+                Some(f) => format!(" match \"{f}\""),
+                None => " found".to_string(),
+            }
+        );
     }
-    let _ = writeln!(out, "{} passed, {} failed", report.passed(), report.failed());
+    let _ = writeln!(
+        out,
+        "{} passed, {} failed",
+        report.passed(),
+        report.failed()
+    );
     print!("{out}");
     if report.failed() > 0 {
         super::EXIT_FAILED
@@ -99,12 +108,22 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
             Failure::Missing { .. } => {
                 writeln!(out, "  {at}: expected {wanted}, but it was not derived")
             }
-            Failure::TooUnlikely { row, got, wanted: w, .. } => writeln!(
+            Failure::TooUnlikely {
+                row,
+                got,
+                wanted: w,
+                ..
+            } => writeln!(
                 out,
                 "  {at}: expected {wanted}, but {} is only {got} (at least {w} was required)",
                 row_text(*row)
             ),
-            Failure::WrongRule { row, got, wanted: w, .. } => writeln!(
+            Failure::WrongRule {
+                row,
+                got,
+                wanted: w,
+                ..
+            } => writeln!(
                 out,
                 "  {at}: expected {wanted}, but the best derivation of {} is {} (not `{}`)",
                 row_text(*row),
@@ -121,7 +140,11 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
                     out,
                     "  {at}: expected {wanted}, but derived {}{}",
                     shown.join(", "),
-                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
                 )
             }
         };
@@ -136,7 +159,11 @@ fn expectation(program: &Program, e: &Expect) -> String {
         .args
         .iter()
         .map(|a| match *a {
-            Arg::Var(v) => e.vars.get(v as usize).cloned().unwrap_or_else(|| "_".into()),
+            Arg::Var(v) => e
+                .vars
+                .get(v as usize)
+                .cloned()
+                .unwrap_or_else(|| "_".into()),
             Arg::Const(c) => program.values.get(c).to_string(),
             Arg::Wildcard => "_".to_string(),
         })

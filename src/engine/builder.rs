@@ -9,8 +9,9 @@
 use std::path::PathBuf;
 
 use crate::ir::{
-    self, Arg, Atom, Body, CompareKind, CompareOp, Comparison, Fact, FactOrigin, Input, InputFormat,
-    Param, PredId, Predicate, Program, Rule, RuleId, ScaleId, Stratum, Value, ValueId, Values,
+    self, Arg, Atom, Body, CompareKind, CompareOp, Comparison, Fact, FactOrigin, Input,
+    InputFormat, Param, PredId, Predicate, Program, Rule, RuleId, ScaleId, Stratum, Value, ValueId,
+    Values,
 };
 use crate::likelihood::Likelihood;
 use crate::source::{FileId, Sources, Span};
@@ -141,7 +142,13 @@ impl ProgramBuilder {
         });
     }
 
-    pub fn input(&mut self, pred: PredId, path: impl Into<PathBuf>, format: InputFormat, header: bool) {
+    pub fn input(
+        &mut self,
+        pred: PredId,
+        path: impl Into<PathBuf>,
+        format: InputFormat,
+        header: bool,
+    ) {
         let span = self.span();
         self.program.inputs.push(Input {
             pred,

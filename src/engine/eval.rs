@@ -187,8 +187,7 @@ impl<'t> State<'t> {
             for &(rule, tag) in rules {
                 for (i, atom) in rule.body.atoms.iter().enumerate() {
                     let p = atom.pred.0 as usize;
-                    if !in_stratum.get(p).copied().unwrap_or(false)
-                        || self.rels[p].delta_is_empty()
+                    if !in_stratum.get(p).copied().unwrap_or(false) || self.rels[p].delta_is_empty()
                     {
                         continue;
                     }
@@ -287,10 +286,13 @@ impl<'t> State<'t> {
                 key,
                 cols,
             } => {
-                self.fill_key(key);
                 let rel = &self.rels[*pred];
                 let limit = rel.round_start;
-                let mut id = rel.index_head(*index, &self.key);
+                let vars = &self.vars;
+                let mut id = rel.index_head_with(*index, key.len(), |i| match key[i] {
+                    Operand::Var(v) => vars[v as usize],
+                    Operand::Const(c) => c,
+                });
                 while id != NIL {
                     if id < limit {
                         self.visit(plan, sink, step, *atom, *pred, cols, id, lik, height);
@@ -388,31 +390,34 @@ impl<'t> State<'t> {
                 let lik = lik.min(*likelihood);
                 let height = height.saturating_add(1);
                 if self.provenance {
-                    self.deriv.clear();
-                    self.deriv.push(0);
-                    self.deriv.extend_from_slice(&self.prem[..plan.atoms]);
+                    self.deriv.resize(1 + plan.atoms, NIL);
+                    self.deriv[1..].copy_from_slice(&self.prem[..plan.atoms]);
                 }
                 for (h, head) in heads.iter().enumerate() {
-                    self.row.clear();
-                    for a in &head.args {
-                        let v = match *a {
-                            ir::Arg::Var(v) => self.vars.get(v as usize).copied().unwrap_or(NIL),
-                            ir::Arg::Const(c) => c,
-                            ir::Arg::Wildcard => NIL,
-                        };
-                        self.row.push(v);
-                    }
-                    if let Some(d) = self.deriv.first_mut() {
-                        *d = *tag + h as u32;
-                    }
                     let p = head.pred.0 as usize;
                     let Some(rel) = self.rels.get_mut(p) else {
                         continue;
                     };
-                    if rel.arity != self.row.len() {
+                    if rel.arity != head.args.len() {
                         continue;
                     }
-                    if let Inserted::New(_) = rel.insert(&self.row, lik, height, &self.deriv) {
+                    self.row.resize(head.args.len(), NIL);
+                    for (slot, a) in self.row.iter_mut().zip(&head.args) {
+                        *slot = match *a {
+                            ir::Arg::Var(v) => self.vars.get(v as usize).copied().unwrap_or(NIL),
+                            ir::Arg::Const(c) => c,
+                            ir::Arg::Wildcard => NIL,
+                        };
+                    }
+                    let deriv: &[u32] = if self.provenance {
+                        self.deriv[0] = *tag + h as u32;
+                        // Records are as wide as the widest rule of the
+                        // predicate; shorter ones are padded on insert.
+                        &self.deriv
+                    } else {
+                        &[]
+                    };
+                    if let Inserted::New(_) = rel.insert(&self.row, lik, height, deriv) {
                         rel.derived += 1;
                         self.total_rows += 1;
                         if self.total_rows > self.max_rows {

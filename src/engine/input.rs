@@ -22,26 +22,35 @@ pub(crate) struct Loaded {
     pub lines: Vec<u32>,
 }
 
-struct Field<'a> {
-    bytes: std::borrow::Cow<'a, [u8]>,
-    quoted: bool,
-}
-
+/// A malformed record.
 struct BadRow {
     line: usize,
     column: usize,
     message: String,
 }
 
-/// Splits the text into records of fields. Each record: its line number
-/// and its fields.
-fn records(bytes: &[u8], format: InputFormat) -> Result<Vec<(usize, Vec<Field<'_>>)>, BadRow> {
+/// One field of a record: a byte range of the input, or (quoted with
+/// escapes) a range of the scratch buffer.
+#[derive(Clone, Copy)]
+enum FieldRef {
+    Input(usize, usize),
+    Scratch(usize, usize),
+}
+
+/// Streams the records of a file: `each(line, fields, scratch, bytes)` is
+/// called per record with the 1-based line it starts on.
+fn records(
+    bytes: &[u8],
+    format: InputFormat,
+    mut each: impl FnMut(usize, &[FieldRef], &[u8]) -> Result<(), BadRow>,
+) -> Result<(), BadRow> {
     let sep = match format {
         InputFormat::Csv => b',',
         InputFormat::Tsv => b'\t',
     };
     let quoting = format == InputFormat::Csv;
-    let mut out = Vec::new();
+    let mut fields: Vec<FieldRef> = Vec::new();
+    let mut scratch: Vec<u8> = Vec::new();
     let mut i = 0;
     let mut line = 1;
     let n = bytes.len();
@@ -62,7 +71,8 @@ fn records(bytes: &[u8], format: InputFormat) -> Result<Vec<(usize, Vec<Field<'_
             line += 1;
             continue;
         }
-        let mut fields = Vec::new();
+        fields.clear();
+        scratch.clear();
         loop {
             // One field starting at i.
             let column = fields.len() + 1;
@@ -71,7 +81,7 @@ fn records(bytes: &[u8], format: InputFormat) -> Result<Vec<(usize, Vec<Field<'_
                 j += 1;
             }
             if quoting && j < n && bytes[j] == b'"' {
-                let mut value = Vec::new();
+                let from = scratch.len();
                 let mut k = j + 1;
                 loop {
                     if k >= n {
@@ -83,7 +93,7 @@ fn records(bytes: &[u8], format: InputFormat) -> Result<Vec<(usize, Vec<Field<'_
                     }
                     match bytes[k] {
                         b'"' if bytes.get(k + 1) == Some(&b'"') => {
-                            value.push(b'"');
+                            scratch.push(b'"');
                             k += 2;
                         }
                         b'"' => {
@@ -94,7 +104,7 @@ fn records(bytes: &[u8], format: InputFormat) -> Result<Vec<(usize, Vec<Field<'_
                             if b == b'\n' {
                                 line += 1;
                             }
-                            value.push(b);
+                            scratch.push(b);
                             k += 1;
                         }
                     }
@@ -102,10 +112,7 @@ fn records(bytes: &[u8], format: InputFormat) -> Result<Vec<(usize, Vec<Field<'_
                 while k < n && bytes[k] == b' ' {
                     k += 1;
                 }
-                fields.push(Field {
-                    bytes: std::borrow::Cow::Owned(value),
-                    quoted: true,
-                });
+                fields.push(FieldRef::Scratch(from, scratch.len()));
                 i = k;
                 if i < n && bytes[i] != sep && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     return Err(BadRow {
@@ -119,19 +126,21 @@ fn records(bytes: &[u8], format: InputFormat) -> Result<Vec<(usize, Vec<Field<'_
                 while k < n && bytes[k] != sep && bytes[k] != b'\n' && bytes[k] != b'\r' {
                     k += 1;
                 }
-                let raw = &bytes[i..k];
-                let trimmed = trim_spaces(raw);
-                if quoting && trimmed.contains(&b'"') {
+                let (mut a, mut b) = (i, k);
+                while a < b && bytes[a] == b' ' {
+                    a += 1;
+                }
+                while b > a && bytes[b - 1] == b' ' {
+                    b -= 1;
+                }
+                if quoting && bytes[a..b].contains(&b'"') {
                     return Err(BadRow {
                         line,
                         column,
                         message: "a quote inside an unquoted field (quote the whole field and double the quote)".into(),
                     });
                 }
-                fields.push(Field {
-                    bytes: std::borrow::Cow::Borrowed(trimmed),
-                    quoted: false,
-                });
+                fields.push(FieldRef::Input(a, b));
                 i = k;
             }
             // After a field: separator, end of record, or end of input.
@@ -161,19 +170,9 @@ fn records(bytes: &[u8], format: InputFormat) -> Result<Vec<(usize, Vec<Field<'_
                 }
             }
         }
-        out.push((start_line, fields));
+        each(start_line, &fields, &scratch)?;
     }
-    Ok(out)
-}
-
-fn trim_spaces(mut b: &[u8]) -> &[u8] {
-    while let [b' ', rest @ ..] = b {
-        b = rest;
-    }
-    while let [rest @ .., b' '] = b {
-        b = rest;
-    }
-    b
+    Ok(())
 }
 
 fn is_int(s: &str) -> bool {
@@ -275,8 +274,8 @@ fn convert(text: &str, ty: ColumnType, scales: &[Scale], values: &Values) -> Res
     }
 }
 
-/// Loads one input file. Values are interned into `values` only when the
-/// whole file is good.
+/// Loads one input file. A bad file fails the whole evaluation, so values
+/// interned before the error is found are never used.
 pub(crate) fn load(
     input: &Input,
     pred: &Predicate,
@@ -303,48 +302,83 @@ pub(crate) fn load(
         fail(None, None, format!("cannot read the file: {what}"))
             .with_help("input paths are relative to the rule file that names them")
     })?;
-    let recs = records(&bytes, input.format).map_err(|b| fail(Some(b.line), Some(b.column), b.message))?;
     let arity = pred.arity;
-    let mut parsed: Vec<Value> = Vec::with_capacity(recs.len() * arity);
-    let mut lines = Vec::with_capacity(recs.len());
-    for (n, (line, fields)) in recs.iter().enumerate() {
-        if n == 0 && input.header {
-            continue;
+    let types: Vec<ColumnType> = (0..arity)
+        .map(|c| pred.params.get(c).map_or(ColumnType::Any, |p| p.ty))
+        .collect();
+    let mut data: Vec<ValueId> = Vec::new();
+    let mut lines: Vec<u32> = Vec::new();
+    let mut ints = IntCache::default();
+    let mut first = true;
+    let result = records(&bytes, input.format, |line, fields, scratch| {
+        if std::mem::take(&mut first) && input.header {
+            return Ok(());
         }
         if fields.len() != arity {
-            return Err(fail(
-                Some(*line),
-                None,
-                format!(
+            return Err(BadRow {
+                line,
+                column: 0,
+                message: format!(
                     "{} field{} where `{}` takes {arity}",
                     fields.len(),
                     if fields.len() == 1 { "" } else { "s" },
                     pred.name
                 ),
-            ));
+            });
         }
         for (c, f) in fields.iter().enumerate() {
-            let text = std::str::from_utf8(&f.bytes)
-                .map_err(|_| fail(Some(*line), Some(c + 1), "the field is not valid UTF-8".into()))?;
-            let ty = pred.params.get(c).map_or(ColumnType::Any, |p| p.ty);
-            // A quoted field with no declared type is text, unless it reads
-            // as a number or a symbol: quotes only protect separators.
-            let _ = f.quoted;
-            let v = convert(text, ty, scales, values).map_err(|m| fail(Some(*line), Some(c + 1), m))?;
-            parsed.push(v);
+            let raw = match *f {
+                FieldRef::Input(a, b) => &bytes[a..b],
+                FieldRef::Scratch(a, b) => &scratch[a..b],
+            };
+            let ty = types[c];
+            // Fast path: a plain integer in a column that takes one.
+            if matches!(ty, ColumnType::Any | ColumnType::Int | ColumnType::Number)
+                && let Some(i) = parse_int(raw)
+            {
+                data.push(ints.get(i, values));
+                continue;
+            }
+            let bad = |message: String| BadRow {
+                line,
+                column: c + 1,
+                message,
+            };
+            let text =
+                std::str::from_utf8(raw).map_err(|_| bad("the field is not valid UTF-8".into()))?;
+            let v = convert(text, ty, scales, values).map_err(bad)?;
+            data.push(values.intern(v));
         }
-        lines.push(*line as u32);
+        lines.push(line as u32);
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(Loaded { data, lines }),
+        Err(b) => Err(fail(
+            Some(b.line),
+            (b.column > 0).then_some(b.column),
+            b.message,
+        )),
     }
-    let mut data = Vec::with_capacity(parsed.len());
-    let mut ints = IntCache::default();
-    for v in parsed {
-        let id = match v {
-            Value::Int(i) => ints.get(i, values),
-            other => values.intern(other),
-        };
-        data.push(id);
+}
+
+/// A decimal integer that fits an `i64` (at most 18 digits), from bytes.
+fn parse_int(raw: &[u8]) -> Option<i64> {
+    let (neg, digits) = match raw {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, raw),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
     }
-    Ok(Loaded { data, lines })
+    let mut v: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(d - b'0');
+    }
+    Some(if neg { -v } else { v })
 }
 
 /// A small open-addressing cache of integer → value id, so that numeric
@@ -399,24 +433,36 @@ mod tests {
     use super::*;
 
     fn fields(text: &str, f: InputFormat) -> Vec<(usize, Vec<String>)> {
-        records(text.as_bytes(), f)
+        collect(text.as_bytes(), f)
             .map_err(|b| format!("{}:{} {}", b.line, b.column, b.message))
             .unwrap()
-            .into_iter()
-            .map(|(l, fs)| {
-                (
-                    l,
-                    fs.iter()
-                        .map(|f| String::from_utf8(f.bytes.to_vec()).unwrap())
-                        .collect(),
-                )
-            })
-            .collect()
+    }
+
+    fn collect(bytes: &[u8], f: InputFormat) -> Result<Vec<(usize, Vec<String>)>, BadRow> {
+        let mut out = Vec::new();
+        records(bytes, f, |line, fs, scratch| {
+            let v = fs
+                .iter()
+                .map(|r| {
+                    let raw = match *r {
+                        FieldRef::Input(a, b) => &bytes[a..b],
+                        FieldRef::Scratch(a, b) => &scratch[a..b],
+                    };
+                    String::from_utf8(raw.to_vec()).unwrap()
+                })
+                .collect();
+            out.push((line, v));
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     #[test]
     fn csv_quotes_and_crlf() {
-        let r = fields("a,b\r\n\"x,\"\"y\"\"\",2\r\n\r\n\"multi\nline\",3\n", InputFormat::Csv);
+        let r = fields(
+            "a,b\r\n\"x,\"\"y\"\"\",2\r\n\r\n\"multi\nline\",3\n",
+            InputFormat::Csv,
+        );
         assert_eq!(
             r,
             vec![
@@ -439,11 +485,11 @@ mod tests {
 
     #[test]
     fn bad_rows() {
-        let e = records(b"a,b\n\"open,1\n", InputFormat::Csv).err().unwrap();
+        let e = collect(b"a,b\n\"open,1\n", InputFormat::Csv).err().unwrap();
         assert_eq!((e.line, e.column), (2, 1));
-        let e = records(b"a,\"b\"x\n", InputFormat::Csv).err().unwrap();
+        let e = collect(b"a,\"b\"x\n", InputFormat::Csv).err().unwrap();
         assert_eq!((e.line, e.column), (1, 2));
-        let e = records(b"a,b\"c\n", InputFormat::Csv).err().unwrap();
+        let e = collect(b"a,b\"c\n", InputFormat::Csv).err().unwrap();
         assert_eq!((e.line, e.column), (1, 2));
     }
 
@@ -459,7 +505,13 @@ mod tests {
         assert!(matches!(conv(""), Value::Str(_)));
         assert!(matches!(conv("99999999999999999999"), Value::Str(_)));
         assert!(convert("x", ColumnType::Int, &[], &v).is_err());
-        assert!(matches!(convert("3", ColumnType::Decimal, &[], &v), Ok(Value::Dec(_))));
-        assert!(matches!(convert("3", ColumnType::Str, &[], &v), Ok(Value::Str(_))));
+        assert!(matches!(
+            convert("3", ColumnType::Decimal, &[], &v),
+            Ok(Value::Dec(_))
+        ));
+        assert!(matches!(
+            convert("3", ColumnType::Str, &[], &v),
+            Ok(Value::Str(_))
+        ));
     }
 }

@@ -18,6 +18,23 @@
 //!
 //! Values compare by identity in joins (`1` and `1.0` are different values
 //! to a join), but an `=`/`!=` comparison compares numbers numerically.
+//!
+//! ```
+//! use warrant::engine::{Derivation, EvalOptions, RenderOptions, evaluate, render_run};
+//!
+//! let program = warrant::Program::load(&["tests/data/engine/hedging.wr"]).unwrap();
+//! let model = evaluate(&program, &EvalOptions::default()).unwrap();
+//! let hedges = program.pred_id("hedges").unwrap();
+//! for (id, row, likelihood) in model.rows(hedges) {
+//!     println!("{} {likelihood}", model.format_row(&program, hedges, row));
+//!     if let Some(Derivation::Rule { rule, premises, .. }) = model.derivation(hedges, id) {
+//!         assert_eq!(program.rule(rule).name, "allies_hedge");
+//!         assert_eq!(premises.len(), 2);
+//!     }
+//! }
+//! assert_eq!(model.len(hedges), 2);
+//! print!("{}", render_run(&program, &model, &RenderOptions::default()));
+//! ```
 
 pub mod builder;
 mod eval;
@@ -37,8 +54,8 @@ use eval::{CompareTables, RawHit, Sink, State, TAG_BASE, TAG_GIVEN, TAG_INPUT, T
 use relation::{NIL, Relation};
 
 pub use render::{
-    Format, Query, QueryTable, RenderOptions, query_table, render_query, render_run, render_summary,
-    resolve_query, run_json,
+    Format, Query, QueryTable, RenderOptions, query_table, render_query, render_run,
+    render_summary, resolve_query, run_json,
 };
 
 /// A row's index in its relation: stable, in insertion order.
@@ -107,7 +124,10 @@ pub enum Derivation {
         height: u32,
     },
     /// A base row: a stated fact, a test's given fact or an input row.
-    Fact { source: FactSource, origin: FactOrigin },
+    Fact {
+        source: FactSource,
+        origin: FactOrigin,
+    },
 }
 
 /// A conflict that holds on the final model.
@@ -194,7 +214,10 @@ fn validate(program: &Program, extra: &[ir::Fact]) -> Result<(), Diagnostic> {
     let nval = program.values.len() as u32;
     let atom_ok = |a: &ir::Atom, nvars: usize, what: &str| -> Result<(), Diagnostic> {
         let Some(p) = program.preds.get(a.pred.0 as usize) else {
-            return Err(internal(format!("{what}: unknown predicate id {}", a.pred.0)));
+            return Err(internal(format!(
+                "{what}: unknown predicate id {}",
+                a.pred.0
+            )));
         };
         if p.arity != a.args.len() {
             return Err(internal(format!(
@@ -257,7 +280,10 @@ fn validate(program: &Program, extra: &[ir::Fact]) -> Result<(), Diagnostic> {
     }
     for f in program.facts.iter().chain(extra) {
         let Some(p) = program.preds.get(f.pred.0 as usize) else {
-            return Err(internal(format!("a fact of unknown predicate id {}", f.pred.0)));
+            return Err(internal(format!(
+                "a fact of unknown predicate id {}",
+                f.pred.0
+            )));
         };
         if p.arity != f.row.len() || f.row.iter().any(|&v| v >= nval) {
             return Err(internal(format!("a malformed fact of `{}`", p.name)));
@@ -265,7 +291,10 @@ fn validate(program: &Program, extra: &[ir::Fact]) -> Result<(), Diagnostic> {
     }
     for i in &program.inputs {
         if i.pred.0 as usize >= npred {
-            return Err(internal(format!("an input of unknown predicate id {}", i.pred.0)));
+            return Err(internal(format!(
+                "an input of unknown predicate id {}",
+                i.pred.0
+            )));
         }
     }
     if program.rules.len() >= TAG_BASE as usize / 64 {
@@ -331,11 +360,23 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
             FactOrigin::Input { directive, .. } => directive.file,
         };
         if file_ok(files, file) {
-            state.add_base(f.pred.0 as usize, &f.row, f.likelihood.units(), TAG_STATED, i as u32);
+            state.add_base(
+                f.pred.0 as usize,
+                &f.row,
+                f.likelihood.units(),
+                TAG_STATED,
+                i as u32,
+            );
         }
     }
     for (i, f) in options.extra_facts.iter().enumerate() {
-        state.add_base(f.pred.0 as usize, &f.row, f.likelihood.units(), TAG_GIVEN, i as u32);
+        state.add_base(
+            f.pred.0 as usize,
+            &f.row,
+            f.likelihood.units(),
+            TAG_GIVEN,
+            i as u32,
+        );
     }
     for (i, l) in &loaded {
         let inp = &program.inputs[*i];
@@ -343,7 +384,13 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         let arity = program.preds[p].arity;
         for (r, &line) in l.lines.iter().enumerate() {
             let row = &l.data[r * arity..(r + 1) * arity];
-            state.add_base(p, row, Likelihood::CERTAIN.units(), TAG_INPUT | *i as u32, line);
+            state.add_base(
+                p,
+                row,
+                Likelihood::CERTAIN.units(),
+                TAG_INPUT | *i as u32,
+                line,
+            );
         }
     }
     drop(loaded);
@@ -355,7 +402,11 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
     // Rules per stratum: the stratum's list, plus any rule whose own
     // stratum index names it; rules with an index past the end run last.
     let nstrata = program.strata.len();
-    let mut by_stratum: Vec<Vec<usize>> = program.strata.iter().map(|s| s.rules.iter().map(|r| r.0 as usize).collect()).collect();
+    let mut by_stratum: Vec<Vec<usize>> = program
+        .strata
+        .iter()
+        .map(|s| s.rules.iter().map(|r| r.0 as usize).collect())
+        .collect();
     by_stratum.push(Vec::new());
     for (r, rule) in program.rules.iter().enumerate() {
         let s = rule.stratum.min(nstrata);
@@ -375,7 +426,13 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         let preds: Vec<usize> = program
             .strata
             .get(s)
-            .map(|st| st.preds.iter().map(|p| p.0 as usize).filter(|&p| p < program.preds.len()).collect())
+            .map(|st| {
+                st.preds
+                    .iter()
+                    .map(|p| p.0 as usize)
+                    .filter(|&p| p < program.preds.len())
+                    .collect()
+            })
             .unwrap_or_default();
         if rules.is_empty() {
             continue;
@@ -392,7 +449,9 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
                 options.max_rows, pred.name, rows
             ),
         )
-        .with_help("raise the limit with --max-rows, or look for a rule that derives without bound");
+        .with_help(
+            "raise the limit with --max-rows, or look for a rule that derives without bound",
+        );
         // Point at the rules that conclude the predicate that grew.
         let rule_spans: Vec<_> = program
             .rules
@@ -430,7 +489,8 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
                 conflict: ci,
                 bindings: h.bindings,
                 premises,
-                likelihood: Likelihood::from_units(h.lik.min(Likelihood::SCALE)).unwrap_or(Likelihood::CERTAIN),
+                likelihood: Likelihood::from_units(h.lik.min(Likelihood::SCALE))
+                    .unwrap_or(Likelihood::CERTAIN),
             });
         }
     }
@@ -478,9 +538,15 @@ impl Model {
     pub fn format_row(&self, program: &Program, pred: PredId, row: &[ValueId]) -> String {
         let args: Vec<String> = row
             .iter()
-            .map(|&v| self.value(v).map_or_else(|| "?".to_string(), Value::to_string))
+            .map(|&v| {
+                self.value(v)
+                    .map_or_else(|| "?".to_string(), Value::to_string)
+            })
             .collect();
-        let name = program.preds.get(pred.0 as usize).map_or("?", |p| p.name.as_str());
+        let name = program
+            .preds
+            .get(pred.0 as usize)
+            .map_or("?", |p| p.name.as_str());
         format!("{name}({})", args.join(", "))
     }
 
@@ -664,7 +730,6 @@ impl Model {
 fn lik(units: u16) -> Likelihood {
     Likelihood::from_units(units.min(Likelihood::SCALE)).unwrap_or(Likelihood::CERTAIN)
 }
-
 
 #[cfg(test)]
 mod tests;

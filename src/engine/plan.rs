@@ -113,7 +113,14 @@ pub(crate) fn compile(body: &ir::Body, delta: Option<usize>, rels: &mut [Relatio
     let mut placed_neg = vec![false; body.exceptions.len()];
     let mut steps = Vec::new();
 
-    place_filters(body, &bound, &mut placed_cmp, &mut placed_neg, rels, &mut steps);
+    place_filters(
+        body,
+        &bound,
+        &mut placed_cmp,
+        &mut placed_neg,
+        rels,
+        &mut steps,
+    );
     let mut first = delta;
     for _ in 0..body.atoms.len() {
         let pick = match first.take() {
@@ -223,7 +230,14 @@ pub(crate) fn compile(body: &ir::Body, delta: Option<usize>, rels: &mut [Relatio
                 *b = true;
             }
         }
-        place_filters(body, &bound, &mut placed_cmp, &mut placed_neg, rels, &mut steps);
+        place_filters(
+            body,
+            &bound,
+            &mut placed_cmp,
+            &mut placed_neg,
+            rels,
+            &mut steps,
+        );
     }
     // Anything left reads an unbound variable (check forbids it); place it
     // anyway so that it fails rather than being ignored.

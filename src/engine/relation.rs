@@ -25,6 +25,12 @@ pub(crate) fn finish(mut h: u64) -> u64 {
     h
 }
 
+/// Row equality without a `memcmp` call (rows are a few words).
+#[inline(always)]
+pub(crate) fn rows_eq(a: &[u32], b: &[u32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 #[inline(always)]
 pub(crate) fn hash_row(row: &[u32]) -> u64 {
     let mut h = 0u64;
@@ -121,9 +127,22 @@ impl Index {
     /// The newest row whose key columns equal `key` (in `cols` order).
     #[inline]
     pub fn head(&self, data: &[u32], arity: usize, key: &[u32]) -> u32 {
+        self.head_with(data, arity, key.len(), |i| key[i])
+    }
+
+    /// Like [`Index::head`], with the key given as a function of its
+    /// position (no key buffer).
+    #[inline(always)]
+    pub fn head_with(
+        &self,
+        data: &[u32],
+        arity: usize,
+        n: usize,
+        key: impl Fn(usize) -> u32,
+    ) -> u32 {
         let mut h = 0u64;
-        for &k in key {
-            h = mix(h, k);
+        for i in 0..n {
+            h = mix(h, key(i));
         }
         let h = finish(h);
         let tag = (h >> 32) as u32;
@@ -139,8 +158,8 @@ impl Index {
                 if self
                     .cols
                     .iter()
-                    .zip(key)
-                    .all(|(&c, &k)| data[hb + c as usize] == k)
+                    .enumerate()
+                    .all(|(i, &c)| data[hb + c as usize] == key(i))
                 {
                     return head;
                 }
@@ -231,7 +250,7 @@ impl Relation {
                 return NIL;
             }
             let b = id as usize * arity;
-            if &self.data[b..b + arity] == row {
+            if rows_eq(&self.data[b..b + arity], row) {
                 return id;
             }
             slot = (slot + 1) & mask;
@@ -274,7 +293,7 @@ impl Relation {
                 break;
             }
             let b = id as usize * arity;
-            if &self.data[b..b + arity] == row {
+            if rows_eq(&self.data[b..b + arity], row) {
                 return self.improve(id, lik, height, deriv);
             }
             slot = (slot + 1) & mask;
@@ -286,10 +305,12 @@ impl Relation {
         self.lik.push(lik);
         if self.dwidth > 0 {
             self.height.push(height);
-            let n = deriv.len().min(self.dwidth);
-            self.deriv.extend_from_slice(&deriv[..n]);
-            for _ in n..self.dwidth {
-                self.deriv.push(NIL);
+            if deriv.len() == self.dwidth {
+                self.deriv.extend_from_slice(deriv);
+            } else {
+                let n = deriv.len().min(self.dwidth);
+                self.deriv.extend_from_slice(&deriv[..n]);
+                self.deriv.resize(self.deriv.len() + self.dwidth - n, NIL);
             }
         }
         for ix in &mut self.indexes {
@@ -349,6 +370,11 @@ impl Relation {
     #[inline]
     pub fn index_head(&self, ix: usize, key: &[u32]) -> u32 {
         self.indexes[ix].head(&self.data, self.arity, key)
+    }
+
+    #[inline(always)]
+    pub fn index_head_with(&self, ix: usize, n: usize, key: impl Fn(usize) -> u32) -> u32 {
+        self.indexes[ix].head_with(&self.data, self.arity, n, key)
     }
 
     #[inline(always)]

@@ -75,6 +75,10 @@ pub enum Format {
 /// A one-line reason for a row (the `--explain` hook): `None` for no reason.
 pub type Reasons<'a> = &'a dyn Fn(PredId, RowId) -> Option<String>;
 
+/// The explanation of a conflict that holds: text, and JSON for the
+/// `"explanation"` field (the `explain` stage provides it).
+pub type ConflictDetail<'a> = &'a dyn Fn(&super::ConflictHit) -> Option<(String, Json)>;
+
 /// How `warrant run` prints.
 #[derive(Clone, Copy, Default)]
 pub struct RenderOptions<'a> {
@@ -83,6 +87,9 @@ pub struct RenderOptions<'a> {
     pub all: bool,
     /// With `--explain`: a reason per row, printed after it.
     pub reasons: Option<Reasons<'a>>,
+    /// Explanations of both sides of each conflict, printed instead of the
+    /// one-line summary.
+    pub conflicts: Option<ConflictDetail<'a>>,
 }
 
 /// A value as JSON: symbols and strings as strings, numbers as numbers.
@@ -95,7 +102,9 @@ pub fn value_json(v: &Value) -> Json {
 }
 
 fn value_text(model: &Model, id: ValueId) -> String {
-    model.value(id).map_or_else(|| "?".to_string(), Value::to_string)
+    model
+        .value(id)
+        .map_or_else(|| "?".to_string(), Value::to_string)
 }
 
 fn row_text(program: &Program, model: &Model, pred: PredId, row: &[ValueId]) -> String {
@@ -175,13 +184,17 @@ pub fn run_json(program: &Program, model: &Model, opts: &RenderOptions) -> Json 
                 .iter()
                 .filter_map(|p| Some(row_text(program, model, p.pred, model.row(p.pred, p.row)?)))
                 .collect();
-            Some(json!({
+            let mut o = json!({
                 "name": c.name,
                 "description": c.description,
                 "bindings": bindings,
                 "premises": premises,
                 "likelihood": h.likelihood,
-            }))
+            });
+            if let Some((_, explanation)) = opts.conflicts.and_then(|f| f(h)) {
+                o["explanation"] = explanation;
+            }
+            Some(o)
         })
         .collect();
     json!({ "predicates": preds, "conflicts": conflicts })
@@ -191,7 +204,8 @@ pub fn run_json(program: &Program, model: &Model, opts: &RenderOptions) -> Json 
 /// declaration order, each with its likelihood, then the conflicts.
 pub fn render_run(program: &Program, model: &Model, opts: &RenderOptions) -> String {
     if opts.format == Format::Json {
-        let mut s = serde_json::to_string_pretty(&run_json(program, model, opts)).unwrap_or_default();
+        let mut s =
+            serde_json::to_string_pretty(&run_json(program, model, opts)).unwrap_or_default();
         s.push('\n');
         return s;
     }
@@ -205,12 +219,22 @@ pub fn render_run(program: &Program, model: &Model, opts: &RenderOptions) -> Str
             out.push('\n');
         }
         let n = model.len(*p);
-        let _ = writeln!(out, "{} ({} row{})", program.pred(*p).name, group(n), if n == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "{} ({} row{})",
+            program.pred(*p).name,
+            group(n),
+            if n == 1 { "" } else { "s" }
+        );
         let lines: Vec<(String, Likelihood, RowId)> = model
             .rows(*p)
             .map(|(id, row, l)| (row_text(program, model, *p, row), l, id))
             .collect();
-        let w = lines.iter().map(|(t, _, _)| t.chars().count()).max().unwrap_or(0);
+        let w = lines
+            .iter()
+            .map(|(t, _, _)| t.chars().count())
+            .max()
+            .unwrap_or(0);
         for (t, l, id) in lines {
             let pad = w - t.chars().count();
             let _ = write!(out, "  {t}{}  {l}", " ".repeat(pad));
@@ -227,6 +251,17 @@ pub fn render_run(program: &Program, model: &Model, opts: &RenderOptions) -> Str
             let Some(c) = program.conflicts.get(h.conflict) else {
                 continue;
             };
+            if let Some((text, _)) = opts.conflicts.and_then(|f| f(h)) {
+                out.push('\n');
+                for line in text.lines() {
+                    if line.is_empty() {
+                        out.push('\n');
+                    } else {
+                        let _ = writeln!(out, "  {line}");
+                    }
+                }
+                continue;
+            }
             match &c.description {
                 Some(d) => {
                     let _ = writeln!(out, "  {}: {d}", c.name);
@@ -264,7 +299,7 @@ fn group(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -283,7 +318,11 @@ pub fn render_summary(program: &Program, model: &Model) -> String {
         .filter_map(|(p, &n)| Some(format!("{} {}", program.preds.get(p)?.name, group(n))))
         .collect();
     let total = st.total_derived();
-    let mut s = format!("derived {} row{}", group(total), if total == 1 { "" } else { "s" });
+    let mut s = format!(
+        "derived {} row{}",
+        group(total),
+        if total == 1 { "" } else { "s" }
+    );
     if !per.is_empty() {
         let _ = write!(s, " ({})", per.join(", "));
     }
@@ -309,13 +348,20 @@ pub struct Query {
 /// Resolves a parsed atom (`threat(china, R, _)`) to a query. Variables
 /// starting with `_` match anything and make no column. A constant that
 /// appears nowhere in the model simply matches nothing.
-pub fn resolve_query(program: &Program, model: &Model, atom: &ast::Atom) -> Result<Query, Diagnostic> {
+pub fn resolve_query(
+    program: &Program,
+    model: &Model,
+    atom: &ast::Atom,
+) -> Result<Query, Diagnostic> {
     let Some(pred) = program.pred_id(&atom.pred.text) else {
         let mut d = Diagnostic::error(
             "warrant::unknown_predicate",
             format!("no predicate `{}`", atom.pred.text),
         );
-        if let Some(s) = did_you_mean(&atom.pred.text, program.preds.iter().map(|p| p.name.as_str())) {
+        if let Some(s) = did_you_mean(
+            &atom.pred.text,
+            program.preds.iter().map(|p| p.name.as_str()),
+        ) {
             d = d.with_help(format!("did you mean `{s}`?"));
         }
         return Err(d);
@@ -324,7 +370,13 @@ pub fn resolve_query(program: &Program, model: &Model, atom: &ast::Atom) -> Resu
     if p.arity != atom.args.len() {
         return Err(Diagnostic::error(
             "warrant::arity",
-            format!("`{}` takes {} argument{}, the query gives {}", p.name, p.arity, if p.arity == 1 { "" } else { "s" }, atom.args.len()),
+            format!(
+                "`{}` takes {} argument{}, the query gives {}",
+                p.name,
+                p.arity,
+                if p.arity == 1 { "" } else { "s" },
+                atom.args.len()
+            ),
         ));
     }
     let mut vars: Vec<String> = Vec::new();
@@ -366,7 +418,8 @@ pub fn query_table(model: &Model, query: &Query) -> QueryTable {
     let mut rows: Vec<(Vec<ValueId>, Likelihood)> = Vec::new();
     let mut seen: std::collections::HashMap<Vec<ValueId>, usize> = std::collections::HashMap::new();
     for id in ids {
-        let (Some(row), Some(l)) = (model.row(query.pred, id), model.likelihood(query.pred, id)) else {
+        let (Some(row), Some(l)) = (model.row(query.pred, id), model.likelihood(query.pred, id))
+        else {
             continue;
         };
         let mut vals = vec![0; query.vars.len()];
@@ -394,7 +447,12 @@ pub fn query_table(model: &Model, query: &Query) -> QueryTable {
 
 /// A query table as text (aligned columns, then the likelihood; the header
 /// alone when nothing matches) or JSON (schema in the module docs).
-pub fn render_query(program: &Program, model: &Model, table: &QueryTable, format: Format) -> String {
+pub fn render_query(
+    program: &Program,
+    model: &Model,
+    table: &QueryTable,
+    format: Format,
+) -> String {
     if format == Format::Json {
         let rows: Vec<Json> = table
             .rows

@@ -12,7 +12,12 @@ fn rows_of(program: &Program, model: &Model, pred: &str) -> Vec<(String, u16)> {
     let p = program.pred_id(pred).unwrap();
     let mut v: Vec<(String, u16)> = model
         .rows(p)
-        .map(|(_, row, lk)| (model.format_row(program, p, row).replace(", ", ","), lk.units()))
+        .map(|(_, row, lk)| {
+            (
+                model.format_row(program, p, row).replace(", ", ","),
+                lk.units(),
+            )
+        })
         .collect();
     v.sort();
     v
@@ -27,7 +32,11 @@ fn tc(chain: i64) -> Program {
     let edge = b.pred("edge", 2);
     let path = b.pred("path", 2);
     for i in 0..chain {
-        b.fact(edge, vec![Value::Int(i), Value::Int(i + 1)], Likelihood::CERTAIN);
+        b.fact(
+            edge,
+            vec![Value::Int(i), Value::Int(i + 1)],
+            Likelihood::CERTAIN,
+        );
     }
     b.rule(
         "base",
@@ -122,8 +131,18 @@ fn likelihood_min_max_and_height() {
     b.fact(a, vec![Value::Symbol("x".into())], l(0.9));
     b.fact(c, vec![Value::Symbol("x".into())], l(0.3));
     // d(X) from a at 0.6 (rule) → 0.6; from c → 0.3; best 0.6.
-    b.rule("from_a", &[Cond::Atom(a, vec![T::V("X")])], &[(d, vec![T::V("X")])], l(0.6));
-    b.rule("from_c", &[Cond::Atom(c, vec![T::V("X")])], &[(d, vec![T::V("X")])], Likelihood::CERTAIN);
+    b.rule(
+        "from_a",
+        &[Cond::Atom(a, vec![T::V("X")])],
+        &[(d, vec![T::V("X")])],
+        l(0.6),
+    );
+    b.rule(
+        "from_c",
+        &[Cond::Atom(c, vec![T::V("X")])],
+        &[(d, vec![T::V("X")])],
+        Likelihood::CERTAIN,
+    );
     // Stated twice: the max.
     b.fact(c, vec![Value::Symbol("x".into())], l(0.4));
     let p = b.finish().unwrap();
@@ -153,7 +172,11 @@ fn shortest_proof_on_ties() {
     let e = b.pred("e", 2);
     let r = b.pred("r", 2);
     for i in 0..5 {
-        b.fact(e, vec![Value::Int(i), Value::Int(i + 1)], Likelihood::CERTAIN);
+        b.fact(
+            e,
+            vec![Value::Int(i), Value::Int(i + 1)],
+            Likelihood::CERTAIN,
+        );
     }
     b.fact(e, vec![Value::Int(0), Value::Int(5)], Likelihood::CERTAIN);
     b.rule(
@@ -191,19 +214,44 @@ fn negation_comparisons_scales_conflicts() {
     let hedges = b.pred("hedges", 1);
     let score = b.pred("score", 2);
     let big = b.pred("big", 1);
-    b.fact(doubt, vec![Value::Symbol("us".into()), Value::Symbol("high".into())], l(0.8));
+    b.fact(
+        doubt,
+        vec![Value::Symbol("us".into()), Value::Symbol("high".into())],
+        l(0.8),
+    );
     for c in ["japan", "korea", "germany"] {
         b.fact(ally, vec![Value::Symbol(c.into())], Likelihood::CERTAIN);
     }
-    b.fact(reassured, vec![Value::Symbol("germany".into())], Likelihood::CERTAIN);
-    b.fact(score, vec![Value::Symbol("japan".into()), Value::Int(3)], Likelihood::CERTAIN);
-    b.fact(score, vec![Value::Symbol("korea".into()), Value::Dec(3.0)], Likelihood::CERTAIN);
-    b.fact(score, vec![Value::Symbol("germany".into()), Value::Str("n/a".into())], Likelihood::CERTAIN);
+    b.fact(
+        reassured,
+        vec![Value::Symbol("germany".into())],
+        Likelihood::CERTAIN,
+    );
+    b.fact(
+        score,
+        vec![Value::Symbol("japan".into()), Value::Int(3)],
+        Likelihood::CERTAIN,
+    );
+    b.fact(
+        score,
+        vec![Value::Symbol("korea".into()), Value::Dec(3.0)],
+        Likelihood::CERTAIN,
+    );
+    b.fact(
+        score,
+        vec![Value::Symbol("germany".into()), Value::Str("n/a".into())],
+        Likelihood::CERTAIN,
+    );
     b.rule(
         "hedge",
         &[
             Cond::Atom(doubt, vec![sym("us"), T::V("L")]),
-            Cond::Cmp(T::V("L"), CompareOp::Ge, sym("moderate"), CompareKind::Scale(level)),
+            Cond::Cmp(
+                T::V("L"),
+                CompareOp::Ge,
+                sym("moderate"),
+                CompareKind::Scale(level),
+            ),
             Cond::Atom(ally, vec![T::V("A")]),
             Cond::Unless(reassured, vec![T::V("A")]),
         ],
@@ -233,16 +281,25 @@ fn negation_comparisons_scales_conflicts() {
     b.conflict(
         "never",
         None,
-        &[Cond::Atom(hedges, vec![T::V("A")]), Cond::Unless(ally, vec![T::W])],
+        &[
+            Cond::Atom(hedges, vec![T::V("A")]),
+            Cond::Unless(ally, vec![T::W]),
+        ],
     );
     let p = b.finish().unwrap();
     assert_eq!(p.strata.len(), 2);
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
     assert_eq!(
         rows_of(&p, &m, "hedges"),
-        vec![("hedges(japan)".into(), 5500), ("hedges(korea)".into(), 5500)]
+        vec![
+            ("hedges(japan)".into(), 5500),
+            ("hedges(korea)".into(), 5500)
+        ]
     );
-    assert_eq!(names(&rows_of(&p, &m, "big")), vec!["big(japan)", "big(korea)"]);
+    assert_eq!(
+        names(&rows_of(&p, &m, "big")),
+        vec!["big(japan)", "big(korea)"]
+    );
     // `unless reassured(_)` fails (germany is reassured): no `both` hits.
     assert!(m.conflicts().is_empty());
 
@@ -253,7 +310,10 @@ fn negation_comparisons_scales_conflicts() {
     assert_eq!(names(&rows_of(&p2, &m2, "hedges")).len(), 3);
     let hits = m2.conflicts();
     assert_eq!(hits.len(), 6);
-    assert!(hits.iter().all(|h| h.conflict == 0 && h.premises.len() == 2));
+    assert!(
+        hits.iter()
+            .all(|h| h.conflict == 0 && h.premises.len() == 2)
+    );
     assert_eq!(hits[0].likelihood.units(), 5500);
 }
 
@@ -263,7 +323,12 @@ fn files_filter_and_given_facts() {
     let p = b.pred("p", 1);
     let q = b.pred("q", 1);
     b.fact(p, vec![Value::Symbol("a".into())], Likelihood::CERTAIN);
-    b.rule("r", &[Cond::Atom(p, vec![T::V("X")])], &[(q, vec![T::V("X")])], Likelihood::CERTAIN);
+    b.rule(
+        "r",
+        &[Cond::Atom(p, vec![T::V("X")])],
+        &[(q, vec![T::V("X")])],
+        Likelihood::CERTAIN,
+    );
     let f2 = b.file("other.wr");
     b.fact(p, vec![Value::Symbol("b".into())], Likelihood::CERTAIN);
     let prog = b.finish().unwrap();
@@ -329,10 +394,18 @@ fn recursion_with_likelihood_improvement() {
     b.fact(e, vec![int_v(3), int_v(4)], Likelihood::CERTAIN);
     b.fact(e, vec![int_v(4), int_v(5)], Likelihood::CERTAIN);
     b.fact(e, vec![int_v(5), int_v(2)], l(0.9));
-    b.rule("root", &[Cond::Atom(s, vec![T::V("X")])], &[(r, vec![T::V("X")])], Likelihood::CERTAIN);
+    b.rule(
+        "root",
+        &[Cond::Atom(s, vec![T::V("X")])],
+        &[(r, vec![T::V("X")])],
+        Likelihood::CERTAIN,
+    );
     b.rule(
         "step",
-        &[Cond::Atom(r, vec![T::V("X")]), Cond::Atom(e, vec![T::V("X"), T::V("Y")])],
+        &[
+            Cond::Atom(r, vec![T::V("X")]),
+            Cond::Atom(e, vec![T::V("X"), T::V("Y")]),
+        ],
         &[(r, vec![T::V("Y")])],
         Likelihood::CERTAIN,
     );
@@ -374,7 +447,11 @@ fn inputs_load_and_fail_whole() {
     let dir = std::env::temp_dir().join(format!("warrant-engine-input-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("good.csv");
-    std::fs::write(&good, "from,to\r\n1,2\r\n\"2\",japan\r\n3,\"Hello, world\"\r\n4,0.5\n").unwrap();
+    std::fs::write(
+        &good,
+        "from,to\r\n1,2\r\n\"2\",japan\r\n3,\"Hello, world\"\r\n4,0.5\n",
+    )
+    .unwrap();
     let bad = dir.join("bad.tsv");
     std::fs::write(&bad, "1\t2\n3\n").unwrap();
     let utf = dir.join("utf.csv");
@@ -419,8 +496,24 @@ fn query_and_render() {
     let mut b = ProgramBuilder::new();
     let t = b.pred("threat", 3);
     let h = b.pred("high", 2);
-    b.fact(t, vec![Value::Symbol("china".into()), Value::Symbol("east_asia".into()), Value::Int(3)], l(0.8));
-    b.fact(t, vec![Value::Symbol("russia".into()), Value::Symbol("europe".into()), Value::Int(2)], Likelihood::CERTAIN);
+    b.fact(
+        t,
+        vec![
+            Value::Symbol("china".into()),
+            Value::Symbol("east_asia".into()),
+            Value::Int(3),
+        ],
+        l(0.8),
+    );
+    b.fact(
+        t,
+        vec![
+            Value::Symbol("russia".into()),
+            Value::Symbol("europe".into()),
+            Value::Int(2),
+        ],
+        Likelihood::CERTAIN,
+    );
     b.rule(
         "high",
         &[
@@ -436,21 +529,36 @@ fn query_and_render() {
     let china = m.values().lookup(&Value::Symbol("china".into())).unwrap();
     let q = Query {
         pred: t,
-        args: vec![PatternArg::Value(china), PatternArg::Var(0), PatternArg::Any],
+        args: vec![
+            PatternArg::Value(china),
+            PatternArg::Var(0),
+            PatternArg::Any,
+        ],
         vars: vec!["R".into()],
     };
     let table = query_table(&m, &q);
     assert_eq!(table.rows.len(), 1);
     let text = render_query(&p, &m, &table, Format::Text);
-    assert_eq!(text, "R          likelihood\neast_asia  very likely (0.80)\n");
+    assert_eq!(
+        text,
+        "R          likelihood\neast_asia  very likely (0.80)\n"
+    );
     let none = Query {
         pred: t,
-        args: vec![PatternArg::Value(NIL), PatternArg::Var(0), PatternArg::Var(1)],
+        args: vec![
+            PatternArg::Value(NIL),
+            PatternArg::Var(0),
+            PatternArg::Var(1),
+        ],
         vars: vec!["R".into(), "N".into()],
     };
     let empty = query_table(&m, &none);
-    assert_eq!(render_query(&p, &m, &empty, Format::Text), "R  N  likelihood\n");
-    let j: serde_json::Value = serde_json::from_str(&render_query(&p, &m, &table, Format::Json)).unwrap();
+    assert_eq!(
+        render_query(&p, &m, &empty, Format::Text),
+        "R  N  likelihood\n"
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&render_query(&p, &m, &table, Format::Json)).unwrap();
     assert_eq!(j["columns"][0], "R");
     assert_eq!(j["rows"][0]["values"][0], "east_asia");
 
@@ -473,7 +581,10 @@ fn query_and_render() {
     assert_eq!(j["predicates"][0]["rows"][0]["args"][0], "china");
     assert_eq!(j["conflicts"][0]["bindings"]["A"], "china");
     let s = render_summary(&p, &m);
-    assert!(s.starts_with("derived 1 row (high 1) · 1 stratum · "), "{s}");
+    assert!(
+        s.starts_with("derived 1 row (high 1) · 1 stratum · "),
+        "{s}"
+    );
 }
 
 #[test]
@@ -502,7 +613,12 @@ fn empty_body_rule_and_nullary() {
     let go = b.pred("go", 0);
     let x = b.pred("x", 1);
     b.rule("always", &[], &[(go, vec![])], l(0.5));
-    b.rule("x", &[Cond::Atom(go, vec![])], &[(x, vec![sym("yes")]), (go, vec![])], l(0.9));
+    b.rule(
+        "x",
+        &[Cond::Atom(go, vec![])],
+        &[(x, vec![sym("yes")]), (go, vec![])],
+        l(0.9),
+    );
     let p = b.finish().unwrap();
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
     assert_eq!(rows_of(&p, &m, "go"), vec![("go()".into(), 5000)]);

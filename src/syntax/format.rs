@@ -213,7 +213,9 @@ fn decimal(value: f64) -> String {
 fn condition(c: &Condition) -> String {
     match c {
         Condition::Atom(a) => atom(a),
-        Condition::Compare(cmp) => format!("{} {} {}", term(&cmp.lhs), cmp.op.symbol(), term(&cmp.rhs)),
+        Condition::Compare(cmp) => {
+            format!("{} {} {}", term(&cmp.lhs), cmp.op.symbol(), term(&cmp.rhs))
+        }
     }
 }
 
@@ -401,7 +403,10 @@ mod tests {
     fn long_conditions_wrap() {
         let src = format!(
             "rule r when {} then b(X).",
-            (0..8).map(|i| format!("long_condition_{i}(X)")).collect::<Vec<_>>().join(", ")
+            (0..8)
+                .map(|i| format!("long_condition_{i}(X)"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let out = fmt(&src);
         assert!(out.contains(",\n       long_condition_1(X)"), "{out}");

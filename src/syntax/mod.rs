@@ -190,9 +190,7 @@ fn normalize(path: &Path) -> PathBuf {
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.last(), Some(Component::Normal(_))) =>
-            {
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
                 out.pop();
             }
             other => out.push(other),
@@ -211,8 +209,11 @@ fn io_error(path: &Path, err: &std::io::Error) -> Diagnostic {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => err.to_string(),
     };
-    Diagnostic::error("warrant::io", format!("cannot read {}: {what}", display(path)))
-        .with_path(path)
+    Diagnostic::error(
+        "warrant::io",
+        format!("cannot read {}: {what}", display(path)),
+    )
+    .with_path(path)
 }
 
 fn import_not_found(target: &Path, span: Span) -> Diagnostic {
@@ -235,7 +236,9 @@ fn import_not_found(target: &Path, span: Span) -> Diagnostic {
         .as_deref()
         .and_then(|w| crate::diagnostics::did_you_mean(w, names.iter().map(String::as_str)));
     diag = match close {
-        Some(c) => diag.with_help(format!("did you mean \"{c}\"? (paths are relative to the importing file)")),
+        Some(c) => diag.with_help(format!(
+            "did you mean \"{c}\"? (paths are relative to the importing file)"
+        )),
         None => diag.with_help("paths in `use` are relative to the file that imports them"),
     };
     diag
@@ -250,7 +253,13 @@ fn report_import_cycles(parsed: &mut Parsed) {
     let mut diags = Vec::new();
     for start in 0..n {
         if state[start] == 0 {
-            visit(FileId(start as u32), parsed, &mut state, &mut stack, &mut diags);
+            visit(
+                FileId(start as u32),
+                parsed,
+                &mut state,
+                &mut stack,
+                &mut diags,
+            );
         }
     }
     parsed.diagnostics.extend(diags);

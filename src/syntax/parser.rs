@@ -54,11 +54,13 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
                 pos += end;
             }
             Err(err) => {
-                let (diag, err_pos) = parse_error(file, pos, rest, err);
+                let diag = parse_error(file, pos, rest, err);
                 diags.push(diag);
                 // The failed item starts at the first non-blank character.
                 let item_start = pos + (rest.len() - rest.trim_start().len());
-                match resume_point(text, item_start.max(err_pos.min(item_start + 1))) {
+                // Always move past the failed item's first character, so
+                // the loop makes progress whatever the error position.
+                match resume_point(text, item_start + 1) {
                     Some(next) => pos = next,
                     None => break,
                 }
@@ -89,7 +91,7 @@ pub fn parse_atom(file: FileId, text: &str) -> Result<Atom, Diagnostic> {
                 (None, None) => Err(Diagnostic::error("warrant::parse", "expected an atom")),
             }
         }
-        Err(err) => Err(parse_error(file, 0, text, err).0),
+        Err(err) => Err(parse_error(file, 0, text, err)),
     }
 }
 
@@ -103,7 +105,7 @@ fn resume_point(text: &str, after: usize) -> Option<usize> {
     for line in text.split_inclusive('\n') {
         let here = start;
         start += line.len();
-        if here < after || here == 0 && after > 0 {
+        if here < after {
             continue;
         }
         let word_len = line
@@ -122,13 +124,13 @@ fn resume_point(text: &str, after: usize) -> Option<usize> {
 }
 
 /// Turns a pest error on `rest` (which starts at `offset`) into a diagnostic
-/// in words an analyst understands; returns it with the absolute position.
+/// in words an analyst understands.
 fn parse_error(
     file: FileId,
     offset: usize,
     rest: &str,
     err: pest::error::Error<Rule>,
-) -> (Diagnostic, usize) {
+) -> Diagnostic {
     let rel = match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
@@ -194,14 +196,19 @@ fn parse_error(
     let prev_end = before.trim_end().len();
     let label = if before[prev_end..].contains('\n') && prev_end > 0 {
         let p = offset + prev_end;
-        (Span::new(file, p, p), format!("expected {} here", join_or(&expected)))
+        (
+            Span::new(file, p, p),
+            format!("expected {} here", join_or(&expected)),
+        )
     } else {
-        (Span::new(file, at, at + span_len), "not expected here".to_string())
+        (
+            Span::new(file, at, at + span_len),
+            "not expected here".to_string(),
+        )
     };
-    let diag = Diagnostic::error("warrant::parse", message)
+    Diagnostic::error("warrant::parse", message)
         .with_label(label.0, label.1)
-        .with_help(help_for(&expected));
-    (diag, at)
+        .with_help(help_for(&expected))
 }
 
 fn is_item_keyword(t: &str) -> bool {
@@ -393,7 +400,11 @@ impl Builder<'_> {
         })
     }
 
-    fn fact<'i>(&mut self, span: Span, mut inner: impl Iterator<Item = Pair<'i, Rule>>) -> Option<Fact> {
+    fn fact<'i>(
+        &mut self,
+        span: Span,
+        mut inner: impl Iterator<Item = Pair<'i, Rule>>,
+    ) -> Option<Fact> {
         let atom = self.atom(inner.next()?);
         let qualifier = inner.next().map(|q| self.qualifier(q));
         Some(Fact {
@@ -403,7 +414,11 @@ impl Builder<'_> {
         })
     }
 
-    fn rule<'i>(&mut self, span: Span, inner: impl Iterator<Item = Pair<'i, Rule>>) -> Option<Rule_> {
+    fn rule<'i>(
+        &mut self,
+        span: Span,
+        inner: impl Iterator<Item = Pair<'i, Rule>>,
+    ) -> Option<Rule_> {
         let mut name = None;
         let mut rule = Rule_ {
             name: Name {
@@ -444,7 +459,11 @@ impl Builder<'_> {
         Some(rule)
     }
 
-    fn conflict<'i>(&mut self, span: Span, inner: impl Iterator<Item = Pair<'i, Rule>>) -> Option<Conflict> {
+    fn conflict<'i>(
+        &mut self,
+        span: Span,
+        inner: impl Iterator<Item = Pair<'i, Rule>>,
+    ) -> Option<Conflict> {
         let mut name = None;
         let mut description = None;
         let mut when = Vec::new();
@@ -470,7 +489,11 @@ impl Builder<'_> {
         })
     }
 
-    fn test<'i>(&mut self, span: Span, mut inner: impl Iterator<Item = Pair<'i, Rule>>) -> Option<Test> {
+    fn test<'i>(
+        &mut self,
+        span: Span,
+        mut inner: impl Iterator<Item = Pair<'i, Rule>>,
+    ) -> Option<Test> {
         let name = self.text(inner.next()?);
         let mut given = Vec::new();
         let mut expects = Vec::new();
@@ -560,17 +583,19 @@ impl Builder<'_> {
         match pair.as_rule() {
             Rule::variable => Term::Var(self.name(pair)),
             Rule::string => Term::Str(self.text(pair)),
-            Rule::integer => match pair.as_str().parse::<i64>() {
-                Ok(value) => Term::Int { value, span },
-                Err(_) => {
-                    self.diags.push(
+            Rule::integer => {
+                match pair.as_str().parse::<i64>() {
+                    Ok(value) => Term::Int { value, span },
+                    Err(_) => {
+                        self.diags.push(
                         Diagnostic::error("warrant::parse", "this number is too large")
                             .with_label(span, "outside the range of a 64-bit integer")
                             .with_help("integers range from -9223372036854775808 to 9223372036854775807"),
                     );
-                    Term::Int { value: 0, span }
+                        Term::Int { value: 0, span }
+                    }
                 }
-            },
+            }
             Rule::decimal => Term::Dec {
                 // The grammar admits only digits and one point, which always parse.
                 value: pair.as_str().parse::<f64>().unwrap_or(0.0),
@@ -740,14 +765,19 @@ test "a test" {
         assert_eq!(r.when.len(), 3);
         assert_eq!(r.unless.len(), 2);
         assert_eq!(r.then.len(), 2);
-        assert_eq!(r.qualifier.as_ref().unwrap().value, QualifierValue::Number(0.7));
+        assert_eq!(
+            r.qualifier.as_ref().unwrap().value,
+            QualifierValue::Number(0.7)
+        );
         let t = r.because.as_ref().unwrap();
         assert_eq!(t.pieces.len(), 4);
         assert_eq!(t.pieces[3], TemplatePiece::Text(" {sic}".into()));
         if let TemplatePiece::Var(v) = &t.pieces[0] {
             assert_eq!(&src[v.span.range()], "{A}");
         }
-        let Item::Test(t) = &m.items[10] else { panic!() };
+        let Item::Test(t) = &m.items[10] else {
+            panic!()
+        };
         assert_eq!(t.given.len(), 2);
         assert!(t.expects[1].negated);
         assert_eq!(t.expects[0].by_rule.as_ref().unwrap().text, "hedge");

@@ -1,0 +1,64 @@
+//! `warrant assumptions PATH... 'ATOM'`: the key assumptions of a
+//! conclusion — the facts it rests on (marked when every proof needs them)
+//! and the exceptions its proof assumed absent.
+
+use warrant::explain::{self, render};
+
+use super::{Format, Paths};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    paths: Paths,
+    /// The conclusion: a ground atom, or a pattern whose every match is examined, e.g. 'hedges(A)'
+    #[arg(value_name = "ATOM")]
+    atom: String,
+    /// Output format (json: an array, one entry per match)
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Stop when the model grows past this many rows
+    #[arg(long, value_name = "N", default_value_t = warrant::engine::DEFAULT_MAX_ROWS)]
+    max_rows: usize,
+}
+
+pub fn run(args: Args) -> u8 {
+    let (program, atom, model) =
+        match super::explain::prepare(&args.paths, &args.atom, args.max_rows) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
+    let rows = match explain::matching_rows(&program, &model, &atom) {
+        Ok(r) => r,
+        Err(d) => {
+            super::emit(&[d], &program.sources, Format::Text);
+            return super::EXIT_USAGE;
+        }
+    };
+    let all: Vec<explain::Assumptions> = rows
+        .iter()
+        .filter_map(|&(p, r)| explain::assumptions(&program, &model, p, r))
+        .collect();
+    match args.format {
+        Format::Json => {
+            super::print_json(&serde_json::Value::Array(
+                all.iter().map(render::assumptions_json).collect(),
+            ));
+        }
+        Format::Text if all.is_empty() => {
+            super::explain::not_derived(&program, &model, &atom, &args.atom, &args.paths);
+        }
+        Format::Text => {
+            let color = super::stdout_color();
+            let blocks: Vec<String> = all
+                .iter()
+                .map(|a| render::assumptions_text(a, color))
+                .collect();
+            print!("{}", blocks.join("\n"));
+        }
+    }
+    if all.is_empty() {
+        super::EXIT_FAILED
+    } else {
+        super::EXIT_OK
+    }
+}

@@ -1,0 +1,116 @@
+//! `warrant explain PATH... 'ATOM'`: the proof of every conclusion matching
+//! the atom (`hedges(japan)` or a pattern such as `hedges(A)`), as a text
+//! tree, JSON or a Graphviz graph.
+
+use warrant::explain::{self, render};
+
+use super::Paths;
+
+/// Output format of `explain`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+    Dot,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    paths: Paths,
+    /// The conclusion: a ground atom, or a pattern whose every match is explained, e.g. 'hedges(A)'
+    #[arg(value_name = "ATOM")]
+    atom: String,
+    /// Output format (dot: a Graphviz graph of the proof)
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+    /// Stop when the model grows past this many rows
+    #[arg(long, value_name = "N", default_value_t = warrant::engine::DEFAULT_MAX_ROWS)]
+    max_rows: usize,
+}
+
+/// Loads, parses the atom and evaluates with provenance.
+pub fn prepare(
+    paths: &Paths,
+    atom: &str,
+    max_rows: usize,
+) -> Result<
+    (
+        warrant::Program,
+        warrant::syntax::ast::Atom,
+        warrant::engine::Model,
+    ),
+    u8,
+> {
+    let program = super::load_program(&paths.paths)?;
+    let parsed = super::parse_pattern(&program, atom)?;
+    let eval = super::EvalArgs {
+        no_provenance: false,
+        max_rows,
+    };
+    let model = super::evaluate(&program, &eval)?;
+    Ok((program, parsed, model))
+}
+
+/// Prints "not derived" with a hint towards `why-not` (and its one-line
+/// verdict when the atom is ground).
+pub fn not_derived(
+    program: &warrant::Program,
+    model: &warrant::engine::Model,
+    atom: &warrant::syntax::ast::Atom,
+    text: &str,
+    paths: &Paths,
+) {
+    match explain::why_not(program, model, atom) {
+        Ok(w) => {
+            println!("{}", w.summary());
+            for n in &w.notes {
+                println!("note: {n}");
+            }
+            let shown: Vec<String> = paths
+                .paths
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            println!(
+                "hint: `warrant why-not {} '{}'` shows which conditions failed",
+                shown.join(" "),
+                text.trim()
+            );
+        }
+        Err(_) => println!("no conclusion matches `{}`", text.trim()),
+    }
+}
+
+pub fn run(args: Args) -> u8 {
+    let (program, atom, model) = match prepare(&args.paths, &args.atom, args.max_rows) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let rows = match explain::matching_rows(&program, &model, &atom) {
+        Ok(r) => r,
+        Err(d) => {
+            super::emit(&[d], &program.sources, super::Format::Text);
+            return super::EXIT_USAGE;
+        }
+    };
+    let proof = explain::explain_all(&program, &model, &rows);
+    match (proof, args.format) {
+        (Some(proof), ExplainFormat::Text) => {
+            print!("{}", render::text(&proof, super::stdout_color()))
+        }
+        (Some(proof), ExplainFormat::Dot) => print!("{}", render::dot(&proof)),
+        (proof, ExplainFormat::Json) => {
+            let proof = proof
+                .as_ref()
+                .map_or(serde_json::Value::Null, render::proof_json);
+            super::print_json(&serde_json::json!({ "query": args.atom.trim(), "proof": proof }));
+        }
+        (None, _) => not_derived(&program, &model, &atom, &args.atom, &args.paths),
+    }
+    if rows.is_empty() {
+        super::EXIT_FAILED
+    } else {
+        super::EXIT_OK
+    }
+}

@@ -1,0 +1,167 @@
+//! The engine on small rule files in `tests/data/engine/`, through the whole
+//! pipeline (`Program::load` → `evaluate` → render).
+
+use std::path::PathBuf;
+
+use warrant::Program;
+use warrant::engine::{
+    Derivation, EvalOptions, Format, PatternArg, Query, RenderOptions, evaluate, query_table,
+    render_query, render_run, render_summary, run_json,
+};
+use warrant::ir::Value;
+
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/engine")
+        .join(name)
+}
+
+fn load(name: &str) -> Program {
+    match Program::load(&[data(name)]) {
+        Ok(p) => p,
+        Err(report) => panic!("{report}"),
+    }
+}
+
+#[test]
+fn hedging_run() {
+    let program = load("hedging.wr");
+    let model = evaluate(&program, &EvalOptions::default()).unwrap();
+    let text = render_run(&program, &model, &RenderOptions::default());
+    // Columns are aligned: compare with runs of spaces folded.
+    let text = text
+        .lines()
+        .map(|l| {
+            l.trim_start()
+                .split("  ")
+                .filter(|s| !s.is_empty())
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join("  ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Germany is reassured; the rule is very likely but the doubt only likely.
+    assert!(text.contains("hedges(japan)  likely (0.55)"), "{text}");
+    assert!(text.contains("hedges(korea)  likely (0.55)"), "{text}");
+    assert!(!text.contains("hedges(germany)"), "{text}");
+    assert!(text.contains("arms(korea)"), "{text}");
+    assert!(!text.contains("arms(japan)"), "{text}");
+    // Recursion over the input, with a string from a quoted CSV field.
+    assert!(
+        text.contains("linked(japan, \"new zealand\")  very likely (0.90)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("spread_thin: both allies hedge at once"),
+        "{text}"
+    );
+    // Base facts only with --all.
+    assert!(!text.contains("ally(japan, us)"));
+    let all = render_run(
+        &program,
+        &model,
+        &RenderOptions {
+            all: true,
+            ..Default::default()
+        },
+    );
+    assert!(all.contains("ally(japan, us)"));
+
+    let json = run_json(&program, &model, &RenderOptions::default());
+    let hedges = json["predicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "hedges")
+        .unwrap();
+    assert_eq!(hedges["rows"][0]["rule"], "allies_hedge");
+    assert_eq!(hedges["rows"][0]["likelihood"]["word"], "likely");
+    assert_eq!(json["conflicts"].as_array().unwrap().len(), 2);
+
+    let hp = program.pred_id("hedges").unwrap();
+    let (id, _, _) = model.rows(hp).next().unwrap();
+    match model.derivation(hp, id).unwrap() {
+        Derivation::Rule { rule, premises, .. } => {
+            assert_eq!(program.rule(rule).name, "allies_hedge");
+            assert_eq!(premises.len(), 2);
+        }
+        d => panic!("{d:?}"),
+    }
+    assert!(render_summary(&program, &model).starts_with("derived "));
+}
+
+#[test]
+fn hedging_query() {
+    let program = load("hedging.wr");
+    let model = evaluate(&program, &EvalOptions::default()).unwrap();
+    let linked = program.pred_id("linked").unwrap();
+    let japan = model
+        .values()
+        .lookup(&Value::Symbol("japan".into()))
+        .unwrap();
+    let q = Query {
+        pred: linked,
+        args: vec![PatternArg::Value(japan), PatternArg::Var(0)],
+        vars: vec!["B".into()],
+    };
+    let table = query_table(&model, &q);
+    assert_eq!(table.rows.len(), 3);
+    let text = render_query(&program, &model, &table, Format::Text);
+    assert!(text.starts_with("B "), "{text}");
+    let atom =
+        warrant::syntax::parse_atom(warrant::source::FileId(0), "linked(A, australia)").unwrap();
+    let q = warrant::engine::resolve_query(&program, &model, &atom).unwrap();
+    let t = query_table(&model, &q);
+    assert_eq!(t.columns, vec!["A".to_string()]);
+    assert_eq!(t.rows.len(), 2);
+    let atom = warrant::syntax::parse_atom(warrant::source::FileId(0), "linkd(A, B)").unwrap();
+    let err = warrant::engine::resolve_query(&program, &model, &atom).unwrap_err();
+    assert_eq!(err.code, "warrant::unknown_predicate");
+}
+
+#[test]
+fn bad_input_is_a_diagnostic() {
+    let program = load("bad_input.wr");
+    let err = evaluate(&program, &EvalOptions::default()).unwrap_err();
+    assert_eq!(err[0].code, "warrant::input");
+    assert!(
+        err[0].message.contains("bad.csv, row 2"),
+        "{}",
+        err[0].message
+    );
+    assert!(err[0].message.contains("3 fields"), "{}", err[0].message);
+    assert_eq!(err[0].labels[0].span.file, program.inputs[0].span.file);
+}
+
+#[test]
+fn row_limit_names_the_predicate() {
+    let program = load("runaway.wr");
+    let ok = evaluate(&program, &EvalOptions::default()).unwrap();
+    assert_eq!(ok.stats().total_derived(), 200 * 201 / 2);
+    let err = evaluate(
+        &program,
+        &EvalOptions {
+            max_rows: 5_000,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err[0].code, "warrant::row_limit");
+    assert!(err[0].message.contains("`path`"));
+}
+
+#[test]
+fn byte_identical_output() {
+    let program = load("hedging.wr");
+    let a = evaluate(&program, &EvalOptions::default()).unwrap();
+    let b = evaluate(&program, &EvalOptions::default()).unwrap();
+    for format in [Format::Text, Format::Json] {
+        let o = RenderOptions {
+            format,
+            all: true,
+            ..Default::default()
+        };
+        assert_eq!(render_run(&program, &a, &o), render_run(&program, &b, &o));
+    }
+}

@@ -1,0 +1,80 @@
+//! `warrant explain`, `why-not` and `assumptions` on the command line:
+//! output on stdout, exit codes (0 derived, 1 not derived, 2 usage).
+
+use assert_cmd::Command;
+
+const HEDGING: &str = "tests/data/explain/hedging.wr";
+
+fn warrant(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("warrant")
+        .expect("the binary")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn explain_formats_and_exit_codes() {
+    let (code, out, _) = warrant(&["explain", HEDGING, "hedges(A)"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("[1] hedges(korea)") && out.contains("hedges(japan)"));
+    assert!(!out.contains('\x1b'));
+
+    let (code, out, _) = warrant(&["explain", HEDGING, "hedges(japan)", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["proof"]["roots"][0]["atom"], "hedges(japan)");
+
+    let (code, out, _) = warrant(&["explain", HEDGING, "hedges(japan)", "--format", "dot"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("digraph proof {"));
+
+    let (code, out, _) = warrant(&["explain", HEDGING, "hedges(germany)"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("exception blocked it") && out.contains("why-not"));
+
+    let (code, _, err) = warrant(&["explain", HEDGING, "hedgs(A)"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `hedges`"));
+
+    let (code, _, _) = warrant(&["explain", HEDGING, "hedges("]);
+    assert_eq!(code, 2);
+    let (code, _, _) = warrant(&["explain", "tests/data/explain/missing.wr", "hedges(A)"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn why_not_exit_codes() {
+    let (code, out, _) = warrant(&["why-not", HEDGING, "hedges(germany)"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("✗ unless reassured(A)"));
+    let (code, out, _) = warrant(&["why-not", HEDGING, "hedges(japan)"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("was derived"));
+    let (code, out, _) = warrant(&["why-not", HEDGING, "arms(korea)", "--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["outcome"], "not_derived");
+    let (code, _, err) = warrant(&["why-not", HEDGING, "hedges(A)"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("warrant::not_ground"));
+}
+
+#[test]
+fn assumptions_command() {
+    let (code, out, _) = warrant(&["assumptions", HEDGING, "worried(us, japan)"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("in every proof") && out.contains("no `reassured(japan)` was derived"));
+    let (code, out, _) = warrant(&["assumptions", HEDGING, "worried(P, A)", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v[0]["atom"], "worried(us, japan)");
+    let (code, _, _) = warrant(&["assumptions", HEDGING, "worried(us, korea)"]);
+    assert_eq!(code, 1);
+}
