@@ -9,9 +9,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan};
 
-use crate::source::{Sources, Span};
+use crate::source::{SourceFile, Sources, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -179,20 +179,54 @@ pub fn to_json(diag: &Diagnostic, sources: &Sources) -> serde_json::Value {
     })
 }
 
+/// A file as miette's source code, without copying it: miette reads only a
+/// window of lines around each span, found through the file's line table,
+/// so rendering many diagnostics on a large file stays fast.
+struct FileSource<'a> {
+    name: String,
+    file: &'a SourceFile,
+}
+
+impl miette::SourceCode for FileSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        let text: &str = &self.file.text;
+        let start = span.offset().min(text.len());
+        let end = (span.offset() + span.len()).min(text.len());
+        let first = self.file.line_index(start).saturating_sub(before + 1);
+        let last = self.file.line_index(end) + after + 1;
+        let window = self.file.lines_range(first, last);
+        let inner_span = SourceSpan::new((start - window.start).into(), end - start);
+        let inner = text[window.clone()].read_span(&inner_span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + window.start).into(), inner.span().len()),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
 /// Adapter from our plain diagnostic to miette's trait: the primary file is
 /// the source code; labels in other files become related notes.
-struct MietteView {
+struct MietteView<'a> {
     code: &'static str,
     severity: miette::Severity,
     message: String,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<FileSource<'a>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<MietteView>,
+    related: Vec<MietteView<'a>>,
 }
 
-impl MietteView {
-    fn new(diag: &Diagnostic, sources: &Sources) -> MietteView {
+impl<'a> MietteView<'a> {
+    fn new(diag: &Diagnostic, sources: &'a Sources) -> MietteView<'a> {
         let severity = match diag.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -224,14 +258,24 @@ impl MietteView {
             let labels: Vec<LabeledSpan> = diag
                 .labels
                 .iter()
-                .filter(|l| l.span.file == file)
-                .map(|l| {
+                .enumerate()
+                .filter(|(_, l)| l.span.file == file)
+                .map(|(j, l)| {
                     let span = SourceSpan::new((l.span.start as usize).into(), l.span.len());
                     let text = (!l.message.is_empty()).then(|| l.message.clone());
-                    LabeledSpan::new_with_span(text, span)
+                    // The first label is the primary one: miette then reports
+                    // the diagnostic at its line, not at the earliest label.
+                    if j == 0 {
+                        LabeledSpan::new_primary_with_span(text, span)
+                    } else {
+                        LabeledSpan::new_with_span(text, span)
+                    }
                 })
                 .collect();
-            let named = NamedSource::new(f.name(), f.text.to_string());
+            let named = FileSource {
+                name: f.name(),
+                file: f,
+            };
             if i == 0 {
                 view.source = Some(named);
                 view.labels = labels;
@@ -251,21 +295,21 @@ impl MietteView {
     }
 }
 
-impl fmt::Debug for MietteView {
+impl fmt::Debug for MietteView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for MietteView {
+impl fmt::Display for MietteView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for MietteView {}
+impl std::error::Error for MietteView<'_> {}
 
-impl miette::Diagnostic for MietteView {
+impl miette::Diagnostic for MietteView<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(self.code))
     }

@@ -1,9 +1,11 @@
-//! Warrant: a rules-based assessment engine.
-//!
-//! The pipeline runs one way: [`syntax`] parses files into an AST with spans,
-//! [`check`] resolves and checks it into the IR ([`ir::Program`]), the
-//! [`engine`] evaluates the IR into a model, [`explain`] rebuilds proofs from
-//! the model, and [`render`] prints them. The CLI (`src/cli`) sits on top.
+#![doc = include_str!("../README.md")]
+// The pipeline runs one way: `syntax` parses files into an AST with spans,
+// `check` resolves and checks it into the IR (`ir::Program`), the `engine`
+// evaluates the IR into a model, `explain` rebuilds proofs from the model and
+// renders them. The CLI (`src/cli`, in the binary) sits on top.
+
+// pest's generated parser names `alloc` when pest is built without `std`.
+extern crate alloc;
 
 pub mod check;
 pub mod diagnostics;

@@ -79,6 +79,24 @@ impl SourceFile {
         self.path.to_string_lossy().replace('\\', "/")
     }
 
+    /// 0-based index of the line holding a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset.min(self.text.len()))
+            .saturating_sub(1)
+    }
+
+    /// Byte range of lines `first..=last` (0-based, clamped to the file).
+    pub fn lines_range(&self, first: usize, last: usize) -> std::ops::Range<usize> {
+        let start = self.line_starts.get(first).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        start..end.max(start)
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());

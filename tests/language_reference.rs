@@ -55,7 +55,7 @@ fn check_examples(doc: &str) -> usize {
 
 #[test]
 fn language_reference_examples_check() {
-    assert!(check_examples("docs/language.md") >= 8);
+    assert!(check_examples("docs/language.md") >= 7);
 }
 
 #[test]

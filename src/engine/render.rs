@@ -307,30 +307,35 @@ fn group(n: usize) -> String {
     out
 }
 
-/// The summary line for stderr: rows derived per predicate, strata, time.
+/// The summary line for stderr: rows derived (the predicates with the most
+/// rows first, five at most), strata, time.
 pub fn render_summary(program: &Program, model: &Model) -> String {
     let st = model.stats();
-    let per: Vec<String> = st
+    let mut per: Vec<(usize, &str)> = st
         .derived
         .iter()
         .enumerate()
         .filter(|&(_, &n)| n > 0)
-        .filter_map(|(p, &n)| Some(format!("{} {}", program.preds.get(p)?.name, group(n))))
+        .filter_map(|(p, &n)| Some((n, program.preds.get(p)?.name.as_str())))
         .collect();
+    // Most rows first; ties in declaration order (the sort is stable).
+    per.sort_by(|a, b| b.0.cmp(&a.0));
     let total = st.total_derived();
-    let mut s = format!(
-        "derived {} row{}",
-        group(total),
-        if total == 1 { "" } else { "s" }
-    );
+    let mut s = format!("derived {} row{}", group(total), if total == 1 { "" } else { "s" });
     if !per.is_empty() {
-        let _ = write!(s, " ({})", per.join(", "));
+        let shown: Vec<String> = per.iter().take(5).map(|(n, name)| format!("{name} {}", group(*n))).collect();
+        let more = per.len().saturating_sub(5);
+        let _ = write!(s, " ({}", shown.join(", "));
+        if more > 0 {
+            let _ = write!(s, ", and {more} more predicate{}", if more == 1 { "" } else { "s" });
+        }
+        s.push(')');
     }
     let _ = write!(
         s,
-        " · {} stratum{} · {:.3} s",
+        " · {} {} · {:.3} s",
         st.strata,
-        if st.strata == 1 { "" } else { "s" },
+        if st.strata == 1 { "stratum" } else { "strata" },
         st.eval_time.as_secs_f64()
     );
     s

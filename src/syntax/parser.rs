@@ -27,6 +27,9 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
     limit_calls();
     let mut items = Vec::new();
     let mut diags = Vec::new();
+    // One item per parse: measured faster than one parse of the whole file
+    // (pest's token queue for a large file is costly), and the same loop
+    // recovers after errors.
     let mut pos = 0;
     while pos < text.len() {
         let rest = &text[pos..];
@@ -101,13 +104,19 @@ fn resume_point(text: &str, after: usize) -> Option<usize> {
     const STARTERS: [&str; 8] = [
         "use", "scale", "pred", "source", "input", "rule", "conflict", "test",
     ];
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
+    // Start at the first line start at or after `after`; scanning from the
+    // top of the file at every error would be quadratic in a large file.
+    let after = after.min(text.len());
+    let mut start = match text.get(..after) {
+        Some(head) if after > 0 && !head.ends_with('\n') => {
+            after + text.get(after..)?.find('\n')? + 1
+        }
+        Some(_) => after,
+        None => return None,
+    };
+    for line in text.get(start..)?.split_inclusive('\n') {
         let here = start;
         start += line.len();
-        if here < after {
-            continue;
-        }
         let word_len = line
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(line.len());
@@ -240,6 +249,7 @@ fn help_for(expected: &[String]) -> String {
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::name => "a name (lower-case, like `ally`)",
+        Rule::symbol => "a value (like `japan`)",
         Rule::variable => "a variable (capitalised, like `A`)",
         Rule::string | Rule::string_body => "a string in double quotes",
         Rule::integer | Rule::decimal => "a number",
@@ -813,6 +823,14 @@ test "a test" {
         assert!(parse("").0.items.is_empty());
         assert!(parse("// nothing\n/* at all */\n").1.is_empty());
         assert!(parse("\u{FEFF}a(b).\r\n").1.is_empty());
+    }
+
+    #[test]
+    fn errors_at_a_line_start_do_not_loop() {
+        for text in ["because ( unless", "input a b", "a(b) c(d", "(\n(\n", "x(\ny("] {
+            let (_, d) = parse(text);
+            assert!(!d.is_empty(), "{text:?}");
+        }
     }
 
     #[test]
