@@ -6,7 +6,6 @@
 //! so that every `unless` reads a completed lower stratum. Spans are kept on
 //! everything so that later stages can point back into the files.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::likelihood::Likelihood;
@@ -106,17 +105,98 @@ impl std::fmt::Display for Value {
 #[derive(Clone, Debug, Default)]
 pub struct Values {
     list: Vec<Value>,
-    index: HashMap<Value, ValueId>,
+    /// Open-addressing index over `list`: `(hash tag, id)` per slot, `NO_ID`
+    /// for an empty slot; the load factor stays at most 1/2. Hashing is a
+    /// fast word mix (values are not attacker-chosen keys of a long-lived
+    /// service, and a bad file only costs time).
+    slots: Vec<(u32, ValueId)>,
+}
+
+const NO_ID: ValueId = ValueId::MAX;
+
+#[inline]
+fn mix_word(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+fn value_hash(value: &Value) -> u64 {
+    let bytes_hash = |seed: u64, s: &str| {
+        let mut h = seed;
+        let mut chunks = s.as_bytes().chunks_exact(8);
+        for c in &mut chunks {
+            h = mix_word(h, u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
+        }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        mix_word(mix_word(h, u64::from_le_bytes(last)), s.len() as u64)
+    };
+    let h = match value.key() {
+        ValueKey::Symbol(s) => bytes_hash(1, s),
+        ValueKey::Str(s) => bytes_hash(2, s),
+        ValueKey::Int(i) => mix_word(3, i as u64),
+        ValueKey::Dec(d) => mix_word(4, d),
+    };
+    // Murmur finaliser: good low bits for the slot, high bits for the tag.
+    let mut h = h;
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h
 }
 
 impl Values {
+    /// The slot holding `value`, or the empty slot where it would go.
+    #[inline]
+    fn find_slot(&self, value: &Value, h: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let tag = (h >> 32) as u32;
+        let mut slot = h as usize & mask;
+        loop {
+            let (t, id) = self.slots[slot];
+            if id == NO_ID || (t == tag && self.list[id as usize] == *value) {
+                return slot;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn rehash(&mut self, cap: usize) {
+        let mut slots = vec![(0u32, NO_ID); cap];
+        let mask = cap - 1;
+        for (id, v) in self.list.iter().enumerate() {
+            let h = value_hash(v);
+            let mut slot = h as usize & mask;
+            while slots[slot].1 != NO_ID {
+                slot = (slot + 1) & mask;
+            }
+            slots[slot] = ((h >> 32) as u32, id as ValueId);
+        }
+        self.slots = slots;
+    }
+
+    /// Makes room for `additional` more values without rehashing.
+    pub fn reserve(&mut self, additional: usize) {
+        self.list.reserve(additional);
+        let want = (self.list.len() + additional + 1) * 2;
+        if want > self.slots.len() {
+            self.rehash(want.next_power_of_two().max(16));
+        }
+    }
+
     pub fn intern(&mut self, value: Value) -> ValueId {
-        if let Some(&id) = self.index.get(&value) {
+        if (self.list.len() + 1) * 2 > self.slots.len() {
+            self.rehash((self.slots.len() * 2).max(16));
+        }
+        let h = value_hash(&value);
+        let slot = self.find_slot(&value, h);
+        let (_, id) = self.slots[slot];
+        if id != NO_ID {
             return id;
         }
         let id = self.list.len() as ValueId;
-        self.list.push(value.clone());
-        self.index.insert(value, id);
+        self.list.push(value);
+        self.slots[slot] = ((h >> 32) as u32, id);
         id
     }
 
@@ -125,7 +205,11 @@ impl Values {
     }
 
     pub fn lookup(&self, value: &Value) -> Option<ValueId> {
-        self.index.get(value).copied()
+        if self.slots.is_empty() {
+            return None;
+        }
+        let (_, id) = self.slots[self.find_slot(value, value_hash(value))];
+        (id != NO_ID).then_some(id)
     }
 
     pub fn len(&self) -> usize {
@@ -326,6 +410,16 @@ pub struct Expect {
     pub span: Span,
 }
 
+/// `expect conflict NAME.`: the conflict holds for some bindings (negated:
+/// for none).
+#[derive(Clone, Debug)]
+pub struct ExpectConflict {
+    pub negated: bool,
+    /// Index into `Program::conflicts`.
+    pub conflict: usize,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct Test {
     pub name: String,
@@ -333,6 +427,7 @@ pub struct Test {
     pub span: Span,
     pub given: Vec<Fact>,
     pub expects: Vec<Expect>,
+    pub conflicts: Vec<ExpectConflict>,
 }
 
 /// A set of predicates evaluated together; every `unless` in its rules reads

@@ -33,16 +33,25 @@ pub enum Failure {
     },
     /// `expect not ATOM` but these rows match.
     Unexpected { expect: usize, rows: Vec<RowId> },
+    /// `expect conflict NAME` but it does not hold, or `expect not conflict
+    /// NAME` but it holds (`hits`: indexes into `model.conflicts()`).
+    Conflict {
+        expect: usize,
+        negated: bool,
+        hits: Vec<usize>,
+    },
 }
 
 impl Failure {
-    /// Index of the expectation in the test.
+    /// Index of the expectation in the test (in `expects`, or for
+    /// `Failure::Conflict` in `conflicts`).
     pub fn expect(&self) -> usize {
         match *self {
             Failure::Missing { expect }
             | Failure::TooUnlikely { expect, .. }
             | Failure::WrongRule { expect, .. }
-            | Failure::Unexpected { expect, .. } => expect,
+            | Failure::Unexpected { expect, .. }
+            | Failure::Conflict { expect, .. } => expect,
         }
     }
 }
@@ -134,12 +143,28 @@ fn run_one(program: &Program, index: usize, test: &Test) -> Outcome {
             };
         }
     };
-    let failures = test
+    let mut failures: Vec<Failure> = test
         .expects
         .iter()
         .enumerate()
         .filter_map(|(i, e)| check_expect(&model, i, e))
         .collect();
+    for (i, e) in test.conflicts.iter().enumerate() {
+        let hits: Vec<usize> = model
+            .conflicts()
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.conflict == e.conflict)
+            .map(|(k, _)| k)
+            .collect();
+        if hits.is_empty() != e.negated {
+            failures.push(Failure::Conflict {
+                expect: i,
+                negated: e.negated,
+                hits,
+            });
+        }
+    }
     Outcome {
         test: index,
         location,

@@ -129,3 +129,16 @@ diagnostic_test!(
     "input.wr",
     ["warrant::input", "warrant::unknown_predicate"]
 );
+diagnostic_test!(parse, "parse.wr", ["warrant::parse"]);
+diagnostic_test!(import_cycle, "import_cycle", ["warrant::import_cycle"]);
+diagnostic_test!(
+    import_not_found,
+    "import_not_found.wr",
+    ["warrant::import_not_found"]
+);
+diagnostic_test!(io_not_utf8, "not_utf8.wr", ["warrant::io"]);
+diagnostic_test!(
+    unknown_conflict,
+    "unknown_conflict.wr",
+    ["warrant::unknown_conflict"]
+);

@@ -130,7 +130,8 @@ fn test_command_reports_passes_and_failures() {
     assert_eq!(out.lines().last(), Some("1 passed, 0 failed"));
     let (code, out, _) = stdout(warrant().args(["test", "tests/data/cli/failing.wr"]));
     assert_eq!(code, 1);
-    assert_eq!(out.lines().last(), Some("1 passed, 3 failed"), "{out}");
+    assert_eq!(out.lines().last(), Some("1 passed, 4 failed"), "{out}");
+    assert!(out.contains("expected `conflict both`, but it does not hold"), "{out}");
     assert!(out.contains("is only unlikely (0.20)"), "{out}");
     assert!(out.contains("was not derived"), "{out}");
     assert!(out.contains("but derived hedges(japan)"), "{out}");

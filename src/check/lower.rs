@@ -182,7 +182,45 @@ impl<'a> Checker<'a> {
             }
         }
         self.check_expected_rules(&out);
+        self.resolve_conflict_expects(&mut out);
         out
+    }
+
+    /// `expect conflict NAME.`: the name must be a declared conflict.
+    fn resolve_conflict_expects(&mut self, out: &mut Lowered) {
+        let ast_tests: Vec<&ast::Test> = self
+            .items()
+            .filter_map(|item| match item {
+                Item::Test(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        for (test, ast_test) in out.tests.iter_mut().zip(ast_tests) {
+            for e in &ast_test.conflicts {
+                match out.conflicts.iter().position(|c| c.name == e.name.text) {
+                    Some(conflict) => test.conflicts.push(ir::ExpectConflict {
+                        negated: e.negated,
+                        conflict,
+                        span: e.span,
+                    }),
+                    None => {
+                        let help = self.suggest(
+                            &e.name.text,
+                            out.conflicts.iter().map(|c| c.name.as_str()),
+                            "name a `conflict` declared in the test's file or the files it imports",
+                        );
+                        self.error(
+                            Diagnostic::error(
+                                "warrant::unknown_conflict",
+                                format!("unknown conflict `{}`", e.name.text),
+                            )
+                            .with_label(e.name.span, "no conflict has this name")
+                            .with_help(help),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// `expect p(…) by r` where rule `r` never concludes `p` can never pass.
@@ -792,6 +830,8 @@ impl<'a> Checker<'a> {
             .filter(|(_, occs)| occs.iter().any(|o| o.place == Place::When))
             .map(|(n, _)| *n)
             .collect();
+        // Every entry of `names` was created with one occurrence, so
+        // `occs[0]` below cannot fail.
         for (name, occs) in &names {
             if bound.contains(name) {
                 if occs.len() == 1 && !name.starts_with('_') {
@@ -916,6 +956,8 @@ impl<'a> Checker<'a> {
             span: t.span,
             given,
             expects,
+            // Resolved once every conflict is lowered: `resolve_conflict_expects`.
+            conflicts: Vec::new(),
         }
     }
 

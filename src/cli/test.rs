@@ -94,6 +94,22 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
     }
     let Some(model) = &o.model else { return };
     for f in &o.failures {
+        if let Failure::Conflict { expect, negated, hits } = f {
+            let e = &test.conflicts[*expect];
+            let at = program.sources.location(e.span);
+            let name = &program.conflicts[e.conflict].name;
+            let _ = if *negated {
+                writeln!(
+                    out,
+                    "  {at}: expected `not conflict {name}`, but it holds ({} time{})",
+                    hits.len(),
+                    if hits.len() == 1 { "" } else { "s" }
+                )
+            } else {
+                writeln!(out, "  {at}: expected `conflict {name}`, but it does not hold")
+            };
+            continue;
+        }
         let expect = &test.expects[f.expect()];
         let at = program.sources.location(expect.span);
         let wanted = expectation(program, expect);
@@ -133,6 +149,7 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
                 },
                 program.rule(*w).name
             ),
+            Failure::Conflict { .. } => Ok(()),
             Failure::Unexpected { rows, .. } => {
                 let shown: Vec<String> = rows.iter().take(5).map(|&r| row_text(r)).collect();
                 let more = rows.len().saturating_sub(5);

@@ -265,6 +265,17 @@ pub struct Test {
     pub name: Text,
     pub given: Vec<Fact>,
     pub expects: Vec<Expect>,
+    /// `expect conflict NAME.` and `expect not conflict NAME.`
+    pub conflicts: Vec<ExpectConflict>,
+    pub span: Span,
+}
+
+/// `expect conflict resource_competition.`: the conflict holds (negated: it
+/// holds for no bindings).
+#[derive(Debug, Clone)]
+pub struct ExpectConflict {
+    pub negated: bool,
+    pub name: Name,
     pub span: Span,
 }
 

@@ -366,6 +366,10 @@ fn test(t: &Test) -> String {
         line.push_str(".\n");
         out.push_str(&line);
     }
+    for c in &t.conflicts {
+        let not = if c.negated { "not " } else { "" };
+        out.push_str(&format!("  expect {not}conflict {}.\n", c.name.text));
+    }
     out.push('}');
     out
 }

@@ -57,13 +57,15 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
                 pos += end;
             }
             Err(err) => {
-                let diag = parse_error(file, pos, rest, err);
-                diags.push(diag);
+                let at = pos + error_offset(&err).min(rest.len());
+                diags.push(parse_error(file, pos, rest, err));
                 // The failed item starts at the first non-blank character.
                 let item_start = pos + (rest.len() - rest.trim_start().len());
-                // Always move past the failed item's first character, so
-                // the loop makes progress whatever the error position.
-                match resume_point(text, item_start + 1) {
+                // Resume at the next line that starts an item, from the error
+                // on: a line the error only cut short (a missing `.`) is parsed
+                // again, a line with an error inside is skipped. Always move
+                // past the failed item's first character, so the loop ends.
+                match resume_point(text, at.max(item_start + 1)) {
                     Some(next) => pos = next,
                     None => break,
                 }
@@ -132,6 +134,14 @@ fn resume_point(text: &str, after: usize) -> Option<usize> {
     None
 }
 
+/// Where a pest error is, relative to the text parsed.
+fn error_offset(err: &pest::error::Error<Rule>) -> usize {
+    match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    }
+}
+
 /// Turns a pest error on `rest` (which starts at `offset`) into a diagnostic
 /// in words an analyst understands.
 fn parse_error(
@@ -140,10 +150,7 @@ fn parse_error(
     rest: &str,
     err: pest::error::Error<Rule>,
 ) -> Diagnostic {
-    let rel = match err.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    };
+    let rel = error_offset(&err);
     let mut expected: Vec<String> = Vec::new();
     let message_rules = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
@@ -267,7 +274,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::because_clause => "`because`",
         Rule::cite_clause => "`cite`",
         Rule::given => "`given`",
-        Rule::expect | Rule::expect_not => "`expect`",
+        Rule::expect | Rule::expect_not | Rule::expect_conflict | Rule::expect_no_conflict => {
+            "`expect`"
+        }
         Rule::by_rule => "`by`",
         Rule::fact => "a fact",
         Rule::dot => "`.`",
@@ -507,6 +516,7 @@ impl Builder<'_> {
         let name = self.text(inner.next()?);
         let mut given = Vec::new();
         let mut expects = Vec::new();
+        let mut conflicts = Vec::new();
         for step in inner {
             let step_span = self.span(&step);
             match step.as_rule() {
@@ -515,6 +525,15 @@ impl Builder<'_> {
                         let fspan = self.span(&f);
                         given.push(self.fact(fspan, kids(f))?);
                     }
+                }
+                Rule::expect_conflict | Rule::expect_no_conflict => {
+                    let negated = step.as_rule() == Rule::expect_no_conflict;
+                    let name = self.name(kids(step).next()?);
+                    conflicts.push(ExpectConflict {
+                        negated,
+                        name,
+                        span: step_span,
+                    });
                 }
                 Rule::expect | Rule::expect_not => {
                     let negated = step.as_rule() == Rule::expect_not;
@@ -544,6 +563,7 @@ impl Builder<'_> {
             name,
             given,
             expects,
+            conflicts,
             span,
         })
     }
@@ -823,6 +843,13 @@ test "a test" {
         assert!(parse("").0.items.is_empty());
         assert!(parse("// nothing\n/* at all */\n").1.is_empty());
         assert!(parse("\u{FEFF}a(b).\r\n").1.is_empty());
+    }
+
+    #[test]
+    fn an_error_after_a_comment_is_reported_once() {
+        let (m, d) = parse("// note\nally(japan us).\nally(korea, us)\nrule r\n  when a(X) b(X)\n  then c(X).\nz(y).\n");
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert_eq!(m.items.len(), 1);
     }
 
     #[test]
