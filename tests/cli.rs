@@ -196,3 +196,32 @@ fn diff_shows_what_a_scenario_changes() {
     assert!(out.contains("- hedges(japan)"), "{out}");
     assert!(out.contains("0 gained, 1 lost, 0 changed"), "{out}");
 }
+
+/// The shipped rule base checks without a warning, and every test in it
+/// passes with every rule covered.
+#[test]
+fn the_rule_base_checks_and_its_tests_pass_with_full_coverage() {
+    let (code, out, err) = stdout(warrant().args(["check", "--deny-warnings", "rules/"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("rules"), "{out}");
+    let (code, out, _) = stdout(warrant().args(["test", "--coverage", "rules/"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(100%)"), "{out}");
+    let last = out.lines().last().unwrap_or_default();
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+}
+
+/// The README's main command: the baseline scenario with a reason per
+/// conclusion, and the conflicts with both sides' proofs.
+#[test]
+fn the_baseline_scenario_runs_with_reasons() {
+    let (code, out, err) = stdout(warrant().args([
+        "run",
+        "--explain",
+        "rules/kim-simon-2021/scenarios/baseline_2021.wr",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("— by rule `"), "{out}");
+    assert!(out.contains("conflict `"), "{out}");
+    assert!(out.contains("Greater Security Cooperation"), "citations are shown: {out}");
+}
