@@ -9,7 +9,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
 use crate::source::{SourceFile, Sources, Span};
 
@@ -205,7 +205,10 @@ impl miette::SourceCode for FileSource<'_> {
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            SourceSpan::new((inner.span().offset() + window.start).into(), inner.span().len()),
+            SourceSpan::new(
+                (inner.span().offset() + window.start).into(),
+                inner.span().len(),
+            ),
             inner.line() + first,
             inner.column(),
             inner.line_count(),

@@ -88,7 +88,11 @@ impl SourceFile {
 
     /// Byte range of lines `first..=last` (0-based, clamped to the file).
     pub fn lines_range(&self, first: usize, last: usize) -> std::ops::Range<usize> {
-        let start = self.line_starts.get(first).copied().unwrap_or(self.text.len());
+        let start = self
+            .line_starts
+            .get(first)
+            .copied()
+            .unwrap_or(self.text.len());
         let end = self
             .line_starts
             .get(last + 1)

@@ -280,7 +280,7 @@ fn check_text(text: &str) {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
 
     /// Deleting, duplicating or swapping tokens of a valid program gives
     /// diagnostics, never a panic.

@@ -131,7 +131,10 @@ fn test_command_reports_passes_and_failures() {
     let (code, out, _) = stdout(warrant().args(["test", "tests/data/cli/failing.wr"]));
     assert_eq!(code, 1);
     assert_eq!(out.lines().last(), Some("1 passed, 4 failed"), "{out}");
-    assert!(out.contains("expected `conflict both`, but it does not hold"), "{out}");
+    assert!(
+        out.contains("expected `conflict both`, but it does not hold"),
+        "{out}"
+    );
     assert!(out.contains("is only unlikely (0.20)"), "{out}");
     assert!(out.contains("was not derived"), "{out}");
     assert!(out.contains("but derived hedges(japan)"), "{out}");
@@ -223,5 +226,8 @@ fn the_baseline_scenario_runs_with_reasons() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("— by rule `"), "{out}");
     assert!(out.contains("conflict `"), "{out}");
-    assert!(out.contains("Greater Security Cooperation"), "citations are shown: {out}");
+    assert!(
+        out.contains("Greater Security Cooperation"),
+        "citations are shown: {out}"
+    );
 }

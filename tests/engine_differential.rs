@@ -486,7 +486,6 @@ fn fixed_seeds() {
 
 /// The known gap in tie-breaking by proof height (see `check_with`).
 #[test]
-#[ignore = "known gap: stale proof heights can miss the shortest proof on rare ties"]
 fn recorded_proofs_are_shortest() {
     check_with(17531631039842170457, true);
 }

@@ -94,7 +94,12 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
     }
     let Some(model) = &o.model else { return };
     for f in &o.failures {
-        if let Failure::Conflict { expect, negated, hits } = f {
+        if let Failure::Conflict {
+            expect,
+            negated,
+            hits,
+        } = f
+        {
             let e = &test.conflicts[*expect];
             let at = program.sources.location(e.span);
             let name = &program.conflicts[e.conflict].name;
@@ -106,7 +111,10 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
                     if hits.len() == 1 { "" } else { "s" }
                 )
             } else {
-                writeln!(out, "  {at}: expected `conflict {name}`, but it does not hold")
+                writeln!(
+                    out,
+                    "  {at}: expected `conflict {name}`, but it does not hold"
+                )
             };
             continue;
         }

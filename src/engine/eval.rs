@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use crate::ir::{self, CompareKind, CompareOp};
 
 use super::plan::{self, ColOp, Negation, Operand, Plan, Source, Step};
-use super::relation::{Inserted, NIL, Relation};
+use super::relation::{INF, Inserted, NIL, Relation};
 
 /// Derivation tags: below `TAG_BASE` a (rule, head) number; base rows carry
 /// one of these with the fact index or input row as their first premise.
@@ -82,15 +82,29 @@ pub(crate) struct RawHit {
     pub lik: u16,
 }
 
+/// One conclusion of a rule, ready to emit.
+#[derive(Clone, Debug)]
+pub(crate) struct HeadPlan {
+    pub pred: usize,
+    pub args: Vec<Operand>,
+    /// The derivation tag's index in the head relation's `tags`.
+    pub tag: u32,
+    /// The variables whose values are recorded (the body variables the
+    /// head does not fix), or `None` to record the premise row ids.
+    pub stored: Option<Vec<u32>>,
+}
+
 /// Where a plan's matches go.
 pub(crate) enum Sink<'a> {
     Rule {
-        heads: &'a [ir::Atom],
+        heads: &'a [HeadPlan],
         likelihood: u16,
-        tag: u32,
     },
     Conflict(&'a mut Vec<RawHit>),
 }
+
+/// Room for a row or record on the stack; longer ones use the heap.
+const BUF: usize = 8;
 
 pub(crate) struct State<'t> {
     pub rels: Vec<Relation>,
@@ -105,6 +119,12 @@ pub(crate) struct State<'t> {
     key: Vec<u32>,
     row: Vec<u32>,
     deriv: Vec<u32>,
+}
+
+/// A rule of a stratum with its conclusions.
+pub(crate) struct RuleRef<'a> {
+    pub rule: &'a ir::Rule,
+    pub heads: &'a [HeadPlan],
 }
 
 impl<'t> State<'t> {
@@ -141,7 +161,8 @@ impl<'t> State<'t> {
         if rel.arity != row.len() {
             return;
         }
-        if let Inserted::New(_) = rel.insert(row, lik, 0, &[tag, origin]) {
+        let local = if rel.prov { rel.tag_index(tag) } else { 0 };
+        if let Inserted::New(_) = rel.insert(row, lik, 0, local, &[origin]) {
             self.total_rows += 1;
             if self.total_rows > self.max_rows {
                 self.overflow = Some(pred);
@@ -150,33 +171,67 @@ impl<'t> State<'t> {
     }
 
     /// Evaluates one stratum to its fixpoint.
-    pub fn stratum(&mut self, rules: &[(&ir::Rule, u32)], preds: &[usize]) {
+    ///
+    /// With provenance, ties in likelihood go to the derivation of least
+    /// proof height. A row's recorded height can go stale when one of its
+    /// premises later rises in likelihood with a higher proof (the
+    /// derivation through it is then no longer as short as recorded); the
+    /// relation notes it, and the stratum's heights are then recomputed
+    /// from scratch over the final likelihoods: every derived row's height
+    /// is reset to unknown and the rules run again to a fixpoint in which
+    /// only a lower height counts as an improvement.
+    pub fn stratum(&mut self, rules: &[RuleRef], preds: &[usize]) {
         let mut in_stratum = vec![false; self.rels.len()];
         for &p in preds {
             if let Some(x) = in_stratum.get_mut(p) {
                 *x = true;
             }
         }
-        for &(rule, _) in rules {
-            for h in &rule.heads {
-                if let Some(x) = in_stratum.get_mut(h.pred.0 as usize) {
+        for r in rules {
+            for h in r.heads {
+                if let Some(x) = in_stratum.get_mut(h.pred) {
                     *x = true;
                 }
             }
         }
         let members: Vec<usize> = (0..self.rels.len()).filter(|&p| in_stratum[p]).collect();
         for &p in &members {
+            self.rels[p].stale = false;
+        }
+        self.fixpoint(rules, &members, &in_stratum);
+        if self.overflow.is_some() {
+            return;
+        }
+        if self.provenance && members.iter().any(|&p| self.rels[p].stale) {
+            for &p in &members {
+                let rel = &mut self.rels[p];
+                rel.stale = false;
+                for i in 0..rel.len as usize {
+                    if rel.tags[rel.tag.get(i) as usize] < TAG_BASE {
+                        rel.height.set(i, INF);
+                    }
+                }
+            }
+            self.fixpoint(rules, &members, &in_stratum);
+        }
+        for &p in &members {
+            self.rels[p].clear_delta();
+        }
+    }
+
+    fn fixpoint(&mut self, rules: &[RuleRef], members: &[usize], in_stratum: &[bool]) {
+        for &p in members {
             self.rels[p].clear_delta();
         }
         // Round 1: every rule over everything.
-        for &(rule, tag) in rules {
-            let plan = plan::compile(&rule.body, None, &mut self.rels);
-            self.run_rule(rule, tag, &plan);
+        for r in rules {
+            let plan = plan::compile(&r.rule.body, None, &mut self.rels);
+            self.run_rule(r, &plan);
             if self.overflow.is_some() {
                 return;
             }
         }
-        for &p in &members {
+        for &p in members {
             self.rels[p].close_round();
         }
         // Later rounds: one variant per recursive atom with a delta.
@@ -184,34 +239,30 @@ impl<'t> State<'t> {
             if members.iter().all(|&p| self.rels[p].delta_is_empty()) {
                 break;
             }
-            for &(rule, tag) in rules {
-                for (i, atom) in rule.body.atoms.iter().enumerate() {
+            for r in rules {
+                for (i, atom) in r.rule.body.atoms.iter().enumerate() {
                     let p = atom.pred.0 as usize;
                     if !in_stratum.get(p).copied().unwrap_or(false) || self.rels[p].delta_is_empty()
                     {
                         continue;
                     }
-                    let plan = plan::compile(&rule.body, Some(i), &mut self.rels);
-                    self.run_rule(rule, tag, &plan);
+                    let plan = plan::compile(&r.rule.body, Some(i), &mut self.rels);
+                    self.run_rule(r, &plan);
                     if self.overflow.is_some() {
                         return;
                     }
                 }
             }
-            for &p in &members {
+            for &p in members {
                 self.rels[p].close_round();
             }
         }
-        for &p in &members {
-            self.rels[p].clear_delta();
-        }
     }
 
-    fn run_rule(&mut self, rule: &ir::Rule, tag: u32, plan: &Plan) {
+    fn run_rule(&mut self, r: &RuleRef, plan: &Plan) {
         let mut sink = Sink::Rule {
-            heads: &rule.heads,
-            likelihood: rule.likelihood.units(),
-            tag,
+            heads: r.heads,
+            likelihood: r.rule.likelihood.units(),
         };
         self.run_plan(plan, &mut sink);
     }
@@ -372,7 +423,7 @@ impl<'t> State<'t> {
         }
         let l = lik.min(rel.lik[id as usize]);
         let h = if self.provenance {
-            height.max(rel.height[id as usize])
+            height.max(rel.height.get(id as usize))
         } else {
             0
         };
@@ -382,42 +433,59 @@ impl<'t> State<'t> {
 
     fn emit(&mut self, plan: &Plan, sink: &mut Sink, lik: u16, height: u32) {
         match sink {
-            Sink::Rule {
-                heads,
-                likelihood,
-                tag,
-            } => {
+            Sink::Rule { heads, likelihood } => {
                 let lik = lik.min(*likelihood);
                 let height = height.saturating_add(1);
-                if self.provenance {
-                    self.deriv.resize(1 + plan.atoms, NIL);
-                    self.deriv[1..].copy_from_slice(&self.prem[..plan.atoms]);
-                }
-                for (h, head) in heads.iter().enumerate() {
-                    let p = head.pred.0 as usize;
-                    let Some(rel) = self.rels.get_mut(p) else {
-                        continue;
+                for head in heads.iter() {
+                    let p = head.pred;
+                    let n = head.args.len();
+                    let mut row_buf = [0u32; BUF];
+                    let mut row_vec = std::mem::take(&mut self.row);
+                    let row: &mut [u32] = if n <= BUF {
+                        &mut row_buf[..n]
+                    } else {
+                        row_vec.clear();
+                        row_vec.resize(n, NIL);
+                        &mut row_vec
                     };
-                    if rel.arity != head.args.len() {
-                        continue;
-                    }
-                    self.row.resize(head.args.len(), NIL);
-                    for (slot, a) in self.row.iter_mut().zip(&head.args) {
+                    for (slot, a) in row.iter_mut().zip(&head.args) {
                         *slot = match *a {
-                            ir::Arg::Var(v) => self.vars.get(v as usize).copied().unwrap_or(NIL),
-                            ir::Arg::Const(c) => c,
-                            ir::Arg::Wildcard => NIL,
+                            Operand::Var(v) => self.vars[v as usize],
+                            Operand::Const(c) => c,
                         };
                     }
-                    let deriv: &[u32] = if self.provenance {
-                        self.deriv[0] = *tag + h as u32;
-                        // Records are as wide as the widest rule of the
-                        // predicate; shorter ones are padded on insert.
-                        &self.deriv
-                    } else {
+                    let mut rec_buf = [0u32; BUF];
+                    let mut rec_vec = std::mem::take(&mut self.deriv);
+                    let rec: &[u32] = if !self.provenance {
                         &[]
+                    } else {
+                        let words: &[u32] = match &head.stored {
+                            Some(vs) => vs,
+                            None => &self.prem[..plan.atoms],
+                        };
+                        let m = words.len();
+                        let out: &mut [u32] = if m <= BUF {
+                            &mut rec_buf[..m]
+                        } else {
+                            rec_vec.clear();
+                            rec_vec.resize(m, NIL);
+                            &mut rec_vec
+                        };
+                        match &head.stored {
+                            Some(vs) => {
+                                for (o, &v) in out.iter_mut().zip(vs) {
+                                    *o = self.vars[v as usize];
+                                }
+                            }
+                            None => out.copy_from_slice(&self.prem[..plan.atoms]),
+                        }
+                        out
                     };
-                    if let Inserted::New(_) = rel.insert(&self.row, lik, height, deriv) {
+                    let rel = &mut self.rels[p];
+                    let inserted = rel.insert(row, lik, height, head.tag, rec);
+                    self.row = row_vec;
+                    self.deriv = rec_vec;
+                    if let Inserted::New(_) = inserted {
                         rel.derived += 1;
                         self.total_rows += 1;
                         if self.total_rows > self.max_rows {

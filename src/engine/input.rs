@@ -122,8 +122,15 @@ fn records(
                     });
                 }
             } else {
+                // One pass: find the end, and note any quote on the way
+                // (only spaces are trimmed, so a quote is inside the field).
                 let mut k = i;
-                while k < n && bytes[k] != sep && bytes[k] != b'\n' && bytes[k] != b'\r' {
+                let mut quote = false;
+                for &c in &bytes[i..] {
+                    if c == sep || c == b'\n' || c == b'\r' {
+                        break;
+                    }
+                    quote |= c == b'"';
                     k += 1;
                 }
                 let (mut a, mut b) = (i, k);
@@ -133,7 +140,7 @@ fn records(
                 while b > a && bytes[b - 1] == b' ' {
                     b -= 1;
                 }
-                if quoting && bytes[a..b].contains(&b'"') {
+                if quoting && quote {
                     return Err(BadRow {
                         line,
                         column,
@@ -306,8 +313,10 @@ pub(crate) fn load(
     let types: Vec<ColumnType> = (0..arity)
         .map(|c| pred.params.get(c).map_or(ColumnType::Any, |p| p.ty))
         .collect();
-    let mut data: Vec<ValueId> = Vec::new();
-    let mut lines: Vec<u32> = Vec::new();
+    // Sized from the line count, so the buffers are not regrown.
+    let records_est = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    let mut data: Vec<ValueId> = Vec::with_capacity(records_est * arity);
+    let mut lines: Vec<u32> = Vec::with_capacity(records_est);
     let mut ints = IntCache::default();
     let mut first = true;
     let result = records(&bytes, input.format, |line, fields, scratch| {

@@ -50,7 +50,11 @@ use crate::ir::{self, Arg, FactOrigin, PredId, Program, RuleId, Value, ValueId, 
 use crate::likelihood::Likelihood;
 use crate::source::FileId;
 
-use eval::{CompareTables, RawHit, Sink, State, TAG_BASE, TAG_GIVEN, TAG_INPUT, TAG_STATED};
+use eval::{
+    CompareTables, HeadPlan, RawHit, RuleRef, Sink, State, TAG_BASE, TAG_GIVEN, TAG_INPUT,
+    TAG_STATED,
+};
+use plan::Operand;
 use relation::{NIL, Relation};
 
 pub use render::{
@@ -186,16 +190,76 @@ pub enum PatternArg {
 pub struct Model {
     values: Values,
     rels: Vec<Relation>,
-    /// Derivation tag → (rule, head).
-    heads: Vec<(RuleId, u32)>,
-    /// Per rule: the predicates of its positive body atoms.
-    rule_atoms: Vec<Vec<PredId>>,
+    /// Derivation tag → how to read its records.
+    recipes: Vec<Recipe>,
     facts: Vec<ir::Fact>,
     given: Vec<ir::Fact>,
     inputs: Vec<ir::Input>,
     conflicts: Vec<ConflictHit>,
     provenance: bool,
     stats: Stats,
+}
+
+/// How the record of a (rule, head) derivation reads back into premises.
+#[derive(Clone, Debug)]
+struct Recipe {
+    rule: RuleId,
+    head: u32,
+    /// The positive body atoms.
+    atoms: Vec<(PredId, Vec<Arg>)>,
+    head_args: Vec<Arg>,
+    /// The variables recorded, or `None` when premise row ids are.
+    stored: Option<Vec<u32>>,
+    nvars: usize,
+}
+
+/// What a (rule, head) derivation records: the values of the body
+/// variables the head does not fix (the premises are found again from the
+/// bindings), or the premise row ids when an atom has a wildcard.
+fn recipe(rule_id: RuleId, rule: &ir::Rule, head: usize) -> Recipe {
+    let h = &rule.heads[head];
+    let mut nvars = rule.body.vars.len();
+    let mut stored = Vec::new();
+    let mut ids = false;
+    for a in &rule.body.atoms {
+        for arg in &a.args {
+            match *arg {
+                Arg::Var(v) => {
+                    nvars = nvars.max(v as usize + 1);
+                    if !h.args.contains(arg) && !stored.contains(&v) {
+                        stored.push(v);
+                    }
+                }
+                Arg::Wildcard => ids = true,
+                Arg::Const(_) => {}
+            }
+        }
+    }
+    for arg in &h.args {
+        if let Arg::Var(v) = *arg {
+            nvars = nvars.max(v as usize + 1);
+        }
+    }
+    stored.sort_unstable();
+    Recipe {
+        rule: rule_id,
+        head: head as u32,
+        atoms: rule
+            .body
+            .atoms
+            .iter()
+            .map(|a| (a.pred, a.args.clone()))
+            .collect(),
+        head_args: h.args.clone(),
+        stored: (!ids).then_some(stored),
+        nvars,
+    }
+}
+
+impl Recipe {
+    fn words(&self) -> usize {
+        self.stored.as_ref().map_or(self.atoms.len(), Vec::len)
+    }
 }
 
 fn file_ok(files: &Option<Vec<FileId>>, file: FileId) -> bool {
@@ -333,24 +397,60 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
     }
     let load_time = start.elapsed();
 
-    // Derivation tags and record widths.
-    let mut heads = Vec::new();
-    let mut tags = Vec::with_capacity(program.rules.len());
-    let mut width = vec![2usize; program.preds.len()];
+    // Derivation tags and record widths: one word for a base row's
+    // origin, and as many as the widest rule record of the predicate.
+    let mut recipes = Vec::new();
+    let mut width = vec![0usize; program.preds.len()];
+    for f in program.facts.iter().chain(&options.extra_facts) {
+        width[f.pred.0 as usize] = 1;
+    }
+    for (i, _) in &loaded {
+        width[program.inputs[*i].pred.0 as usize] = 1;
+    }
     for (r, rule) in program.rules.iter().enumerate() {
-        tags.push(heads.len() as u32);
         for (h, head) in rule.heads.iter().enumerate() {
-            heads.push((RuleId(r as u32), h as u32));
+            let rc = recipe(RuleId(r as u32), rule, h);
             let w = &mut width[head.pred.0 as usize];
-            *w = (*w).max(1 + rule.body.atoms.len());
+            *w = (*w).max(rc.words());
+            recipes.push(rc);
         }
     }
-    let rels: Vec<Relation> = program
+    let mut rels: Vec<Relation> = program
         .preds
         .iter()
         .zip(&width)
-        .map(|(p, &w)| Relation::new(p.arity, if options.provenance { w } else { 0 }))
+        .map(|(p, &w)| Relation::new(p.arity, options.provenance, w))
         .collect();
+    // Each rule's conclusions, with their tags local to the head relation.
+    let mut head_plans: Vec<Vec<HeadPlan>> = Vec::with_capacity(program.rules.len());
+    let mut tag = 0u32;
+    for rule in &program.rules {
+        let mut hs = Vec::with_capacity(rule.heads.len());
+        for head in &rule.heads {
+            let p = head.pred.0 as usize;
+            let rc = &recipes[tag as usize];
+            hs.push(HeadPlan {
+                pred: p,
+                args: head
+                    .args
+                    .iter()
+                    .map(|a| match *a {
+                        Arg::Var(v) => Operand::Var(v),
+                        Arg::Const(c) => Operand::Const(c),
+                        Arg::Wildcard => Operand::Const(NIL),
+                    })
+                    .collect(),
+                tag: if options.provenance {
+                    rels[p].tag_index(tag)
+                } else {
+                    0
+                },
+                stored: rc.stored.clone(),
+            });
+            tag += 1;
+        }
+        head_plans.push(hs);
+    }
     let tables = CompareTables::new(&values, &program.scales);
     let mut state = State::new(rels, &tables, options.provenance, options.max_rows);
 
@@ -377,6 +477,10 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
             TAG_GIVEN,
             i as u32,
         );
+    }
+    for (i, l) in &loaded {
+        let p = program.inputs[*i].pred.0 as usize;
+        state.rels[p].reserve(l.lines.len());
     }
     for (i, l) in &loaded {
         let inp = &program.inputs[*i];
@@ -418,10 +522,15 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         if state.overflow.is_some() {
             break;
         }
-        let rules: Vec<(&ir::Rule, u32)> = list
+        let rules: Vec<RuleRef> = list
             .iter()
-            .filter_map(|&r| program.rules.get(r).map(|rule| (rule, tags[r])))
-            .filter(|(rule, _)| file_ok(files, rule.span.file))
+            .filter_map(|&r| {
+                program.rules.get(r).map(|rule| RuleRef {
+                    rule,
+                    heads: &head_plans[r],
+                })
+            })
+            .filter(|r| file_ok(files, r.rule.span.file))
             .collect();
         let preds: Vec<usize> = program
             .strata
@@ -507,12 +616,7 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
     Ok(Model {
         values,
         rels,
-        heads,
-        rule_atoms: program
-            .rules
-            .iter()
-            .map(|r| r.body.atoms.iter().map(|a| a.pred).collect())
-            .collect(),
+        recipes,
         facts: program.facts.clone(),
         given: options.extra_facts.clone(),
         inputs: program.inputs.clone(),
@@ -613,19 +717,20 @@ impl Model {
     /// Proof height of a row (0 for base rows); `None` without provenance.
     pub fn height(&self, pred: PredId, row: RowId) -> Option<u32> {
         let r = self.rels.get(pred.0 as usize)?;
-        r.height.get(row as usize).copied()
+        (r.prov && row < r.len).then(|| r.height.get(row as usize))
     }
 
     /// The derivation that gave a row its likelihood; `None` without
     /// provenance or for an unknown row.
     pub fn derivation(&self, pred: PredId, row: RowId) -> Option<Derivation> {
         let r = self.rels.get(pred.0 as usize)?;
-        if r.dwidth == 0 || row >= r.len {
+        if !r.prov || row >= r.len {
             return None;
         }
-        let rec = &r.deriv[row as usize * r.dwidth..(row as usize + 1) * r.dwidth];
-        let tag = rec[0];
-        let first = rec.get(1).copied().unwrap_or(NIL) as usize;
+        let i = row as usize;
+        let rec = &r.deriv[i * r.dwidth..(i + 1) * r.dwidth];
+        let tag = *r.tags.get(r.tag.get(i) as usize)?;
+        let first = rec.first().copied().unwrap_or(NIL) as usize;
         if tag == TAG_STATED {
             let f = self.facts.get(first)?;
             return Some(Derivation::Fact {
@@ -652,18 +757,56 @@ impl Model {
                 },
             });
         }
-        let &(rule, head) = self.heads.get(tag as usize)?;
-        let atoms = self.rule_atoms.get(rule.0 as usize)?;
-        let premises = rec[1..]
-            .iter()
-            .zip(atoms)
-            .map(|(&id, &pred)| Premise { pred, row: id })
-            .collect();
+        let rc = self.recipes.get(tag as usize)?;
+        let premises = match &rc.stored {
+            None => rec
+                .iter()
+                .zip(&rc.atoms)
+                .map(|(&id, (pred, _))| Premise {
+                    pred: *pred,
+                    row: id,
+                })
+                .collect(),
+            Some(vars) => {
+                // Rebuild the bindings, then find each premise row.
+                let mut b = vec![NIL; rc.nvars];
+                for (arg, &v) in rc.head_args.iter().zip(r.row(row)) {
+                    if let Arg::Var(x) = *arg {
+                        b[x as usize] = v;
+                    }
+                }
+                for (&x, &v) in vars.iter().zip(rec) {
+                    b[x as usize] = v;
+                }
+                rc.atoms
+                    .iter()
+                    .map(|(pred, args)| {
+                        let key: Vec<u32> = args
+                            .iter()
+                            .map(|a| match *a {
+                                Arg::Var(x) => b[x as usize],
+                                Arg::Const(c) => c,
+                                Arg::Wildcard => NIL,
+                            })
+                            .collect();
+                        let id = self
+                            .rels
+                            .get(pred.0 as usize)
+                            .filter(|p| p.arity == key.len())
+                            .map_or(NIL, |p| p.find(&key));
+                        Premise {
+                            pred: *pred,
+                            row: id,
+                        }
+                    })
+                    .collect()
+            }
+        };
         Some(Derivation::Rule {
-            rule,
-            head: head as usize,
+            rule: rc.rule,
+            head: rc.head as usize,
             premises,
-            height: r.height.get(row as usize).copied().unwrap_or(0),
+            height: r.height.get(i),
         })
     }
 

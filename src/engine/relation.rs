@@ -173,6 +173,104 @@ impl Index {
     }
 }
 
+/// A vector of small unsigned numbers stored as narrow as they allow:
+/// bytes until a value needs more, then `u16`, then `u32`. [`INF`] (an
+/// "unknown" height) is kept as the widest value of the current width.
+#[derive(Clone, Debug)]
+pub(crate) enum Narrow {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+}
+
+/// An infinite proof height.
+pub(crate) const INF: u32 = u32::MAX;
+
+impl Narrow {
+    pub fn new() -> Narrow {
+        Narrow::U8(Vec::new())
+    }
+
+    #[inline(always)]
+    pub fn get(&self, i: usize) -> u32 {
+        match self {
+            Narrow::U8(v) => match v[i] {
+                u8::MAX => INF,
+                x => u32::from(x),
+            },
+            Narrow::U16(v) => match v[i] {
+                u16::MAX => INF,
+                x => u32::from(x),
+            },
+            Narrow::U32(v) => v[i],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Narrow::U8(v) => v.len(),
+            Narrow::U16(v) => v.len(),
+            Narrow::U32(v) => v.len(),
+        }
+    }
+
+    /// Makes `x` storable, widening if needed.
+    #[inline(always)]
+    fn fit(&mut self, x: u32) {
+        let fits = match self {
+            Narrow::U8(_) => x < u32::from(u8::MAX) || x == INF,
+            Narrow::U16(_) => x < u32::from(u16::MAX) || x == INF,
+            Narrow::U32(_) => true,
+        };
+        if !fits {
+            self.widen(x);
+        }
+    }
+
+    #[cold]
+    fn widen(&mut self, x: u32) {
+        let n = self.len();
+        let all: Vec<u32> = (0..n).map(|i| self.get(i)).collect();
+        *self = if x < u32::from(u16::MAX) {
+            Narrow::U16(
+                all.iter()
+                    .map(|&v| if v == INF { u16::MAX } else { v as u16 })
+                    .collect(),
+            )
+        } else {
+            Narrow::U32(all)
+        };
+    }
+
+    #[inline(always)]
+    pub fn push(&mut self, x: u32) {
+        self.fit(x);
+        match self {
+            Narrow::U8(v) => v.push(x.min(u32::from(u8::MAX)) as u8),
+            Narrow::U16(v) => v.push(x.min(u32::from(u16::MAX)) as u16),
+            Narrow::U32(v) => v.push(x),
+        }
+    }
+
+    #[inline(always)]
+    pub fn set(&mut self, i: usize, x: u32) {
+        self.fit(x);
+        match self {
+            Narrow::U8(v) => v[i] = x.min(u32::from(u8::MAX)) as u8,
+            Narrow::U16(v) => v[i] = x.min(u32::from(u16::MAX)) as u16,
+            Narrow::U32(v) => v[i] = x,
+        }
+    }
+
+    pub fn bytes(&self) -> usize {
+        match self {
+            Narrow::U8(v) => v.capacity(),
+            Narrow::U16(v) => v.capacity() * 2,
+            Narrow::U32(v) => v.capacity() * 4,
+        }
+    }
+}
+
 /// What an insertion did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Inserted {
@@ -180,6 +278,12 @@ pub(crate) enum Inserted {
     Improved(u32),
     Unchanged,
 }
+
+/// Bits of a set slot that hold the row id while ids are small; the bits
+/// above hold part of the row's hash, so a probe skips most rows without
+/// reading them.
+const ID_BITS: u32 = 26;
+const ID_MASK: u32 = (1 << ID_BITS) - 1;
 
 #[derive(Clone, Debug)]
 pub(crate) struct Relation {
@@ -189,14 +293,23 @@ pub(crate) struct Relation {
     pub len: u32,
     /// Likelihood units per row.
     pub lik: Vec<u16>,
+    /// Whether derivations are recorded.
+    pub prov: bool,
     /// Proof height per row (empty without provenance).
-    pub height: Vec<u32>,
-    /// Derivation records, `dwidth` words each: a tag then premise row ids
-    /// (empty without provenance).
+    pub height: Narrow,
+    /// Derivation kind per row: an index into `tags` (empty without
+    /// provenance).
+    pub tag: Narrow,
+    /// The derivation tags used by this relation (see `eval::TAG_BASE`).
+    pub tags: Vec<u32>,
+    /// Derivation words, `dwidth` per row: a base row's origin, or a rule's
+    /// recorded bindings or premise ids (empty without provenance).
     pub deriv: Vec<u32>,
     pub dwidth: usize,
-    /// Open-addressing set of row ids.
+    /// Open-addressing set of row ids (with hash bits above `ID_BITS`
+    /// while `tagged`).
     set: Vec<u32>,
+    tagged: bool,
     pub indexes: Vec<Index>,
     /// Rows with id below this existed when the current round started.
     pub round_start: u32,
@@ -209,19 +322,35 @@ pub(crate) struct Relation {
     pub improved_now: Vec<u32>,
     /// Rows inserted by rules (as opposed to facts and inputs).
     pub derived: u64,
+    /// Set when a row's likelihood rose with a higher proof: the heights
+    /// recorded from it may be stale (see `State::stratum`).
+    pub stale: bool,
+}
+
+#[inline(always)]
+fn hash2(row: &[u32]) -> u64 {
+    match *row {
+        [a, b] => finish(mix(mix(0, a), b)),
+        [a] => finish(mix(0, a)),
+        _ => hash_row(row),
+    }
 }
 
 impl Relation {
-    pub fn new(arity: usize, dwidth: usize) -> Relation {
+    pub fn new(arity: usize, prov: bool, dwidth: usize) -> Relation {
         Relation {
             arity,
             data: Vec::new(),
             len: 0,
             lik: Vec::new(),
-            height: Vec::new(),
+            prov,
+            height: Narrow::new(),
+            tag: Narrow::new(),
+            tags: Vec::new(),
             deriv: Vec::new(),
-            dwidth,
+            dwidth: if prov { dwidth } else { 0 },
             set: vec![NIL; 16],
+            tagged: true,
             indexes: Vec::new(),
             round_start: 0,
             delta_lo: 0,
@@ -229,6 +358,31 @@ impl Relation {
             delta_improved: Vec::new(),
             improved_now: Vec::new(),
             derived: 0,
+            stale: false,
+        }
+    }
+
+    /// Makes room for `n` more rows (the row set sized for them at once).
+    pub fn reserve(&mut self, n: usize) {
+        let want = (self.len as usize + n + 1) * 2;
+        self.data.reserve(n * self.arity);
+        self.lik.reserve(n);
+        if self.prov {
+            self.deriv.reserve(n * self.dwidth);
+        }
+        if self.set.len() < want {
+            self.rehash_set(want.next_power_of_two());
+        }
+    }
+
+    /// The local index of a derivation tag, added on first use.
+    pub fn tag_index(&mut self, tag: u32) -> u32 {
+        match self.tags.iter().position(|&t| t == tag) {
+            Some(i) => i as u32,
+            None => {
+                self.tags.push(tag);
+                self.tags.len() as u32 - 1
+            }
         }
     }
 
@@ -238,81 +392,117 @@ impl Relation {
         &self.data[b..b + self.arity]
     }
 
-    /// The id of a row, if present.
-    #[inline]
-    pub fn find(&self, row: &[u32]) -> u32 {
+    #[inline(always)]
+    fn slot_tag(&self, h: u64) -> u32 {
+        if self.tagged {
+            ((h >> 32) as u32) & !ID_MASK
+        } else {
+            0
+        }
+    }
+
+    #[inline(always)]
+    fn id_mask(&self) -> u32 {
+        if self.tagged { ID_MASK } else { u32::MAX }
+    }
+
+    /// The slot holding `row`, or the empty slot where it would go; and
+    /// the row's id or `NIL`.
+    #[inline(always)]
+    fn probe(&self, row: &[u32]) -> (usize, u32, u32) {
         let arity = self.arity;
+        let h = hash2(row);
+        let tag = self.slot_tag(h);
+        let idm = self.id_mask();
         let mask = self.set.len() - 1;
-        let mut slot = hash_row(row) as usize & mask;
+        let mut slot = h as usize & mask;
         loop {
-            let id = self.set[slot];
-            if id == NIL {
-                return NIL;
+            let s = self.set[slot];
+            if s == NIL {
+                return (slot, NIL, tag);
             }
-            let b = id as usize * arity;
-            if rows_eq(&self.data[b..b + arity], row) {
-                return id;
+            if s & !idm == tag {
+                let id = s & idm;
+                let b = id as usize * arity;
+                if rows_eq(&self.data[b..b + arity], row) {
+                    return (slot, id, tag);
+                }
             }
             slot = (slot + 1) & mask;
         }
     }
 
+    /// The id of a row, if present.
+    #[inline]
+    pub fn find(&self, row: &[u32]) -> u32 {
+        self.probe(row).1
+    }
+
     fn grow_set(&mut self) {
-        let cap = self.set.len() * 2;
+        self.rehash_set(self.set.len() * 2);
+    }
+
+    fn rehash_set(&mut self, cap: usize) {
+        // Ids must stay below the slot's id bits (and `NIL` unambiguous).
+        if self.tagged && self.len as u64 + 2 >= u64::from(ID_MASK) {
+            self.tagged = false;
+        }
         let mut set = vec![NIL; cap];
         let mask = cap - 1;
         let arity = self.arity;
         for id in 0..self.len {
             let b = id as usize * arity;
-            let mut slot = hash_row(&self.data[b..b + arity]) as usize & mask;
+            let h = hash2(&self.data[b..b + arity]);
+            let mut slot = h as usize & mask;
             while set[slot] != NIL {
                 slot = (slot + 1) & mask;
             }
-            set[slot] = id;
+            set[slot] = id | self.slot_tag(h);
         }
         self.set = set;
     }
 
     /// Inserts a row, or improves its likelihood (then proof height) if the
-    /// new derivation is better. `deriv` is the tag and premises (ignored
-    /// when the relation keeps no provenance).
+    /// new derivation is better. `tag` (a local tag index) and `deriv` are
+    /// the derivation (ignored without provenance); `deriv` may be shorter
+    /// than `dwidth` (padded with `NIL`).
     #[inline]
-    pub fn insert(&mut self, row: &[u32], lik: u16, height: u32, deriv: &[u32]) -> Inserted {
+    pub fn insert(
+        &mut self,
+        row: &[u32],
+        lik: u16,
+        height: u32,
+        tag: u32,
+        deriv: &[u32],
+    ) -> Inserted {
         debug_assert_eq!(row.len(), self.arity);
-        let arity = self.arity;
         // Keep the load factor at most 1/2 (grow before probing so that the
         // slot found stays valid for the insertion).
-        if (self.len as usize + 1) * 2 > self.set.len() {
+        if (self.len as usize + 1) * 2 > self.set.len() || (self.tagged && self.len + 2 >= ID_MASK)
+        {
             self.grow_set();
         }
-        let mask = self.set.len() - 1;
-        let mut slot = hash_row(row) as usize & mask;
-        loop {
-            let id = self.set[slot];
-            if id == NIL {
-                break;
-            }
-            let b = id as usize * arity;
-            if rows_eq(&self.data[b..b + arity], row) {
-                return self.improve(id, lik, height, deriv);
-            }
-            slot = (slot + 1) & mask;
+        let (slot, found, stag) = self.probe(row);
+        if found != NIL {
+            return self.improve(found, lik, height, tag, deriv);
         }
         let id = self.len;
-        self.set[slot] = id;
+        self.set[slot] = id | stag;
         self.data.extend_from_slice(row);
         self.len += 1;
         self.lik.push(lik);
-        if self.dwidth > 0 {
+        if self.prov {
             self.height.push(height);
-            if deriv.len() == self.dwidth {
-                self.deriv.extend_from_slice(deriv);
-            } else {
+            self.tag.push(tag);
+            if self.dwidth > 0 {
                 let n = deriv.len().min(self.dwidth);
                 self.deriv.extend_from_slice(&deriv[..n]);
-                self.deriv.resize(self.deriv.len() + self.dwidth - n, NIL);
+                for _ in n..self.dwidth {
+                    self.deriv.push(NIL);
+                }
             }
         }
+        let arity = self.arity;
         for ix in &mut self.indexes {
             ix.push(&self.data, arity, id);
         }
@@ -320,27 +510,32 @@ impl Relation {
     }
 
     #[inline]
-    fn improve(&mut self, id: u32, lik: u16, height: u32, deriv: &[u32]) -> Inserted {
+    fn improve(&mut self, id: u32, lik: u16, height: u32, tag: u32, deriv: &[u32]) -> Inserted {
         let i = id as usize;
         let old = self.lik[i];
-        let better = if self.dwidth > 0 {
-            lik > old || (lik == old && height < self.height[i])
-        } else {
-            lik > old
-        };
-        if !better {
+        if lik < old {
             return Inserted::Unchanged;
         }
-        self.lik[i] = lik;
-        if self.dwidth > 0 {
-            self.height[i] = height;
+        if self.prov {
+            let old_height = self.height.get(i);
+            if lik == old && height >= old_height {
+                return Inserted::Unchanged;
+            }
+            if lik > old && height > old_height {
+                self.stale = true;
+            }
+            self.height.set(i, height);
+            self.tag.set(i, tag);
             let b = i * self.dwidth;
             let n = deriv.len().min(self.dwidth);
             self.deriv[b..b + n].copy_from_slice(&deriv[..n]);
             for w in &mut self.deriv[b + n..b + self.dwidth] {
                 *w = NIL;
             }
+        } else if lik == old {
+            return Inserted::Unchanged;
         }
+        self.lik[i] = lik;
         if id < self.round_start {
             self.improved_now.push(id);
         }
@@ -409,7 +604,8 @@ impl Relation {
     pub fn bytes(&self) -> usize {
         self.data.capacity() * 4
             + self.lik.capacity() * 2
-            + self.height.capacity() * 4
+            + self.height.bytes()
+            + self.tag.bytes()
             + self.deriv.capacity() * 4
             + self.set.capacity() * 4
             + self.indexes.iter().map(Index::bytes).sum::<usize>()
@@ -422,17 +618,28 @@ mod tests {
 
     #[test]
     fn insert_find_improve() {
-        let mut r = Relation::new(2, 3);
-        assert_eq!(r.insert(&[1, 2], 5000, 1, &[0, 7, 8]), Inserted::New(0));
-        assert_eq!(r.insert(&[2, 1], 5000, 1, &[0, 7, 8]), Inserted::New(1));
-        assert_eq!(r.insert(&[1, 2], 4000, 0, &[0]), Inserted::Unchanged);
-        assert_eq!(r.insert(&[1, 2], 5000, 1, &[0]), Inserted::Unchanged);
-        assert_eq!(r.insert(&[1, 2], 5000, 0, &[9]), Inserted::Improved(0));
-        assert_eq!(&r.deriv[0..3], &[9, NIL, NIL]);
+        let mut r = Relation::new(2, true, 2);
+        assert_eq!(r.insert(&[1, 2], 5000, 1, 0, &[7, 8]), Inserted::New(0));
+        assert_eq!(r.insert(&[2, 1], 5000, 1, 0, &[7, 8]), Inserted::New(1));
+        assert_eq!(r.insert(&[1, 2], 4000, 0, 0, &[]), Inserted::Unchanged);
+        assert_eq!(r.insert(&[1, 2], 5000, 1, 0, &[]), Inserted::Unchanged);
+        assert_eq!(r.insert(&[1, 2], 5000, 0, 1, &[9]), Inserted::Improved(0));
+        assert_eq!(&r.deriv[0..2], &[9, NIL]);
+        assert_eq!(r.tag.get(0), 1);
+        assert_eq!(r.height.get(0), 0);
+        // Heights widen past a byte, and keep "unknown".
+        r.insert(&[5, 5], 1, 300, 0, &[]);
+        r.insert(&[6, 6], 1, super::INF, 0, &[]);
+        assert_eq!((r.height.get(2), r.height.get(3)), (300, super::INF));
+        r.insert(&[7, 7], 1, 70_000, 0, &[]);
+        assert_eq!(
+            (r.height.get(2), r.height.get(3), r.height.get(4)),
+            (300, super::INF, 70_000)
+        );
         assert_eq!(r.find(&[2, 1]), 1);
         assert_eq!(r.find(&[3, 1]), NIL);
         for i in 0..1000 {
-            r.insert(&[i, i + 1], 1, 0, &[]);
+            r.insert(&[i, i + 1], 1, 0, 0, &[]);
         }
         for i in 0..1000 {
             assert_ne!(r.find(&[i, i + 1]), NIL);
@@ -441,13 +648,13 @@ mod tests {
 
     #[test]
     fn index_chains() {
-        let mut r = Relation::new(2, 0);
+        let mut r = Relation::new(2, false, 0);
         for i in 0..100u32 {
-            r.insert(&[i % 7, i], 1, 0, &[]);
+            r.insert(&[i % 7, i], 1, 0, 0, &[]);
         }
         let ix = r.index(&[0]);
         for i in 100..200u32 {
-            r.insert(&[i % 7, i], 1, 0, &[]);
+            r.insert(&[i % 7, i], 1, 0, 0, &[]);
         }
         for k in 0..7u32 {
             let mut n = 0;
@@ -467,10 +674,10 @@ mod tests {
 
     #[test]
     fn nullary() {
-        let mut r = Relation::new(0, 0);
+        let mut r = Relation::new(0, false, 0);
         assert_eq!(r.find(&[]), NIL);
-        assert_eq!(r.insert(&[], 1, 0, &[]), Inserted::New(0));
-        assert_eq!(r.insert(&[], 2, 0, &[]), Inserted::Improved(0));
+        assert_eq!(r.insert(&[], 1, 0, 0, &[]), Inserted::New(0));
+        assert_eq!(r.insert(&[], 2, 0, 0, &[]), Inserted::Improved(0));
         assert_eq!(r.find(&[]), 0);
         assert_eq!(r.len, 1);
     }

@@ -321,13 +321,25 @@ pub fn render_summary(program: &Program, model: &Model) -> String {
     // Most rows first; ties in declaration order (the sort is stable).
     per.sort_by(|a, b| b.0.cmp(&a.0));
     let total = st.total_derived();
-    let mut s = format!("derived {} row{}", group(total), if total == 1 { "" } else { "s" });
+    let mut s = format!(
+        "derived {} row{}",
+        group(total),
+        if total == 1 { "" } else { "s" }
+    );
     if !per.is_empty() {
-        let shown: Vec<String> = per.iter().take(5).map(|(n, name)| format!("{name} {}", group(*n))).collect();
+        let shown: Vec<String> = per
+            .iter()
+            .take(5)
+            .map(|(n, name)| format!("{name} {}", group(*n)))
+            .collect();
         let more = per.len().saturating_sub(5);
         let _ = write!(s, " ({}", shown.join(", "));
         if more > 0 {
-            let _ = write!(s, ", and {more} more predicate{}", if more == 1 { "" } else { "s" });
+            let _ = write!(
+                s,
+                ", and {more} more predicate{}",
+                if more == 1 { "" } else { "s" }
+            );
         }
         s.push(')');
     }

@@ -847,14 +847,22 @@ test "a test" {
 
     #[test]
     fn an_error_after_a_comment_is_reported_once() {
-        let (m, d) = parse("// note\nally(japan us).\nally(korea, us)\nrule r\n  when a(X) b(X)\n  then c(X).\nz(y).\n");
+        let (m, d) = parse(
+            "// note\nally(japan us).\nally(korea, us)\nrule r\n  when a(X) b(X)\n  then c(X).\nz(y).\n",
+        );
         assert_eq!(d.len(), 3, "{d:?}");
         assert_eq!(m.items.len(), 1);
     }
 
     #[test]
     fn errors_at_a_line_start_do_not_loop() {
-        for text in ["because ( unless", "input a b", "a(b) c(d", "(\n(\n", "x(\ny("] {
+        for text in [
+            "because ( unless",
+            "input a b",
+            "a(b) c(d",
+            "(\n(\n",
+            "x(\ny(",
+        ] {
             let (_, d) = parse(text);
             assert!(!d.is_empty(), "{text:?}");
         }
