@@ -319,7 +319,7 @@ pub fn render_summary(program: &Program, model: &Model) -> String {
         .filter_map(|(p, &n)| Some((n, program.preds.get(p)?.name.as_str())))
         .collect();
     // Most rows first; ties in declaration order (the sort is stable).
-    per.sort_by(|a, b| b.0.cmp(&a.0));
+    per.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
     let total = st.total_derived();
     let mut s = format!(
         "derived {} row{}",
