@@ -18,22 +18,7 @@ pub fn format_module(text: &str, module: &Module) -> String {
     for (i, item) in module.items.iter().enumerate() {
         let span = item.span();
         let (start, end) = (span.start as usize, span.end as usize);
-        let gap = &text[prev_end..start];
-        let (trailing, rest) = if i == 0 {
-            (None, gap)
-        } else {
-            split_trailing_comment(gap)
-        };
-        if let Some(c) = trailing {
-            // A comment on the same line as the previous item's end.
-            if out.ends_with('\n') {
-                out.pop();
-            }
-            out.push(' ');
-            out.push_str(c);
-            out.push('\n');
-        }
-        push_gap(&mut out, rest, i == 0, true);
+        push_between(&mut out, &text[prev_end..start], i == 0, true);
         if contains_comment(&text[start..end]) {
             out.push_str(&text[start..end]);
         } else {
@@ -42,11 +27,24 @@ pub fn format_module(text: &str, module: &Module) -> String {
         out.push('\n');
         prev_end = end;
     }
-    let tail = &text[prev_end..];
-    let (trailing, rest) = if module.items.is_empty() {
-        (None, tail)
+    push_between(&mut out, &text[prev_end..], module.items.is_empty(), false);
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    if out.trim().is_empty() {
+        return String::new();
+    }
+    out
+}
+
+/// The text between two items (or before the first, or after the last): a
+/// comment on the previous item's line stays on it; the rest keeps its
+/// comments and paragraph breaks.
+fn push_between(out: &mut String, gap: &str, at_start: bool, before_item: bool) {
+    let (trailing, rest) = if at_start {
+        (None, gap)
     } else {
-        split_trailing_comment(tail)
+        split_trailing_comment(gap)
     };
     if let Some(c) = trailing {
         if out.ends_with('\n') {
@@ -56,14 +54,7 @@ pub fn format_module(text: &str, module: &Module) -> String {
         out.push_str(c);
         out.push('\n');
     }
-    push_gap(&mut out, rest, module.items.is_empty(), false);
-    while out.ends_with("\n\n") {
-        out.pop();
-    }
-    if out.trim().is_empty() {
-        return String::new();
-    }
-    out
+    push_gap(out, rest, at_start, before_item);
 }
 
 /// A `//` comment that starts on the first line of the gap (after the
