@@ -231,3 +231,21 @@ fn the_baseline_scenario_runs_with_reasons() {
         "citations are shown: {out}"
     );
 }
+
+/// What an analyst sees when tests fail: the expectation, what was derived,
+/// the why-not of a missing conclusion and the proof of an unexpected one.
+#[test]
+fn test_failures_snapshot() {
+    let (code, out, _) = stdout(warrant().args(["test", "tests/data/cli/failing.wr"]));
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+/// `run` as text and as JSON on a small model, conflicts included.
+#[test]
+fn run_snapshots() {
+    let (_, text, _) = stdout(warrant().args(["run", "--explain", HEDGING]));
+    insta::assert_snapshot!("run_text", text);
+    let (_, json, _) = stdout(warrant().args(["run", "--format", "json", HEDGING]));
+    insta::assert_snapshot!("run_json", json);
+}

@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 
 use warrant::Program;
+use warrant::engine::Model;
+use warrant::explain::{self, render};
 use warrant::ir::{Arg, Expect};
 use warrant::testing::{self, Failure, Outcome};
 
@@ -130,18 +132,24 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
         };
         let _ = match f {
             Failure::Missing { .. } => {
-                writeln!(out, "  {at}: expected {wanted}, but it was not derived")
+                let _ = writeln!(out, "  {at}: expected {wanted}, but it was not derived");
+                why_not(program, model, expect, out);
+                Ok(())
             }
             Failure::TooUnlikely {
                 row,
                 got,
                 wanted: w,
                 ..
-            } => writeln!(
-                out,
-                "  {at}: expected {wanted}, but {} is only {got} (at least {w} was required)",
-                row_text(*row)
-            ),
+            } => {
+                let _ = writeln!(
+                    out,
+                    "  {at}: expected {wanted}, but {} is only {got} (at least {w} was required)",
+                    row_text(*row)
+                );
+                let reason = explain::reason(program, model, pred, *row);
+                writeln!(out, "      {reason}")
+            }
             Failure::WrongRule {
                 row,
                 got,
@@ -156,12 +164,16 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
                     None => "a stated fact".to_string(),
                 },
                 program.rule(*w).name
-            ),
+            )
+            .and_then(|()| {
+                let reason = explain::reason(program, model, pred, *row);
+                writeln!(out, "      {reason}")
+            }),
             Failure::Conflict { .. } => Ok(()),
             Failure::Unexpected { rows, .. } => {
                 let shown: Vec<String> = rows.iter().take(5).map(|&r| row_text(r)).collect();
                 let more = rows.len().saturating_sub(5);
-                writeln!(
+                let _ = writeln!(
                     out,
                     "  {at}: expected {wanted}, but derived {}{}",
                     shown.join(", "),
@@ -170,11 +182,48 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
                     } else {
                         String::new()
                     }
-                )
+                );
+                // The argument for the first unexpected conclusion.
+                if let Some(proof) = rows
+                    .first()
+                    .and_then(|&r| explain::explain(program, model, pred, r))
+                {
+                    indent(&render::text(&proof, false), out);
+                }
+                Ok(())
             }
         };
     }
     out.push('\n');
+}
+
+/// Why a ground expectation was not derived (patterns have no single
+/// answer: the one-line failure says enough).
+fn why_not(program: &Program, model: &Model, expect: &Expect, out: &mut String) {
+    let values: Option<Vec<warrant::ir::Value>> = expect
+        .atom
+        .args
+        .iter()
+        .map(|a| match *a {
+            Arg::Const(c) => Some(program.values.get(c).clone()),
+            Arg::Var(_) | Arg::Wildcard => None,
+        })
+        .collect();
+    if let Some(values) = values {
+        let report = explain::why_not_values(program, model, expect.atom.pred, &values);
+        indent(&render::why_not_text(&report, false), out);
+    }
+}
+
+/// Appends text indented under a failure line.
+fn indent(text: &str, out: &mut String) {
+    for line in text.lines() {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "      {line}");
+        }
+    }
 }
 
 /// An expectation as written: `not hedges(A) [likely] by allies_hedge`.

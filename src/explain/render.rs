@@ -14,8 +14,8 @@
 //!
 //! `warrant explain --format json` prints `{ "query": "hedges(A)", "proof": Proof | null }`
 //! (one root per match, sub-proofs shared; `null` when nothing matches), where a Proof
-//! is [`proof_json`]. Object keys print in sorted order (serde_json's map), so
-//! `bindings` is keyed by variable name, not in rule order:
+//! is [`proof_json`]. Object keys print in the order shown, and `bindings` lists the
+//! variables in the order the rule names them:
 //!
 //! ```text
 //! Proof = {
