@@ -154,8 +154,19 @@ impl Values {
         let mut slot = h as usize & mask;
         loop {
             let (t, id) = self.slots[slot];
-            if id == NO_ID || (t == tag && self.list[id as usize] == *value) {
+            if id == NO_ID {
                 return slot;
+            }
+            if t == tag {
+                // Integers (the bulk of loaded inputs) compare inline.
+                let same = match (&self.list[id as usize], value) {
+                    (Value::Int(a), Value::Int(b)) => a == b,
+                    (Value::Int(_), _) | (_, Value::Int(_)) => false,
+                    (a, b) => a == b,
+                };
+                if same {
+                    return slot;
+                }
             }
             slot = (slot + 1) & mask;
         }

@@ -103,9 +103,6 @@ pub(crate) enum Sink<'a> {
     Conflict(&'a mut Vec<RawHit>),
 }
 
-/// Room for a row or record on the stack; longer ones use the heap.
-const BUF: usize = 8;
-
 pub(crate) struct State<'t> {
     pub rels: Vec<Relation>,
     pub tables: &'t CompareTables,
@@ -117,9 +114,22 @@ pub(crate) struct State<'t> {
     vars: Vec<u32>,
     prem: Vec<u32>,
     key: Vec<u32>,
-    row: Vec<u32>,
-    deriv: Vec<u32>,
+    /// Conclusions waiting to be inserted (their set slots prefetched):
+    /// `(pred, tag, likelihood, height, hash, record length)`, and their
+    /// rows and records one after the other in `pend_words`.
+    pend: Vec<(u32, u32, u16, u32, u64, u32)>,
+    pend_words: Vec<u32>,
 }
+
+/// How many conclusions wait before they are inserted. Insertion is
+/// deferred within a round only, in order: rows new in a round are not
+/// read before the next one, so only the moment an in-place improvement
+/// becomes visible moves, which semi-naive evaluation does not rely on.
+const PENDING: usize = 16;
+
+/// How many rows ahead a scan prefetches the index slot its next step
+/// probes.
+const AHEAD: u32 = 8;
 
 /// A rule of a stratum with its conclusions.
 pub(crate) struct RuleRef<'a> {
@@ -145,8 +155,8 @@ impl<'t> State<'t> {
             vars: Vec::new(),
             prem: Vec::new(),
             key: Vec::new(),
-            row: Vec::new(),
-            deriv: Vec::new(),
+            pend: Vec::with_capacity(PENDING),
+            pend_words: Vec::new(),
         }
     }
 
@@ -276,6 +286,32 @@ impl<'t> State<'t> {
         }
         self.prem[..plan.atoms].fill(NIL);
         self.run(plan, sink, 0, u16::MAX, 0);
+        self.flush();
+    }
+
+    /// Inserts the pending conclusions, in order.
+    fn flush(&mut self) {
+        let mut at = 0;
+        for i in 0..self.pend.len() {
+            let (p, tag, lik, height, h, m) = self.pend[i];
+            let rel = &mut self.rels[p as usize];
+            let n = rel.arity;
+            let row = &self.pend_words[at..at + n];
+            let rec = &self.pend_words[at + n..at + n + m as usize];
+            at += n + m as usize;
+            if self.overflow.is_some() {
+                continue;
+            }
+            if let Inserted::New(_) = rel.insert_hashed(row, h, lik, height, tag, rec) {
+                rel.derived += 1;
+                self.total_rows += 1;
+                if self.total_rows > self.max_rows {
+                    self.overflow = Some(p as usize);
+                }
+            }
+        }
+        self.pend.clear();
+        self.pend_words.clear();
     }
 
     #[inline(always)]
@@ -316,7 +352,21 @@ impl<'t> State<'t> {
                         Source::Full => (0, rel.round_start),
                     }
                 };
+                // When the next step probes an index with a key taken from
+                // these rows, fetch the index slot a few rows ahead.
+                let ahead = self.probe_ahead(plan, step, cols);
                 for id in lo..hi {
+                    if let Some((p2, ix, srcs)) = &ahead
+                        && id + AHEAD < hi
+                    {
+                        let rel = &self.rels[*pred];
+                        let row = rel.row(id + AHEAD);
+                        let key = |i: usize| match srcs[i] {
+                            Operand::Var(c) => row[c as usize],
+                            Operand::Const(k) => k,
+                        };
+                        self.rels[*p2].indexes[*ix].prefetch(srcs.len(), key);
+                    }
                     self.visit(plan, sink, step, *atom, *pred, cols, id, lik, height);
                     if self.overflow.is_some() {
                         return;
@@ -387,6 +437,37 @@ impl<'t> State<'t> {
         }
     }
 
+    /// For a scan followed by an index probe: the probed relation, the
+    /// index, and where each key word comes from in a scanned row
+    /// (`Var(c)`: column `c`; `Const(k)`: a value fixed during the scan).
+    fn probe_ahead(
+        &self,
+        plan: &Plan,
+        step: usize,
+        cols: &[ColOp],
+    ) -> Option<(usize, usize, Vec<Operand>)> {
+        let Some(Step::Probe {
+            pred, index, key, ..
+        }) = plan.steps.get(step + 1)
+        else {
+            return None;
+        };
+        let srcs = key
+            .iter()
+            .map(|o| match *o {
+                Operand::Var(v) => cols
+                    .iter()
+                    .find_map(|c| match *c {
+                        ColOp::Bind(c, w) if w == v => Some(Operand::Var(c)),
+                        _ => None,
+                    })
+                    .unwrap_or(Operand::Const(self.vars[v as usize])),
+                Operand::Const(k) => Operand::Const(k),
+            })
+            .collect();
+        Some((*pred, *index, srcs))
+    }
+
     /// Matches row `id` of `pred` against `cols`; on success goes on with
     /// the next step.
     #[allow(clippy::too_many_arguments)]
@@ -437,62 +518,41 @@ impl<'t> State<'t> {
                 let lik = lik.min(*likelihood);
                 let height = height.saturating_add(1);
                 for head in heads.iter() {
-                    let p = head.pred;
-                    let n = head.args.len();
-                    let mut row_buf = [0u32; BUF];
-                    let mut row_vec = std::mem::take(&mut self.row);
-                    let row: &mut [u32] = if n <= BUF {
-                        &mut row_buf[..n]
-                    } else {
-                        row_vec.clear();
-                        row_vec.resize(n, NIL);
-                        &mut row_vec
-                    };
-                    for (slot, a) in row.iter_mut().zip(&head.args) {
-                        *slot = match *a {
+                    let start = self.pend_words.len();
+                    for a in &head.args {
+                        let v = match *a {
                             Operand::Var(v) => self.vars[v as usize],
                             Operand::Const(c) => c,
                         };
+                        self.pend_words.push(v);
                     }
-                    let mut rec_buf = [0u32; BUF];
-                    let mut rec_vec = std::mem::take(&mut self.deriv);
-                    let rec: &[u32] = if !self.provenance {
-                        &[]
-                    } else {
-                        let words: &[u32] = match &head.stored {
-                            Some(vs) => vs,
-                            None => &self.prem[..plan.atoms],
-                        };
-                        let m = words.len();
-                        let out: &mut [u32] = if m <= BUF {
-                            &mut rec_buf[..m]
-                        } else {
-                            rec_vec.clear();
-                            rec_vec.resize(m, NIL);
-                            &mut rec_vec
-                        };
+                    let h = Relation::hash(&self.pend_words[start..]);
+                    let mut m = 0;
+                    if self.provenance {
                         match &head.stored {
                             Some(vs) => {
-                                for (o, &v) in out.iter_mut().zip(vs) {
-                                    *o = self.vars[v as usize];
+                                for &v in vs {
+                                    self.pend_words.push(self.vars[v as usize]);
                                 }
+                                m = vs.len();
                             }
-                            None => out.copy_from_slice(&self.prem[..plan.atoms]),
-                        }
-                        out
-                    };
-                    let rel = &mut self.rels[p];
-                    let inserted = rel.insert(row, lik, height, head.tag, rec);
-                    self.row = row_vec;
-                    self.deriv = rec_vec;
-                    if let Inserted::New(_) = inserted {
-                        rel.derived += 1;
-                        self.total_rows += 1;
-                        if self.total_rows > self.max_rows {
-                            self.overflow = Some(p);
-                            return;
+                            None => {
+                                self.pend_words.extend_from_slice(&self.prem[..plan.atoms]);
+                                m = plan.atoms;
+                            }
                         }
                     }
+                    let rel = &self.rels[head.pred];
+                    if rel.arity != head.args.len() {
+                        self.pend_words.truncate(start);
+                        continue;
+                    }
+                    rel.prefetch(h);
+                    self.pend
+                        .push((head.pred as u32, head.tag, lik, height, h, m as u32));
+                }
+                if self.pend.len() >= PENDING {
+                    self.flush();
                 }
             }
             Sink::Conflict(hits) => hits.push(RawHit {

@@ -288,6 +288,7 @@ pub(crate) fn load(
     pred: &Predicate,
     scales: &[Scale],
     values: &mut Values,
+    ints: &mut IntCache,
 ) -> Result<Loaded, Diagnostic> {
     let shown = input.path.to_string_lossy().replace('\\', "/");
     let fail = |line: Option<usize>, column: Option<usize>, message: String| {
@@ -317,7 +318,6 @@ pub(crate) fn load(
     let records_est = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
     let mut data: Vec<ValueId> = Vec::with_capacity(records_est * arity);
     let mut lines: Vec<u32> = Vec::with_capacity(records_est);
-    let mut ints = IntCache::default();
     let mut first = true;
     let result = records(&bytes, input.format, |line, fields, scratch| {
         if std::mem::take(&mut first) && input.header {
@@ -391,9 +391,10 @@ fn parse_int(raw: &[u8]) -> Option<i64> {
 }
 
 /// A small open-addressing cache of integer → value id, so that numeric
-/// inputs do not pay the value table's general hashing per field.
+/// inputs do not pay the value table's general hashing per field. One
+/// cache serves every input file of an evaluation.
 #[derive(Default)]
-struct IntCache {
+pub(crate) struct IntCache {
     slots: Vec<(i64, u32)>,
     len: usize,
 }

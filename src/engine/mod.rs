@@ -382,16 +382,18 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
     // Inputs first: every file is checked whole before any row is used.
     let mut diags = Vec::new();
     let mut loaded = Vec::new();
+    let mut ints = input::IntCache::default();
     for (i, inp) in program.inputs.iter().enumerate() {
         if !file_ok(files, inp.span.file) {
             continue;
         }
         let pred = program.pred(inp.pred);
-        match input::load(inp, pred, &program.scales, &mut values) {
+        match input::load(inp, pred, &program.scales, &mut values, &mut ints) {
             Ok(l) => loaded.push((i, l)),
             Err(d) => diags.push(d),
         }
     }
+    drop(ints);
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -587,13 +589,21 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         let plan = plan::compile(&c.body, None, &mut state.rels);
         let mut hits: Vec<RawHit> = Vec::new();
         state.run_plan(&plan, &mut Sink::Conflict(&mut hits));
+        // A symmetric conflict (`R1 != R2`) matches the same rows in both
+        // orders; it is one tension, reported once (first match kept).
+        let mut seen: std::collections::HashSet<Vec<Premise>> = std::collections::HashSet::new();
         for h in hits {
-            let premises = h
+            let premises: Vec<Premise> = h
                 .premises
                 .iter()
                 .zip(&c.body.atoms)
                 .map(|(&row, a)| Premise { pred: a.pred, row })
                 .collect();
+            let mut key = premises.clone();
+            key.sort_by_key(|p| (p.pred, p.row));
+            if !seen.insert(key) {
+                continue;
+            }
             conflicts.push(ConflictHit {
                 conflict: ci,
                 bindings: h.bindings,
@@ -728,7 +738,7 @@ impl Model {
             return None;
         }
         let i = row as usize;
-        let rec = &r.deriv[i * r.dwidth..(i + 1) * r.dwidth];
+        let rec = r.deriv.get(i);
         let tag = *r.tags.get(r.tag.get(i) as usize)?;
         let first = rec.first().copied().unwrap_or(NIL) as usize;
         if tag == TAG_STATED {

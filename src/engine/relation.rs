@@ -40,6 +40,20 @@ pub(crate) fn hash_row(row: &[u32]) -> u64 {
     finish(h)
 }
 
+/// Asks the CPU to bring `p`'s cache line in (a no-op elsewhere).
+#[inline(always)]
+fn prefetch_ptr<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: a prefetch is a hint: it never faults, whatever the
+        // address, and SSE is part of every x86_64 target.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p.cast()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// A hash index on some columns of a relation.
 #[derive(Clone, Debug)]
 pub(crate) struct Index {
@@ -168,6 +182,18 @@ impl Index {
         }
     }
 
+    /// Asks the CPU to fetch the slot a key starts at (see
+    /// [`Index::head_with`]).
+    #[inline(always)]
+    pub fn prefetch(&self, n: usize, key: impl Fn(usize) -> u32) {
+        let mut h = 0u64;
+        for i in 0..n {
+            h = mix(h, key(i));
+        }
+        let slot = finish(h) as usize & (self.table.len() - 1);
+        prefetch_ptr(self.table.as_ptr().wrapping_add(slot));
+    }
+
     fn bytes(&self) -> usize {
         self.table.capacity() * 8 + self.next.capacity() * 4
     }
@@ -271,6 +297,76 @@ impl Narrow {
     }
 }
 
+/// Rows per chunk of [`Records`].
+const CHUNK_ROWS: usize = 1 << 14;
+
+/// Fixed-width derivation records in chunks: growing never copies or
+/// frees what is there, so the records cost no more memory than they hold.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Records {
+    width: usize,
+    chunks: Vec<Vec<u32>>,
+}
+
+impl Records {
+    fn new(width: usize) -> Records {
+        Records {
+            width,
+            chunks: Vec::new(),
+        }
+    }
+
+    /// Appends a record (padded with `NIL`, or cut, to the width).
+    #[inline]
+    fn push(&mut self, rec: &[u32]) {
+        let w = self.width;
+        if w == 0 {
+            return;
+        }
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK_ROWS * w) {
+            self.chunks.push(Vec::with_capacity(CHUNK_ROWS * w));
+        }
+        let Some(c) = self.chunks.last_mut() else {
+            return;
+        };
+        let n = rec.len().min(w);
+        c.extend_from_slice(&rec[..n]);
+        for _ in n..w {
+            c.push(NIL);
+        }
+    }
+
+    /// Record `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> &[u32] {
+        let w = self.width;
+        if w == 0 {
+            return &[];
+        }
+        let o = (i % CHUNK_ROWS) * w;
+        &self.chunks[i / CHUNK_ROWS][o..o + w]
+    }
+
+    #[inline]
+    fn set(&mut self, i: usize, rec: &[u32]) {
+        let w = self.width;
+        if w == 0 {
+            return;
+        }
+        let o = (i % CHUNK_ROWS) * w;
+        let slot = &mut self.chunks[i / CHUNK_ROWS][o..o + w];
+        let n = rec.len().min(w);
+        slot[..n].copy_from_slice(&rec[..n]);
+        for x in &mut slot[n..] {
+            *x = NIL;
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.capacity() * 4).sum()
+    }
+}
+
 /// What an insertion did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Inserted {
@@ -304,8 +400,7 @@ pub(crate) struct Relation {
     pub tags: Vec<u32>,
     /// Derivation words, `dwidth` per row: a base row's origin, or a rule's
     /// recorded bindings or premise ids (empty without provenance).
-    pub deriv: Vec<u32>,
-    pub dwidth: usize,
+    pub deriv: Records,
     /// Open-addressing set of row ids (with hash bits above `ID_BITS`
     /// while `tagged`).
     set: Vec<u32>,
@@ -347,8 +442,7 @@ impl Relation {
             height: Narrow::new(),
             tag: Narrow::new(),
             tags: Vec::new(),
-            deriv: Vec::new(),
-            dwidth: if prov { dwidth } else { 0 },
+            deriv: Records::new(if prov { dwidth } else { 0 }),
             set: vec![NIL; 16],
             tagged: true,
             indexes: Vec::new(),
@@ -364,12 +458,9 @@ impl Relation {
 
     /// Makes room for `n` more rows (the row set sized for them at once).
     pub fn reserve(&mut self, n: usize) {
-        let want = (self.len as usize + n + 1) * 2;
+        let want = (self.len as usize + n + 1) * 4 / 3 + 1;
         self.data.reserve(n * self.arity);
         self.lik.reserve(n);
-        if self.prov {
-            self.deriv.reserve(n * self.dwidth);
-        }
         if self.set.len() < want {
             self.rehash_set(want.next_power_of_two());
         }
@@ -409,9 +500,8 @@ impl Relation {
     /// The slot holding `row`, or the empty slot where it would go; and
     /// the row's id or `NIL`.
     #[inline(always)]
-    fn probe(&self, row: &[u32]) -> (usize, u32, u32) {
+    fn probe(&self, row: &[u32], h: u64) -> (usize, u32, u32) {
         let arity = self.arity;
-        let h = hash2(row);
         let tag = self.slot_tag(h);
         let idm = self.id_mask();
         let mask = self.set.len() - 1;
@@ -435,7 +525,20 @@ impl Relation {
     /// The id of a row, if present.
     #[inline]
     pub fn find(&self, row: &[u32]) -> u32 {
-        self.probe(row).1
+        self.probe(row, hash2(row)).1
+    }
+
+    /// The hash [`Relation::insert_hashed`] takes.
+    #[inline(always)]
+    pub fn hash(row: &[u32]) -> u64 {
+        hash2(row)
+    }
+
+    /// Asks the CPU to fetch the set slot a row of this hash starts at.
+    #[inline(always)]
+    pub fn prefetch(&self, h: u64) {
+        let slot = h as usize & (self.set.len() - 1);
+        prefetch_ptr(self.set.as_ptr().wrapping_add(slot));
     }
 
     fn grow_set(&mut self) {
@@ -475,14 +578,31 @@ impl Relation {
         tag: u32,
         deriv: &[u32],
     ) -> Inserted {
+        self.insert_hashed(row, hash2(row), lik, height, tag, deriv)
+    }
+
+    /// [`Relation::insert`] with the row's [`Relation::hash`] given.
+    #[inline]
+    pub fn insert_hashed(
+        &mut self,
+        row: &[u32],
+        h: u64,
+        lik: u16,
+        height: u32,
+        tag: u32,
+        deriv: &[u32],
+    ) -> Inserted {
         debug_assert_eq!(row.len(), self.arity);
-        // Keep the load factor at most 1/2 (grow before probing so that the
+        // Keep the load factor at most 3/4: the hash bits in the slots let
+        // a probe pass most occupied slots without reading their rows
+        // (grow before probing so that the
         // slot found stays valid for the insertion).
-        if (self.len as usize + 1) * 2 > self.set.len() || (self.tagged && self.len + 2 >= ID_MASK)
+        if (self.len as usize + 1) * 4 > self.set.len() * 3
+            || (self.tagged && self.len + 2 >= ID_MASK)
         {
             self.grow_set();
         }
-        let (slot, found, stag) = self.probe(row);
+        let (slot, found, stag) = self.probe(row, h);
         if found != NIL {
             return self.improve(found, lik, height, tag, deriv);
         }
@@ -494,13 +614,7 @@ impl Relation {
         if self.prov {
             self.height.push(height);
             self.tag.push(tag);
-            if self.dwidth > 0 {
-                let n = deriv.len().min(self.dwidth);
-                self.deriv.extend_from_slice(&deriv[..n]);
-                for _ in n..self.dwidth {
-                    self.deriv.push(NIL);
-                }
-            }
+            self.deriv.push(deriv);
         }
         let arity = self.arity;
         for ix in &mut self.indexes {
@@ -526,12 +640,7 @@ impl Relation {
             }
             self.height.set(i, height);
             self.tag.set(i, tag);
-            let b = i * self.dwidth;
-            let n = deriv.len().min(self.dwidth);
-            self.deriv[b..b + n].copy_from_slice(&deriv[..n]);
-            for w in &mut self.deriv[b + n..b + self.dwidth] {
-                *w = NIL;
-            }
+            self.deriv.set(i, deriv);
         } else if lik == old {
             return Inserted::Unchanged;
         }
@@ -606,7 +715,7 @@ impl Relation {
             + self.lik.capacity() * 2
             + self.height.bytes()
             + self.tag.bytes()
-            + self.deriv.capacity() * 4
+            + self.deriv.bytes()
             + self.set.capacity() * 4
             + self.indexes.iter().map(Index::bytes).sum::<usize>()
     }
@@ -624,7 +733,7 @@ mod tests {
         assert_eq!(r.insert(&[1, 2], 4000, 0, 0, &[]), Inserted::Unchanged);
         assert_eq!(r.insert(&[1, 2], 5000, 1, 0, &[]), Inserted::Unchanged);
         assert_eq!(r.insert(&[1, 2], 5000, 0, 1, &[9]), Inserted::Improved(0));
-        assert_eq!(&r.deriv[0..2], &[9, NIL]);
+        assert_eq!(r.deriv.get(0), &[9, NIL]);
         assert_eq!(r.tag.get(0), 1);
         assert_eq!(r.height.get(0), 0);
         // Heights widen past a byte, and keep "unknown".
