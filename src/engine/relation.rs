@@ -367,6 +367,75 @@ impl Records {
     }
 }
 
+/// Derivation tag indexes, one per row: bytes in chunks (no copies as
+/// they grow), or a flat [`Narrow`] once a relation has 255 tags or more.
+#[derive(Clone, Debug)]
+pub(crate) enum Tags {
+    Bytes(Vec<Vec<u8>>),
+    Wide(Narrow),
+}
+
+impl Tags {
+    fn new() -> Tags {
+        Tags::Bytes(Vec::new())
+    }
+
+    #[inline]
+    pub fn get(&self, i: usize) -> u32 {
+        match self {
+            Tags::Bytes(c) => u32::from(c[i / CHUNK_ROWS][i % CHUNK_ROWS]),
+            Tags::Wide(n) => n.get(i),
+        }
+    }
+
+    #[cold]
+    fn widen(&mut self) {
+        if let Tags::Bytes(c) = self {
+            let mut n = Narrow::U16(Vec::new());
+            for &b in c.iter().flatten() {
+                n.push(u32::from(b));
+            }
+            *self = Tags::Wide(n);
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, t: u32) {
+        if t >= u32::from(u8::MAX) {
+            self.widen();
+        }
+        match self {
+            Tags::Bytes(c) => {
+                if c.last().is_none_or(|l| l.len() == CHUNK_ROWS) {
+                    c.push(Vec::with_capacity(CHUNK_ROWS));
+                }
+                if let Some(l) = c.last_mut() {
+                    l.push(t as u8);
+                }
+            }
+            Tags::Wide(n) => n.push(t),
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, i: usize, t: u32) {
+        if t >= u32::from(u8::MAX) {
+            self.widen();
+        }
+        match self {
+            Tags::Bytes(c) => c[i / CHUNK_ROWS][i % CHUNK_ROWS] = t as u8,
+            Tags::Wide(n) => n.set(i, t),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Tags::Bytes(c) => c.iter().map(Vec::capacity).sum(),
+            Tags::Wide(n) => n.bytes(),
+        }
+    }
+}
+
 /// What an insertion did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Inserted {
@@ -395,7 +464,7 @@ pub(crate) struct Relation {
     pub height: Narrow,
     /// Derivation kind per row: an index into `tags` (empty without
     /// provenance).
-    pub tag: Narrow,
+    pub tag: Tags,
     /// The derivation tags used by this relation (see `eval::TAG_BASE`).
     pub tags: Vec<u32>,
     /// Derivation words, `dwidth` per row: a base row's origin, or a rule's
@@ -440,7 +509,7 @@ impl Relation {
             lik: Vec::new(),
             prov,
             height: Narrow::new(),
-            tag: Narrow::new(),
+            tag: Tags::new(),
             tags: Vec::new(),
             deriv: Records::new(if prov { dwidth } else { 0 }),
             set: vec![NIL; 16],
@@ -753,6 +822,26 @@ mod tests {
         for i in 0..1000 {
             assert_ne!(r.find(&[i, i + 1]), NIL);
         }
+    }
+
+    #[test]
+    fn many_tags_and_chunks() {
+        let mut r = Relation::new(1, true, 1);
+        let n = CHUNK_ROWS as u32 + 10;
+        for i in 0..n {
+            r.insert(&[i], 1, 1, i % 7, &[i]);
+        }
+        // A 300th tag widens the tag store; everything reads back.
+        r.insert(&[n], 1, 1, 300, &[n]);
+        for i in 0..n {
+            assert_eq!(
+                (r.tag.get(i as usize), r.deriv.get(i as usize)),
+                (i % 7, &[i][..])
+            );
+        }
+        assert_eq!(r.tag.get(n as usize), 300);
+        assert_eq!(r.insert(&[3], 1, 0, 299, &[]), Inserted::Improved(3));
+        assert_eq!((r.tag.get(3), r.deriv.get(3)), (299, &[NIL][..]));
     }
 
     #[test]
