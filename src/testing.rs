@@ -45,7 +45,7 @@ pub enum Failure {
 impl Failure {
     /// Index of the expectation in the test (in `expects`, or for
     /// `Failure::Conflict` in `conflicts`).
-    pub fn expect(&self) -> usize {
+    pub fn expectation(&self) -> usize {
         match *self {
             Failure::Missing { expect }
             | Failure::TooUnlikely { expect, .. }

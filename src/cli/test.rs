@@ -120,7 +120,7 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
             };
             continue;
         }
-        let expect = &test.expects[f.expect()];
+        let expect = &test.expects[f.expectation()];
         let at = program.sources.location(expect.span);
         let wanted = expectation(program, expect);
         let pred = expect.atom.pred;
