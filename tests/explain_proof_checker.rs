@@ -14,24 +14,9 @@ use warrant::likelihood::Likelihood;
 
 // ---------------------------------------------------------------- random programs
 
-/// splitmix64 (the idea of tests/engine_differential.rs, written again).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const VARS: [&str; 4] = ["A", "B", "C", "D"];
 const LIKS: [f64; 5] = [0.1, 0.3, 0.55, 0.8, 1.0];

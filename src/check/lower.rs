@@ -410,16 +410,7 @@ impl<'a> Checker<'a> {
     fn unknown_scale_value(&mut self, term: &Term, pred: PredId, col: usize, s: ir::ScaleId) {
         let scale = self.scale_name(s).to_string();
         let text = self.parsed.sources.slice(term.span());
-        let values: Vec<String> = self.scales[s.0 as usize]
-            .values
-            .iter()
-            .map(|&v| self.values.get(v).to_string())
-            .collect();
-        let help = self.suggest(
-            text,
-            values.iter().map(String::as_str),
-            format!("the values of `{scale}` are {}", self.scale_listing(s)),
-        );
+        let help = self.scale_value_help(s, text);
         let p = self.pred(pred);
         let mut d = Diagnostic::error(
             "warrant::unknown_scale_value",

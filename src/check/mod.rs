@@ -487,6 +487,25 @@ impl<'a> Checker<'a> {
     }
 
     /// The did-you-mean help for a name among candidates, or `fallback`.
+    /// Help for a value that is not in scale `s`: the closest value, or
+    /// the list of the scale's values.
+    fn scale_value_help(&self, s: ir::ScaleId, text: &str) -> String {
+        let values: Vec<String> = self.scales[s.0 as usize]
+            .values
+            .iter()
+            .map(|&v| self.values.get(v).to_string())
+            .collect();
+        self.suggest(
+            text,
+            values.iter().map(String::as_str),
+            format!(
+                "the values of `{}` are {}",
+                self.scale_name(s),
+                self.scale_listing(s)
+            ),
+        )
+    }
+
     fn suggest<'c>(
         &self,
         name: &str,

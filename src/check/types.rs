@@ -199,16 +199,7 @@ impl<'a> Checker<'a> {
             ColumnType::Symbol if other.scales.contains(&s) => {}
             ColumnType::Symbol => {
                 let scale = self.scale_name(s).to_string();
-                let values: Vec<String> = self.scales[s.0 as usize]
-                    .values
-                    .iter()
-                    .map(|&v| self.values.get(v).to_string())
-                    .collect();
-                let help = self.suggest(
-                    other.text,
-                    values.iter().map(String::as_str),
-                    format!("the values of `{scale}` are {}", self.scale_listing(s)),
-                );
+                let help = self.scale_value_help(s, other.text);
                 self.error(
                     Diagnostic::error(
                         "warrant::unknown_scale_value",

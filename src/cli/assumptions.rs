@@ -4,29 +4,22 @@
 
 use warrant::explain::{self, render};
 
-use super::{Format, Paths};
+use super::Format;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
-    paths: Paths,
-    /// The conclusion: a ground atom, or a pattern whose every match is examined, e.g. 'hedges(A)'
-    #[arg(value_name = "ATOM")]
-    atom: String,
+    target: super::explain::Target,
     /// Output format (json: an array, one entry per match)
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Stop when the model grows past this many rows
-    #[arg(long, value_name = "N", default_value_t = warrant::engine::DEFAULT_MAX_ROWS)]
-    max_rows: usize,
 }
 
 pub fn run(args: Args) -> u8 {
-    let (program, atom, model) =
-        match super::explain::prepare(&args.paths, &args.atom, args.max_rows) {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
+    let (program, atom, model) = match super::explain::prepare(&args.target) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let rows = match explain::matching_rows(&program, &model, &atom) {
         Ok(r) => r,
         Err(d) => {
@@ -45,7 +38,13 @@ pub fn run(args: Args) -> u8 {
             ));
         }
         Format::Text if all.is_empty() => {
-            super::explain::not_derived(&program, &model, &atom, &args.atom, &args.paths);
+            super::explain::not_derived(
+                &program,
+                &model,
+                &atom,
+                &args.target.atom,
+                &args.target.paths,
+            );
         }
         Format::Text => {
             let color = super::stdout_color();

@@ -14,26 +14,32 @@ pub enum ExplainFormat {
     Dot,
 }
 
+/// What `explain`, `why-not` and `assumptions` take: the files, the atom
+/// in question and the row limit of the evaluation.
+#[derive(clap::Args, Debug)]
+pub struct Target {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// The atom: ground, e.g. 'hedges(japan)', or (explain, assumptions) a pattern whose every match is examined, e.g. 'hedges(A)'
+    #[arg(value_name = "ATOM")]
+    pub atom: String,
+    /// Stop when the model grows past this many rows
+    #[arg(long, value_name = "N", default_value_t = warrant::engine::DEFAULT_MAX_ROWS)]
+    pub max_rows: usize,
+}
+
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
-    paths: Paths,
-    /// The conclusion: a ground atom, or a pattern whose every match is explained, e.g. 'hedges(A)'
-    #[arg(value_name = "ATOM")]
-    atom: String,
+    target: Target,
     /// Output format (dot: a Graphviz graph of the proof)
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
-    /// Stop when the model grows past this many rows
-    #[arg(long, value_name = "N", default_value_t = warrant::engine::DEFAULT_MAX_ROWS)]
-    max_rows: usize,
 }
 
 /// Loads, parses the atom and evaluates with provenance.
 pub fn prepare(
-    paths: &Paths,
-    atom: &str,
-    max_rows: usize,
+    target: &Target,
 ) -> Result<
     (
         warrant::Program,
@@ -42,11 +48,11 @@ pub fn prepare(
     ),
     u8,
 > {
-    let program = super::load_program(&paths.paths)?;
-    let parsed = super::parse_pattern(&program, atom)?;
+    let program = super::load_program(&target.paths.paths)?;
+    let parsed = super::parse_pattern(&program, &target.atom)?;
     let eval = super::EvalArgs {
         no_provenance: false,
-        max_rows,
+        max_rows: target.max_rows,
     };
     let model = super::evaluate(&program, &eval)?;
     Ok((program, parsed, model))
@@ -83,7 +89,7 @@ pub fn not_derived(
 }
 
 pub fn run(args: Args) -> u8 {
-    let (program, atom, model) = match prepare(&args.paths, &args.atom, args.max_rows) {
+    let (program, atom, model) = match prepare(&args.target) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -104,9 +110,17 @@ pub fn run(args: Args) -> u8 {
             let proof = proof
                 .as_ref()
                 .map_or(serde_json::Value::Null, render::proof_json);
-            super::print_json(&serde_json::json!({ "query": args.atom.trim(), "proof": proof }));
+            super::print_json(
+                &serde_json::json!({ "query": args.target.atom.trim(), "proof": proof }),
+            );
         }
-        (None, _) => not_derived(&program, &model, &atom, &args.atom, &args.paths),
+        (None, _) => not_derived(
+            &program,
+            &model,
+            &atom,
+            &args.target.atom,
+            &args.target.paths,
+        ),
     }
     if rows.is_empty() {
         super::EXIT_FAILED

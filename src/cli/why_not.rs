@@ -3,31 +3,24 @@
 
 use warrant::explain::{self, render};
 
-use super::{Format, Paths};
+use super::Format;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
-    paths: Paths,
-    /// The ground atom that was expected, e.g. 'hedges(germany)'
-    #[arg(value_name = "ATOM")]
-    atom: String,
+    target: super::explain::Target,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Stop when the model grows past this many rows
-    #[arg(long, value_name = "N", default_value_t = warrant::engine::DEFAULT_MAX_ROWS)]
-    max_rows: usize,
 }
 
 /// Exit 0 when the atom was derived after all (its proof is shown), 1 when
 /// it was not, 2 for a usage error (an atom with variables).
 pub fn run(args: Args) -> u8 {
-    let (program, atom, model) =
-        match super::explain::prepare(&args.paths, &args.atom, args.max_rows) {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
+    let (program, atom, model) = match super::explain::prepare(&args.target) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let report = match explain::why_not(&program, &model, &atom) {
         Ok(w) => w,
         Err(d) => {
