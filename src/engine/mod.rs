@@ -20,7 +20,7 @@
 //! to a join), but an `=`/`!=` comparison compares numbers numerically.
 //!
 //! ```
-//! use warrant::engine::{Derivation, EvalOptions, RenderOptions, evaluate, render_run};
+//! use warrant::engine::{Derivation, EvalOptions, evaluate};
 //!
 //! let program = warrant::Program::load(&["tests/data/engine/hedging.wr"]).unwrap();
 //! let model = evaluate(&program, &EvalOptions::default()).unwrap();
@@ -33,15 +33,14 @@
 //!     }
 //! }
 //! assert_eq!(model.len(hedges), 2);
-//! print!("{}", render_run(&program, &model, &RenderOptions::default()));
 //! ```
 
 pub mod builder;
 mod eval;
 mod input;
 mod plan;
+mod query;
 mod relation;
-pub mod render;
 
 use std::time::{Duration, Instant};
 
@@ -57,10 +56,7 @@ use eval::{
 use plan::Operand;
 use relation::{NIL, Relation};
 
-pub use render::{
-    Format, Query, QueryTable, RenderOptions, query_table, render_query, render_run,
-    render_summary, resolve_query, run_json,
-};
+pub use query::{Query, QueryTable, query_table, resolve_query};
 
 /// A row's index in its relation: stable, in insertion order.
 pub type RowId = u32;
