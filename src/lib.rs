@@ -36,8 +36,14 @@ pub struct Loaded {
 /// Loads files and folders, follows imports, parses and checks everything.
 /// All problems are reported together, not only the first.
 pub fn load<P: AsRef<Path>>(paths: &[P]) -> Loaded {
+    load_with_overlay(paths, &syntax::Overlay::new())
+}
+
+/// [`load`], reading files from `overlay` (an editor's unsaved buffers)
+/// before the disk: what `warrant lsp` checks as the user types.
+pub fn load_with_overlay<P: AsRef<Path>>(paths: &[P], overlay: &syntax::Overlay) -> Loaded {
     let paths: Vec<_> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
-    let parsed = syntax::load(&paths);
+    let parsed = syntax::load_with_overlay(&paths, overlay);
     let checked = check::check(&parsed);
     let mut diagnostics = parsed.diagnostics.clone();
     diagnostics.extend(checked.diagnostics);
