@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Sources, Span};
 pub use parser::{parse_atom, parse_module};
 
@@ -73,7 +73,7 @@ pub fn load_with_overlay(paths: &[PathBuf], overlay: &Overlay) -> Parsed {
         match expand(path) {
             Ok(files) if files.is_empty() => parsed.diagnostics.push(
                 Diagnostic::error(
-                    "warrant::io",
+                    Code::Io,
                     format!("no .{EXTENSION} files in {}", path.display()),
                 )
                 .with_path(path),
@@ -167,7 +167,7 @@ fn read_file(
         Err(e) => {
             parsed.diagnostics.push(
                 Diagnostic::error(
-                    "warrant::io",
+                    Code::Io,
                     format!(
                         "{} is not valid UTF-8 (at byte {})",
                         display(path),
@@ -247,16 +247,12 @@ fn io_error(path: &Path, err: &std::io::Error) -> Diagnostic {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => err.to_string(),
     };
-    Diagnostic::error(
-        "warrant::io",
-        format!("cannot read {}: {what}", display(path)),
-    )
-    .with_path(path)
+    Diagnostic::error(Code::Io, format!("cannot read {}: {what}", display(path))).with_path(path)
 }
 
 fn import_not_found(target: &Path, span: Span) -> Diagnostic {
     let mut diag = Diagnostic::error(
-        "warrant::import_not_found",
+        Code::ImportNotFound,
         format!("imported file {} does not exist", display(target)),
     )
     .with_label(span, "no file at this path");
@@ -330,7 +326,7 @@ fn visit(
                 .map(|f| parsed.sources.get(f).name())
                 .collect();
             let mut d = Diagnostic::error(
-                "warrant::import_cycle",
+                Code::ImportCycle,
                 format!("files import each other in a cycle: {}", names.join(" → ")),
             )
             .with_label(span, "this import closes the cycle");
