@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use warrant::diagnostics::{self, Diagnostic, Style};
+use warrant::diagnostics::{self, Code, Diagnostic, Style};
 use warrant::source::Sources;
 
 mod assumptions;
@@ -60,6 +60,8 @@ enum Command {
     WhyNot(why_not::Args),
     /// List the key assumptions of a conclusion: the facts and exceptions it rests on
     Assumptions(assumptions::Args),
+    /// Serve the Language Server Protocol on stdin/stdout, for editors
+    Lsp,
 }
 
 /// Output format of commands that print results.
@@ -92,6 +94,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::WhyNot(args) => why_not::run(args),
         Command::Assumptions(args) => assumptions::run(args),
+        Command::Lsp => crate::lsp::serve(),
     };
     ExitCode::from(code)
 }
@@ -146,7 +149,10 @@ pub fn to_stdout(
         Ok(()) => EXIT_OK,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
-            let d = Diagnostic::error("warrant::io", format!("cannot write the output: {e}"));
+            let d = Diagnostic::error(
+                diagnostics::Code::Io,
+                format!("cannot write the output: {e}"),
+            );
             emit(&[d], &Sources::new(), Format::Text);
             EXIT_USAGE
         }
@@ -156,7 +162,7 @@ pub fn to_stdout(
 /// The exit code for a run with these diagnostics: 2 when a file could not
 /// be read, 1 for other errors (and warnings under `--deny-warnings`), else 0.
 pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> u8 {
-    if diags.iter().any(|d| d.code == "warrant::io") {
+    if diags.iter().any(|d| d.code == Code::Io) {
         EXIT_USAGE
     } else if diags.iter().any(|d| d.is_error() || deny_warnings) {
         EXIT_FAILED

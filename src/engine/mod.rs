@@ -17,7 +17,8 @@
 //! than its highest premise).
 //!
 //! Values compare by identity in joins (`1` and `1.0` are different values
-//! to a join), but an `=`/`!=` comparison compares numbers numerically.
+//! to a join); a comparison compares as [`ir::compare`] says (numbers by
+//! value, so `1 = 1.0` holds).
 //!
 //! ```
 //! use warrant::engine::{Derivation, EvalOptions, evaluate};
@@ -44,15 +45,12 @@ mod relation;
 
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, Arg, FactOrigin, PredId, Program, RuleId, Value, ValueId, Values};
 use crate::likelihood::Likelihood;
 use crate::source::FileId;
 
-use eval::{
-    CompareTables, HeadPlan, RawHit, RuleRef, Sink, State, TAG_BASE, TAG_GIVEN, TAG_INPUT,
-    TAG_STATED,
-};
+use eval::{HeadPlan, RawHit, RuleRef, Sink, State, TAG_BASE, TAG_GIVEN, TAG_INPUT, TAG_STATED};
 use plan::Operand;
 use relation::{NIL, Relation};
 
@@ -263,7 +261,7 @@ fn file_ok(files: &Option<Vec<FileId>>, file: FileId) -> bool {
 }
 
 fn internal(message: String) -> Diagnostic {
-    Diagnostic::error("warrant::internal", message)
+    Diagnostic::error(Code::Internal, message)
         .with_help("this is a bug in Warrant's checker or engine; please report it")
 }
 
@@ -449,8 +447,13 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         }
         head_plans.push(hs);
     }
-    let tables = CompareTables::new(&values, &program.scales);
-    let mut state = State::new(rels, &tables, options.provenance, options.max_rows);
+    let mut state = State::new(
+        rels,
+        values,
+        &program.scales,
+        options.provenance,
+        options.max_rows,
+    );
 
     for (i, f) in program.facts.iter().enumerate() {
         let file = match &f.origin {
@@ -550,7 +553,7 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         let pred = &program.preds[p];
         let rows = state.rels[p].len;
         let mut d = Diagnostic::error(
-            "warrant::row_limit",
+            Code::RowLimit,
             format!(
                 "evaluation stopped: the model passed {} rows while `{}` grew to {} rows",
                 options.max_rows, pred.name, rows
@@ -611,6 +614,7 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
     }
 
     let rels = state.rels;
+    let values = state.values;
     let stats = Stats {
         rows: rels.iter().map(|r| r.len as usize).collect(),
         derived: rels.iter().map(|r| r.derived as usize).collect(),

@@ -116,7 +116,7 @@ fn row_limit() {
         },
     )
     .unwrap_err();
-    assert_eq!(err[0].code, "warrant::row_limit");
+    assert_eq!(err[0].code, Code::RowLimit);
     assert!(err[0].message.contains("`path`"), "{}", err[0].message);
     assert!(!err[0].labels.is_empty());
 }
@@ -262,8 +262,8 @@ fn negation_comparisons_scales_conflicts() {
         "big",
         &[
             Cond::Atom(score, vec![T::V("A"), T::V("S")]),
-            Cond::Cmp(T::V("S"), CompareOp::Ge, int(3), CompareKind::Numeric),
-            Cond::Cmp(T::V("S"), CompareOp::Eq, int(3), CompareKind::Identity),
+            Cond::Cmp(T::V("S"), CompareOp::Ge, int(3), CompareKind::Value),
+            Cond::Cmp(T::V("S"), CompareOp::Eq, int(3), CompareKind::Value),
         ],
         &[(big, vec![T::V("A")])],
         Likelihood::CERTAIN,
@@ -274,7 +274,7 @@ fn negation_comparisons_scales_conflicts() {
         &[
             Cond::Atom(hedges, vec![T::V("A")]),
             Cond::Atom(hedges, vec![T::V("B")]),
-            Cond::Cmp(T::V("A"), CompareOp::Ne, T::V("B"), CompareKind::Identity),
+            Cond::Cmp(T::V("A"), CompareOp::Ne, T::V("B"), CompareKind::Value),
             Cond::Unless(reassured, vec![T::W]),
         ],
     );
@@ -485,7 +485,7 @@ fn inputs_load_and_fail_whole() {
         b.input(e, path, fmt, false);
         let p = b.finish().unwrap();
         let err = evaluate(&p, &EvalOptions::default()).unwrap_err();
-        assert_eq!(err[0].code, "warrant::input");
+        assert_eq!(err[0].code, Code::Input);
         assert!(err[0].message.contains(want), "{}", err[0].message);
         assert_eq!(err[0].labels.len(), 1);
     }
@@ -519,7 +519,7 @@ fn malformed_ir_is_a_diagnostic() {
     let mut p = tc(3);
     p.rules[0].heads[0].args.pop();
     let err = evaluate(&p, &EvalOptions::default()).unwrap_err();
-    assert_eq!(err[0].code, "warrant::internal");
+    assert_eq!(err[0].code, Code::Internal);
 }
 
 #[test]

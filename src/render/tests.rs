@@ -50,7 +50,7 @@ fn query_and_run_output() {
         "high",
         &[
             Cond::Atom(t, vec![T::V("A"), T::V("R"), T::V("N")]),
-            Cond::Cmp(T::V("N"), CompareOp::Gt, int(2), CompareKind::Numeric),
+            Cond::Cmp(T::V("N"), CompareOp::Gt, int(2), CompareKind::Value),
         ],
         &[(h, vec![T::V("A"), T::V("R")])],
         l(0.55),
