@@ -18,12 +18,24 @@ fn the_textmate_grammar_highlights_every_keyword() {
 
     let text = std::fs::read_to_string("editors/vscode/syntaxes/warrant.tmLanguage.json").unwrap();
     let grammar: Value = serde_json::from_str(&text).unwrap();
-    let patterns = grammar["repository"]["keywords"]["patterns"].as_array().unwrap();
+    let patterns = grammar["repository"]["keywords"]["patterns"]
+        .as_array()
+        .unwrap();
     let alternatives: Vec<&str> = patterns
         .iter()
         .filter_map(|p| p["match"].as_str())
-        .flat_map(|m| m.trim_start_matches("\\b(").trim_end_matches(")\\b").split('|'))
+        .flat_map(|m| {
+            m.trim_start_matches("\\b(")
+                .trim_end_matches(")\\b")
+                .split('|')
+        })
         .collect();
-    let missing: Vec<&&str> = keywords.iter().filter(|k| !alternatives.contains(k)).collect();
-    assert!(missing.is_empty(), "keywords the TextMate grammar does not highlight: {missing:?}");
+    let missing: Vec<&&str> = keywords
+        .iter()
+        .filter(|k| !alternatives.contains(k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "keywords the TextMate grammar does not highlight: {missing:?}"
+    );
 }
