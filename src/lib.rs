@@ -13,6 +13,7 @@ pub mod engine;
 pub mod explain;
 pub mod ir;
 pub mod likelihood;
+pub mod render;
 pub mod source;
 pub mod syntax;
 pub mod testing;
