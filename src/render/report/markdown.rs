@@ -72,7 +72,7 @@ pub fn markdown(report: &Report) -> String {
     for w in &report.worlds {
         let _ = writeln!(
             out,
-            "| World | {} ({} files; {} conclusions, {} conflicts hold) |",
+            "| World | {} ({} files; {} conclusions; conflicts that hold: {}) |",
             code(&w.path),
             w.files,
             w.len(),
@@ -156,7 +156,7 @@ fn world(out: &mut String, w: &World, many: bool) {
                 n.likelihood.word(),
                 n.likelihood.probability()
             );
-            step(out, w, &w.proof, n);
+            step(out, w, &w.proof, n, false);
             if let Some(a) = &c.assumptions {
                 assumptions(out, a);
             }
@@ -204,7 +204,7 @@ fn world(out: &mut String, w: &World, many: bool) {
                     linked(w, &c.proof, n),
                     likelihood(n.likelihood)
                 );
-                step(out, w, &c.proof, n);
+                step(out, w, &c.proof, n, true);
             }
         }
     }
@@ -224,7 +224,9 @@ fn linked(w: &World, proof: &Proof, n: &Node) -> String {
     }
 }
 
-fn step(out: &mut String, w: &World, proof: &Proof, n: &Node) {
+/// One step of a proof; `sentence`: print the rule's sentence (a
+/// conclusion's summary shows it already).
+fn step(out: &mut String, w: &World, proof: &Proof, n: &Node, sentence: bool) {
     match &n.kind {
         NodeKind::Fact(o) => {
             let _ = writeln!(out, "{}\n", text(&o.to_string()));
@@ -233,7 +235,7 @@ fn step(out: &mut String, w: &World, proof: &Proof, n: &Node) {
             out.push_str("No derivation recorded (evaluated without provenance).\n\n");
         }
         NodeKind::Rule(s) => {
-            if let Some(b) = &s.because {
+            if let Some(b) = s.because.as_ref().filter(|_| sentence) {
                 let _ = writeln!(out, "{}\n", text(b));
             }
             let _ = writeln!(
@@ -460,5 +462,27 @@ fn changes(out: &mut String, c: &Changes, worlds: &[World]) {
             let _ = writeln!(out, "- [{}](#{anchor})", code(t));
         }
         out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_hold_backticks() {
+        assert_eq!(code("ally(japan, us)"), "`ally(japan, us)`");
+        assert_eq!(code("a `b` c"), "``a `b` c``");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+        assert_eq!(code("two\nlines"), "`two lines`");
+    }
+
+    #[test]
+    fn text_cannot_format_or_inject() {
+        assert_eq!(
+            text("*a* _b_ [c](d) <script>"),
+            "\\*a\\* \\_b\\_ \\[c\\](d) &lt;script&gt;"
+        );
+        assert_eq!(text("x | y\nz"), "x \\| y z");
     }
 }

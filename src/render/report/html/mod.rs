@@ -105,14 +105,13 @@ fn header(out: &mut String, report: &Report, title: &str) {
     for w in &report.worlds {
         let _ = writeln!(
             out,
-            "<dt>World</dt><dd>{} <span class=\"muted\">({} file{}; {} conclusion{}, {} conflict{} hold)</span>",
+            "<dt>World</dt><dd>{} <span class=\"muted\">({} file{}; {} conclusion{}; conflicts that hold: {})</span>",
             code(&w.path),
             w.files,
             plural(w.files),
             w.len(),
             plural(w.len()),
-            w.conflicts.len(),
-            plural(w.conflicts.len())
+            w.conflicts.len()
         );
         glance(out, w);
         out.push_str("</dd>\n");
@@ -346,10 +345,11 @@ fn conclusion(out: &mut String, w: &World, links: &Links, g: &Group, c: &Conclus
     if let NodeKind::Rule(step) = &n.kind
         && let Some(b) = &step.because
     {
-        let _ = write!(out, "<span class=\"because\">{}</span>", escape(b));
+        let _ = write!(out, " <span class=\"because\">{}</span>", escape(b));
     }
     out.push_str("</summary>\n<div class=\"proof\">\n");
-    proof::step(out, links, &w.proof, n);
+    // The summary shows the rule's sentence already.
+    proof::step(out, links, &w.proof, n, false);
     if let Some(a) = &c.assumptions {
         proof::assumptions(out, a);
     }
@@ -364,4 +364,32 @@ fn conclusion(out: &mut String, w: &World, links: &Links, g: &Group, c: &Conclus
         "<p class=\"link\"><a href=\"#{0}\">Link to this conclusion</a></p>\n</div>\n</details>",
         escape(&c.anchor)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_in_text_and_attributes() {
+        assert_eq!(
+            escape("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn badge_shows_word_and_number() {
+        let l = Likelihood::from_word("very likely").expect("a word");
+        assert_eq!(
+            badge(l),
+            "<span class=\"badge b-very-likely\">very likely</span> <span class=\"num\">0.80</span>"
+        );
+    }
+
+    #[test]
+    fn stems() {
+        assert_eq!(stem("rules/x/baseline_2021.wr"), "baseline_2021");
+        assert_eq!(stem("world"), "world");
+    }
 }

@@ -13,7 +13,7 @@ use crate::render::report::{World, necessity};
 
 /// One step of a proof: how the node holds, and its premises (linked to
 /// their own entries where they are conclusions).
-pub(super) fn step(out: &mut String, links: &Links, proof: &Proof, n: &Node) {
+pub(super) fn step(out: &mut String, links: &Links, proof: &Proof, n: &Node, sentence: bool) {
     match &n.kind {
         NodeKind::Fact(origin) => {
             let _ = writeln!(
@@ -26,7 +26,7 @@ pub(super) fn step(out: &mut String, links: &Links, proof: &Proof, n: &Node) {
             "<p class=\"origin\">No derivation recorded (evaluated without provenance).</p>\n",
         ),
         NodeKind::Rule(s) => {
-            if let Some(b) = &s.because {
+            if let Some(b) = s.because.as_ref().filter(|_| sentence) {
                 let _ = writeln!(out, "<p class=\"sentence\">{}</p>", escape(b));
             }
             let _ = writeln!(
@@ -235,7 +235,7 @@ pub(super) fn conflict(out: &mut String, w: &World, links: &Links, c: &ConflictE
             "<div class=\"side\"><p class=\"side-head\">{shown} {}</p>",
             badge(n.likelihood)
         );
-        step(out, links, &c.proof, n);
+        step(out, links, &c.proof, n, true);
         out.push_str("</div>\n");
     }
     out.push_str("</div>\n</article>\n");
