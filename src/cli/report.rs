@@ -10,7 +10,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use warrant::diagnostics::Diagnostic;
+use warrant::diagnostics::{Code, Diagnostic};
 use warrant::render::report::{self, Graphs, Meta, WorldInput};
 use warrant::source::Sources;
 
@@ -125,12 +125,10 @@ pub fn run(args: Args) -> u8 {
         }
         Some(path) => {
             if let Err(e) = std::fs::write(path, text) {
-                let d = Diagnostic::error(
-                    "warrant::io",
-                    format!("cannot write {}: {e}", path.display()),
-                )
-                .with_path(path)
-                .with_help("check that the folder exists and is writable");
+                let d =
+                    Diagnostic::error(Code::Io, format!("cannot write {}: {e}", path.display()))
+                        .with_path(path)
+                        .with_help("check that the folder exists and is writable");
                 super::emit(&[d], &Sources::new(), super::Format::Text);
                 return super::EXIT_USAGE;
             }
@@ -154,7 +152,7 @@ fn run_date(given: Option<&str>) -> Result<String, Diagnostic> {
     let seconds = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) => v.trim().parse::<i64>().map_err(|_| {
             Diagnostic::error(
-                "warrant::usage",
+                Code::Usage,
                 format!("SOURCE_DATE_EPOCH is `{v}`, not a number of seconds"),
             )
             .with_help("set it to seconds since 1970-01-01 UTC, e.g. SOURCE_DATE_EPOCH=1700000000, or pass --date")
