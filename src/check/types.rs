@@ -7,13 +7,13 @@
 //!
 //! A comparison's [`CompareKind`] is decided from its two sides: a side typed
 //! by a scale (a variable of a scale-typed column, or a constant that is a
-//! value of exactly one scale) makes it `Scale`; a number makes it
-//! `Numeric`; otherwise `=`/`!=` are `Identity`, and an ordering between two
-//! untyped variables is `Numeric` (the engine makes it false when a side is
-//! not a number at run time).
+//! value of exactly one scale) makes it `Scale`; otherwise it is `Value`,
+//! and [`crate::ir::order`] decides at run time (numbers by value, texts
+//! lexicographically, different kinds never ordered). Sides whose types
+//! are known to be of different kinds are an error here.
 
 use super::Checker;
-use super::lower::Scope;
+use super::fxhash::HashMap;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{ColumnType, CompareKind, ScaleId};
 use crate::source::Span;
@@ -38,6 +38,14 @@ fn is_numeric(t: ColumnType) -> bool {
         ColumnType::Int | ColumnType::Decimal | ColumnType::Number
     )
 }
+
+/// A variable's type, from the first typed column it occurs in.
+pub(super) struct VarType<'a> {
+    pub ty: ColumnType,
+    pub pred: &'a str,
+}
+/// The types of the variables of one scope, by name.
+pub(super) type VarTypes<'a> = HashMap<&'a str, VarType<'a>>;
 
 /// One side of a comparison, as far as types go.
 struct Side<'t> {
@@ -96,7 +104,7 @@ impl<'a> Checker<'a> {
 
     /// The type of a constant term on its own (a symbol of exactly one scale
     /// is a value of that scale).
-    fn side<'t>(&self, term: &'t Term, scope: &'t Scope<'a>) -> Side<'t> {
+    fn side<'t>(&self, term: &'t Term, types: &'t VarTypes<'a>) -> Side<'t> {
         let mut side = Side {
             ty: ColumnType::Any,
             var: None,
@@ -107,7 +115,7 @@ impl<'a> Checker<'a> {
         };
         match term {
             Term::Var(n) => {
-                if let Some(t) = scope.types.get(n.text.as_str()) {
+                if let Some(t) = types.get(n.text.as_str()) {
                     side.ty = t.ty;
                     side.var = Some((&n.text, Some(t.pred)));
                 } else {
@@ -160,10 +168,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Decides how a comparison compares, reporting sides that cannot be
-    /// compared. `scope.types` must hold the variables' column types.
-    pub(super) fn compare_kind(&mut self, c: &ast::Comparison, scope: &Scope<'a>) -> CompareKind {
-        let l = self.side(&c.lhs, scope);
-        let r = self.side(&c.rhs, scope);
+    /// compared. `types` must hold the variables' column types.
+    pub(super) fn compare_kind(
+        &mut self,
+        c: &ast::Comparison,
+        types: &VarTypes<'a>,
+    ) -> CompareKind {
+        let l = self.side(&c.lhs, types);
+        let r = self.side(&c.rhs, types);
         match (l.scale(), r.scale()) {
             (Some(a), Some(b)) if a != b => {
                 let help = format!(
@@ -233,7 +245,7 @@ impl<'a> Checker<'a> {
             if !(ok(l) && ok(r)) {
                 self.compare_mismatch(l, r, "numbers compare only with numbers");
             }
-            return CompareKind::Numeric;
+            return CompareKind::Value;
         }
         if !c.op.is_ordering() {
             if meet(l.ty, r.ty).is_none() {
@@ -243,7 +255,7 @@ impl<'a> Checker<'a> {
                     "a string and a symbol are never equal: `\"japan\"` is not `japan`",
                 );
             }
-            return CompareKind::Identity;
+            return CompareKind::Value;
         }
         let open = |s: &Side| untyped(s) || s.ambiguous;
         if (l.ambiguous && open(r)) || (r.ambiguous && open(l)) {
@@ -272,29 +284,9 @@ impl<'a> Checker<'a> {
                      `pred doubt(patron, level: level).`",
                 ),
             );
-            return CompareKind::Numeric;
+            return CompareKind::Value;
         }
-        let unordered = |s: &Side| matches!(s.ty, ColumnType::Str | ColumnType::Symbol);
-        if let Some(side) = [l, r].into_iter().find(|s| unordered(s)) {
-            let what = if side.ty == ColumnType::Str {
-                "strings"
-            } else {
-                "symbols"
-            };
-            self.error(
-                Diagnostic::error(
-                    Code::TypeMismatch,
-                    format!("`{}` cannot order {what}", c.op.symbol()),
-                )
-                .with_label(side.span, self.side_label(side))
-                .with_help(
-                    "only numbers and values of a scale have an order; to order names, declare \
-                     a scale (`scale level: low < moderate < high.`) and type the column with it \
-                     in its `pred` declaration",
-                ),
-            );
-        }
-        CompareKind::Numeric
+        CompareKind::Value
     }
 }
 

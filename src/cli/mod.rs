@@ -63,6 +63,8 @@ enum Command {
     Assumptions(assumptions::Args),
     /// Write a report to share: every conclusion with its proof, the conflicts, the changes (HTML or Markdown)
     Report(report::Args),
+    /// Serve the Language Server Protocol on stdin/stdout, for editors
+    Lsp,
 }
 
 /// Output format of commands that print results.
@@ -96,6 +98,7 @@ pub fn main() -> ExitCode {
         Command::WhyNot(args) => why_not::run(args),
         Command::Assumptions(args) => assumptions::run(args),
         Command::Report(args) => report::run(args),
+        Command::Lsp => crate::lsp::serve(),
     };
     ExitCode::from(code)
 }
