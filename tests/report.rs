@@ -142,6 +142,8 @@ fn html_is_self_contained_and_escaped() {
         "arms-japan",
         "worried-us-japan",
         "reassured-germany",
+        "hedges-germany",
+        "reassured-korea",
     ] {
         assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
     }
@@ -190,7 +192,7 @@ fn output_file_and_its_format() {
     assert_eq!(code, 0);
     assert!(out.is_empty());
     assert!(
-        err.contains("wrote") && err.contains("5 conclusions"),
+        err.contains("wrote") && err.contains("7 conclusions"),
         "{err}"
     );
     let text = std::fs::read_to_string(&md).expect("written");
@@ -254,7 +256,7 @@ fn graphs_with_graphviz_are_inline_svg() {
     let (code, html, err) = warrant(&["report", BASE, "--date", "d"], &[]);
     assert_eq!(code, 0, "{err}");
     // One drawing per conclusion, inside the page (no XML prologue).
-    assert_eq!(html.matches("<svg").count(), 5);
+    assert_eq!(html.matches("<svg").count(), 7);
     assert!(!html.contains("<?xml"));
     assert!(!html.contains("Proof graphs are not included"));
 }

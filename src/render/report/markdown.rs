@@ -13,6 +13,7 @@ use crate::explain::{
     Proof,
 };
 use crate::likelihood::Likelihood;
+use crate::render::text as render_text;
 
 /// Text made safe for a Markdown paragraph: punctuation that would start
 /// formatting is escaped, and so is HTML.
@@ -229,7 +230,7 @@ fn linked(w: &World, proof: &Proof, n: &Node) -> String {
 fn step(out: &mut String, w: &World, proof: &Proof, n: &Node, sentence: bool) {
     match &n.kind {
         NodeKind::Fact(o) => {
-            let _ = writeln!(out, "{}\n", text(&o.to_string()));
+            let _ = writeln!(out, "{}\n", text(&render_text::origin(o)));
         }
         NodeKind::Unrecorded => {
             out.push_str("No derivation recorded (evaluated without provenance).\n\n");
@@ -253,7 +254,7 @@ fn step(out: &mut String, w: &World, proof: &Proof, n: &Node, sentence: bool) {
                 out.push_str("It rests on:\n\n");
                 for p in s.premises.iter().filter_map(|&p| proof.node(p)) {
                     let detail = match &p.kind {
-                        NodeKind::Fact(o) => o.to_string(),
+                        NodeKind::Fact(o) => render_text::origin(o),
                         NodeKind::Rule(s) => s
                             .because
                             .clone()
@@ -301,7 +302,7 @@ fn checks(out: &mut String, comparisons: &[ComparisonCheck], exceptions: &[Excep
         return;
     }
     for c in comparisons {
-        let values = c.with_values();
+        let values = render_text::comparison_values(c);
         let shown = if values == c.text {
             code(&values)
         } else {
@@ -311,15 +312,28 @@ fn checks(out: &mut String, comparisons: &[ComparisonCheck], exceptions: &[Excep
         let _ = writeln!(out, "- Checked {shown}{verdict}");
     }
     for e in exceptions {
-        if e.derived {
-            let _ = writeln!(out, "- Exception {} was derived", code(&e.atom));
-        } else {
-            let _ = writeln!(
-                out,
-                "- Assumed absent: {} (no such row was derived; the `unless` at {})",
-                code(&e.atom),
-                text(&e.at.to_string())
-            );
+        match (&e.matched, e.cap()) {
+            (Some((row, p)), Some(cap)) => {
+                let _ = writeln!(
+                    out,
+                    "- Weakened by {} {}: capped at {} (the `unless` at {})",
+                    code(&row.to_string()),
+                    likelihood(*p),
+                    likelihood(cap),
+                    text(&e.at.to_string())
+                );
+            }
+            _ if e.derived => {
+                let _ = writeln!(out, "- Exception {} was derived", code(&e.atom));
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "- Assumed absent: {} (no such row was derived; the `unless` at {})",
+                    code(&e.atom),
+                    text(&e.at.to_string())
+                );
+            }
         }
     }
     out.push('\n');
@@ -331,7 +345,11 @@ fn assumptions(out: &mut String, a: &Assumptions) {
     }
     out.push_str("Key assumptions:\n\n");
     for f in &a.facts {
-        let origin = f.origin.as_ref().map(|o| o.to_string()).unwrap_or_default();
+        let origin = f
+            .origin
+            .as_ref()
+            .map(render_text::origin)
+            .unwrap_or_default();
         let caps = if f.caps_likelihood {
             " — caps how likely the conclusion is"
         } else {
@@ -406,7 +424,7 @@ fn changes(out: &mut String, c: &Changes, worlds: &[World]) {
             let Some(s) = &ch.base else { continue };
             let _ = write!(out, "- {} was {}", code(&ch.atom), side(s));
             if let Some(w) = &ch.why_not {
-                let _ = write!(out, " — {}", text(&w.summary()));
+                let _ = write!(out, " — {}", text(&render_text::verdict(w)));
                 if let Outcome::NotDerived { attempts } = &w.outcome {
                     for at in attempts {
                         let Some(best) = at.candidates.first() else {

@@ -19,6 +19,7 @@ pub mod markdown;
 use crate::engine::{Model, RowId};
 use crate::explain::{self, Assumptions, ConflictExplanation, NodeKind, Proof};
 use crate::ir::{PredId, Program};
+use crate::render::text;
 
 pub use anchor::anchor;
 pub use changes::{Change, Changes, Side};
@@ -129,7 +130,7 @@ impl World {
             .filter_map(|c| {
                 let n = self.proof.node(c.node)?;
                 let proof = explain::explain(input.program, input.model, n.pred, n.row)?;
-                Some(crate::explain::render::dot(&proof))
+                Some(crate::render::dot::proof(&proof))
             })
             .collect()
     }
@@ -147,7 +148,7 @@ impl World {
                 Some(b) => format!("by rule `{}`: {b}", s.name),
                 None => format!("by rule `{}`", s.name),
             },
-            NodeKind::Fact(o) => o.to_string(),
+            NodeKind::Fact(o) => text::origin(o),
             NodeKind::Unrecorded => String::new(),
         }
     }
@@ -237,6 +238,21 @@ fn world(input: &WorldInput, prefix: String) -> World {
             let anchor = format!("{prefix}{}", anchor(&n.atom));
             anchors[node - 1] = Some(anchor.clone());
             let assumptions = explain::assumptions(program, model, n.pred, n.row).map(|mut a| {
+                // An exception that holds (and so only weakens the
+                // conclusion) is no assumption of absence: its proof step
+                // shows it.
+                let holds = |e: &explain::Assumed| {
+                    a.proof.nodes.iter().any(|n| match &n.kind {
+                        NodeKind::Rule(s) => {
+                            n.atom.to_string() == e.for_atom
+                                && s.exceptions.iter().any(|x| x.atom == e.atom && x.derived)
+                        }
+                        _ => false,
+                    })
+                };
+                let absent: Vec<explain::Assumed> =
+                    a.exceptions.iter().filter(|e| !holds(e)).cloned().collect();
+                a.exceptions = absent;
                 a.proof = Proof {
                     roots: Vec::new(),
                     nodes: Vec::new(),

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::{badge, code, escape};
 use crate::explain::{CondStatus, Outcome, WhyNot};
 use crate::render::report::{Change, Changes, Side, World};
+use crate::render::text;
 
 pub(super) fn changes(out: &mut String, c: &Changes, worlds: &[World]) {
     let _ = writeln!(
@@ -102,7 +103,7 @@ fn why_not(out: &mut String, w: &WhyNot) {
     let _ = write!(
         out,
         "<details class=\"why-not\"><summary>{}</summary>",
-        escape(&w.summary())
+        escape(&text::verdict(w))
     );
     if let Outcome::NotDerived { attempts } = &w.outcome {
         out.push_str("<ul>");

@@ -10,6 +10,7 @@ use crate::explain::{
 };
 use crate::render::report::anchor::conflict_anchor;
 use crate::render::report::{World, necessity};
+use crate::render::text;
 
 /// One step of a proof: how the node holds, and its premises (linked to
 /// their own entries where they are conclusions).
@@ -19,7 +20,7 @@ pub(super) fn step(out: &mut String, links: &Links, proof: &Proof, n: &Node, sen
             let _ = writeln!(
                 out,
                 "<p class=\"origin\">{}</p>",
-                escape(&origin.to_string())
+                escape(&text::origin(origin))
             );
         }
         NodeKind::Unrecorded => out.push_str(
@@ -58,7 +59,7 @@ fn premise(out: &mut String, links: &Links, proof: &Proof, p: &Node) {
         None => atom,
     };
     let detail = match &p.kind {
-        NodeKind::Fact(o) => o.to_string(),
+        NodeKind::Fact(o) => text::origin(o),
         NodeKind::Rule(s) => s
             .because
             .clone()
@@ -105,7 +106,7 @@ fn checks(out: &mut String, comparisons: &[ComparisonCheck], exceptions: &[Excep
     }
     out.push_str("<ul class=\"checks\">\n");
     for c in comparisons {
-        let values = c.with_values();
+        let values = text::comparison_values(c);
         let shown = if values == c.text {
             code(&values)
         } else {
@@ -119,19 +120,32 @@ fn checks(out: &mut String, comparisons: &[ComparisonCheck], exceptions: &[Excep
         let _ = writeln!(out, "<li>Checked {shown}{verdict}</li>");
     }
     for e in exceptions {
-        if e.derived {
-            let _ = writeln!(
-                out,
-                "<li class=\"against\">Exception {} was derived</li>",
-                code(&e.atom)
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "<li>Assumed absent: {} <span class=\"muted\">(no such row was derived; the <code>unless</code> at {})</span></li>",
-                code(&e.atom),
-                escape(&e.at.to_string())
-            );
+        match (&e.matched, e.cap()) {
+            (Some((row, p)), Some(cap)) => {
+                let _ = writeln!(
+                    out,
+                    "<li class=\"against\">Weakened by {} {}: capped at {} <span class=\"muted\">(the <code>unless</code> at {})</span></li>",
+                    code(&row.to_string()),
+                    badge(*p),
+                    badge(cap),
+                    escape(&e.at.to_string())
+                );
+            }
+            _ if e.derived => {
+                let _ = writeln!(
+                    out,
+                    "<li class=\"against\">Exception {} was derived</li>",
+                    code(&e.atom)
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "<li>Assumed absent: {} <span class=\"muted\">(no such row was derived; the <code>unless</code> at {})</span></li>",
+                    code(&e.atom),
+                    escape(&e.at.to_string())
+                );
+            }
         }
     }
     out.push_str("</ul>\n");
@@ -148,7 +162,7 @@ pub(super) fn assumptions(out: &mut String, a: &Assumptions) {
             Some(false) => "best",
             None => "undecided",
         };
-        let origin = f.origin.as_ref().map(|o| o.to_string()).unwrap_or_default();
+        let origin = f.origin.as_ref().map(text::origin).unwrap_or_default();
         let caps = if f.caps_likelihood {
             " <span class=\"muted\">— caps how likely the conclusion is</span>"
         } else {
