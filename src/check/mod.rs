@@ -14,8 +14,9 @@
 //!    may name a scale declared later or in another file);
 //! 2. the predicate registry: every atom anywhere, for arities and for what
 //!    makes a predicate known (declared, stated, concluded, loaded);
-//! 3. lowering ([`lower`]): facts, rules, conflicts, tests and inputs, with
-//!    variable safety, column types and comparison kinds ([`types`]);
+//! 3. lowering ([`lower`]): facts, rules, conflicts and inputs, with each
+//!    rule's variables numbered, typed and checked for safety ([`scope`])
+//!    and comparison kinds decided ([`types`]); then tests ([`expect`]);
 //! 4. stratification ([`stratify`]).
 //!
 //! Decisions worth knowing (also in the report of the checker's author):
@@ -32,8 +33,10 @@
 //!   does not bind, it is part of that variable's `warrant::unsafe_variable`.
 
 mod decls;
+mod expect;
 mod fxhash;
 mod lower;
+mod scope;
 mod stratify;
 mod types;
 
@@ -69,7 +72,8 @@ pub fn check(parsed: &Parsed) -> Checked {
     cx.declare();
     cx.register_predicates();
     cx.report_unknown_predicates();
-    let lowered = cx.lower_all();
+    let mut lowered = cx.lower_all();
+    cx.lower_tests(&mut lowered);
     let strata = stratify::stratify(&mut cx, &lowered.rules);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     diagnostics::sort(&mut diagnostics);
