@@ -283,10 +283,6 @@ fn type_errors() {
         "warrant::type_mismatch",
     );
     has(
-        "rule r when s(X), X = m then o(X).",
-        "warrant::type_mismatch",
-    );
-    has(
         "rule r when d(X), X >= hgh then o(X).",
         "warrant::unknown_scale_value",
     );

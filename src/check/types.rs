@@ -25,9 +25,9 @@ pub(super) fn meet(a: ColumnType, b: ColumnType) -> Option<ColumnType> {
     match (a, b) {
         (Any, t) | (t, Any) => Some(t),
         (Scale(s), Scale(t)) => (s == t).then_some(a),
-        (Scale(s), Symbol) | (Symbol, Scale(s)) => Some(Scale(s)),
+        (Scale(s), Text) | (Text, Scale(s)) => Some(Scale(s)),
         (Number, n @ (Int | Decimal | Number)) | (n @ (Int | Decimal), Number) => Some(n),
-        (Int, Int) | (Decimal, Decimal) | (Symbol, Symbol) | (Str, Str) => Some(a),
+        (Int, Int) | (Decimal, Decimal) | (Text, Text) => Some(a),
         _ => None,
     }
 }
@@ -70,8 +70,7 @@ impl<'a> Checker<'a> {
             ColumnType::Int => "an integer".into(),
             ColumnType::Decimal => "a decimal".into(),
             ColumnType::Number => "a number".into(),
-            ColumnType::Symbol => "a symbol".into(),
-            ColumnType::Str => "a string".into(),
+            ColumnType::Text => "text".into(),
         }
     }
 
@@ -114,20 +113,24 @@ impl<'a> Checker<'a> {
                     side.var = Some((&n.text, None));
                 }
             }
-            Term::Symbol(n) => {
+            Term::Symbol(_) | Term::Str(_) => {
+                let text = match term {
+                    Term::Symbol(n) => n.text.as_str(),
+                    Term::Str(t) => t.value.as_str(),
+                    _ => "",
+                };
                 side.scales = self
-                    .symbol_cache
-                    .get(n.text.as_str())
+                    .text_cache
+                    .get(text)
                     .and_then(|v| self.value_scales.get(v))
                     .cloned()
                     .unwrap_or_default();
                 side.ty = match side.scales[..] {
                     [s] => ColumnType::Scale(s),
-                    _ => ColumnType::Symbol,
+                    _ => ColumnType::Text,
                 };
                 side.ambiguous = side.scales.len() > 1;
             }
-            Term::Str(_) => side.ty = ColumnType::Str,
             Term::Int { .. } => side.ty = ColumnType::Int,
             Term::Dec { .. } => side.ty = ColumnType::Decimal,
         }
@@ -195,9 +198,9 @@ impl<'a> Checker<'a> {
         };
         match other.ty {
             ColumnType::Any | ColumnType::Scale(_) => {}
-            ColumnType::Symbol if other.var.is_some() => {}
-            ColumnType::Symbol if other.scales.contains(&s) => {}
-            ColumnType::Symbol => {
+            ColumnType::Text if other.var.is_some() => {}
+            ColumnType::Text if other.scales.contains(&s) => {}
+            ColumnType::Text => {
                 let scale = self.scale_name(s).to_string();
                 let help = self.scale_value_help(s, other.text);
                 self.error(
@@ -240,7 +243,7 @@ impl<'a> Checker<'a> {
                 self.compare_mismatch(
                     l,
                     r,
-                    "a string and a symbol are never equal: `\"japan\"` is not `japan`",
+                    "values of different kinds are never equal: text is not a number",
                 );
             }
             return CompareKind::Identity;
@@ -274,17 +277,12 @@ impl<'a> Checker<'a> {
             );
             return CompareKind::Numeric;
         }
-        let unordered = |s: &Side| matches!(s.ty, ColumnType::Str | ColumnType::Symbol);
+        let unordered = |s: &Side| s.ty == ColumnType::Text;
         if let Some(side) = [l, r].into_iter().find(|s| unordered(s)) {
-            let what = if side.ty == ColumnType::Str {
-                "strings"
-            } else {
-                "symbols"
-            };
             self.error(
                 Diagnostic::error(
                     "warrant::type_mismatch",
-                    format!("`{}` cannot order {what}", c.op.symbol()),
+                    format!("`{}` cannot order text", c.op.symbol()),
                 )
                 .with_label(side.span, self.side_label(side))
                 .with_help(
@@ -308,9 +306,9 @@ mod tests {
         assert_eq!(meet(Any, Int), Some(Int));
         assert_eq!(meet(Number, Decimal), Some(Decimal));
         assert_eq!(meet(Int, Decimal), None);
-        assert_eq!(meet(Scale(ScaleId(0)), Symbol), Some(Scale(ScaleId(0))));
+        assert_eq!(meet(Scale(ScaleId(0)), Text), Some(Scale(ScaleId(0))));
         assert_eq!(meet(Scale(ScaleId(0)), Scale(ScaleId(1))), None);
-        assert_eq!(meet(Str, Symbol), None);
+        assert_eq!(meet(Text, Text), Some(Text));
         assert_eq!(meet(Scale(ScaleId(0)), Int), None);
     }
 }

@@ -92,10 +92,10 @@ pub struct RenderOptions<'a> {
     pub conflicts: Option<ConflictDetail<'a>>,
 }
 
-/// A value as JSON: symbols and strings as strings, numbers as numbers.
+/// A value as JSON: text as a string, numbers as numbers.
 pub fn value_json(v: &Value) -> Json {
     match v {
-        Value::Symbol(s) | Value::Str(s) => Json::from(s.to_string()),
+        Value::Text(s) => Json::from(s.to_string()),
         Value::Int(i) => Json::from(*i),
         Value::Dec(d) => serde_json::Number::from_f64(*d).map_or(Json::Null, Json::Number),
     }
@@ -410,8 +410,8 @@ pub fn resolve_query(
                     });
                     return PatternArg::Var(i as u32);
                 }
-                ast::Term::Symbol(n) => Value::Symbol(n.text.as_str().into()),
-                ast::Term::Str(s) => Value::Str(s.value.as_str().into()),
+                ast::Term::Symbol(n) => Value::Text(n.text.as_str().into()),
+                ast::Term::Str(s) => Value::Text(s.value.as_str().into()),
                 ast::Term::Int { value, .. } => Value::Int(*value),
                 ast::Term::Dec { value, .. } => Value::Dec(*value),
             };
