@@ -28,7 +28,7 @@
 //!   (`ISO3` is `iso3`, `Country Name` is `country_name`); other columns are
 //!   ignored. Otherwise the columns are the predicate's arguments in order.
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::ir::{ColumnType, Input, InputFormat, InputRows, Param, Scale, Value, ValueId, Values};
 
 /// What a predicate an input loads looks like to the reader.
@@ -54,7 +54,7 @@ pub fn read(
 ) -> Result<Read, Diagnostic> {
     let shown = input.path.to_string_lossy().replace('\\', "/");
     let fail = |at: String, message: String| {
-        Diagnostic::error("warrant::input", format!("{shown}{at}: {message}"))
+        Diagnostic::error(Code::Input, format!("{shown}{at}: {message}"))
             .with_label(input.span, format!("`{}` is loaded from here", target.name))
             .with_path(&input.path)
     };
@@ -182,7 +182,7 @@ pub fn read(
     if let Some((line, c)) = first_skip {
         warnings.push(
             Diagnostic::warning(
-                "warrant::empty_cell",
+                Code::EmptyCell,
                 format!(
                     "{shown}: {skipped} row{} not loaded: an empty cell has no value (first at row {line}, column {})",
                     if skipped == 1 { "" } else { "s" },

@@ -44,7 +44,7 @@ pub mod render;
 
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, Arg, FactOrigin, PredId, Program, RuleId, Value, ValueId, Values};
 use crate::likelihood::Likelihood;
 use crate::source::FileId;
@@ -266,7 +266,7 @@ fn file_ok(files: &Option<Vec<FileId>>, file: FileId) -> bool {
 }
 
 fn internal(message: String) -> Diagnostic {
-    Diagnostic::error("warrant::internal", message)
+    Diagnostic::error(Code::Internal, message)
         .with_help("this is a bug in Warrant's checker or engine; please report it")
 }
 
@@ -544,7 +544,7 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         let pred = &program.preds[p];
         let rows = state.rels[p].len;
         let mut d = Diagnostic::error(
-            "warrant::row_limit",
+            Code::RowLimit,
             format!(
                 "evaluation stopped: the model passed {} rows while `{}` grew to {} rows",
                 options.max_rows, pred.name, rows

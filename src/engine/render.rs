@@ -57,7 +57,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value as Json, json};
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::ir::{PredId, Program, Value, ValueId};
 use crate::likelihood::Likelihood;
 use crate::syntax::ast;
@@ -372,7 +372,7 @@ pub fn resolve_query(
 ) -> Result<Query, Diagnostic> {
     let Some(pred) = program.pred_id(&atom.pred.text) else {
         let mut d = Diagnostic::error(
-            "warrant::unknown_predicate",
+            Code::UnknownPredicate,
             format!("no predicate `{}`", atom.pred.text),
         );
         if let Some(s) = did_you_mean(
@@ -386,7 +386,7 @@ pub fn resolve_query(
     let p = program.pred(pred);
     if p.arity != atom.args.len() {
         return Err(Diagnostic::error(
-            "warrant::arity",
+            Code::ArityMismatch,
             format!(
                 "`{}` takes {} argument{}, the query gives {}",
                 p.name,

@@ -116,7 +116,7 @@ fn row_limit() {
         },
     )
     .unwrap_err();
-    assert_eq!(err[0].code, "warrant::row_limit");
+    assert_eq!(err[0].code, Code::RowLimit);
     assert!(err[0].message.contains("`path`"), "{}", err[0].message);
     assert!(!err[0].labels.is_empty());
 }
@@ -485,7 +485,7 @@ fn inputs_load_and_fail_whole() {
         let mut b = ProgramBuilder::new();
         let e = b.pred("e", 2);
         let err = b.input(e, path, fmt, false).unwrap_err();
-        assert_eq!(err.code, "warrant::input");
+        assert_eq!(err.code, Code::Input);
         assert!(err.message.contains(want), "{}", err.message);
         assert_eq!(err.labels.len(), 1);
     }
@@ -605,7 +605,7 @@ fn malformed_ir_is_a_diagnostic() {
     let mut p = tc(3);
     p.rules[0].heads[0].args.pop();
     let err = evaluate(&p, &EvalOptions::default()).unwrap_err();
-    assert_eq!(err[0].code, "warrant::internal");
+    assert_eq!(err[0].code, Code::Internal);
 }
 
 #[test]

@@ -298,7 +298,7 @@ pub fn explain_all(program: &Program, model: &Model, rows: &[(PredId, RowId)]) -
 /// one proof per row in insertion order; an empty list when nothing matches.
 ///
 /// Errors: `warrant::parse`, `warrant::unknown_predicate` (with did-you-mean),
-/// `warrant::arity`. Diagnostics of this function carry no spans (the atom
+/// `warrant::arity_mismatch`. Diagnostics of this function carry no spans (the atom
 /// text is not one of the program's files).
 pub fn explain_atom(
     program: &Program,
