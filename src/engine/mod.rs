@@ -17,7 +17,8 @@
 //! than its highest premise).
 //!
 //! Values compare by identity in joins (`1` and `1.0` are different values
-//! to a join), but an `=`/`!=` comparison compares numbers numerically.
+//! to a join); a comparison compares as [`ir::compare`] says (numbers by
+//! value, so `1 = 1.0` holds).
 //!
 //! ```
 //! use warrant::engine::{Derivation, EvalOptions, RenderOptions, evaluate, render_run};
@@ -49,10 +50,7 @@ use crate::ir::{self, Arg, FactOrigin, PredId, Program, RuleId, Value, ValueId, 
 use crate::likelihood::Likelihood;
 use crate::source::FileId;
 
-use eval::{
-    CompareTables, HeadPlan, RawHit, RuleRef, Sink, State, TAG_BASE, TAG_GIVEN, TAG_INPUT,
-    TAG_STATED,
-};
+use eval::{HeadPlan, RawHit, RuleRef, Sink, State, TAG_BASE, TAG_GIVEN, TAG_INPUT, TAG_STATED};
 use plan::Operand;
 use relation::{NIL, Relation};
 
@@ -443,8 +441,13 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         }
         head_plans.push(hs);
     }
-    let tables = CompareTables::new(&values, &program.scales);
-    let mut state = State::new(rels, &tables, options.provenance, options.max_rows);
+    let mut state = State::new(
+        rels,
+        values,
+        &program.scales,
+        options.provenance,
+        options.max_rows,
+    );
 
     for (i, f) in program.facts.iter().enumerate() {
         let file = match &f.origin {
@@ -605,6 +608,7 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
     }
 
     let rels = state.rels;
+    let values = state.values;
     let stats = Stats {
         rows: rels.iter().map(|r| r.len as usize).collect(),
         derived: rels.iter().map(|r| r.derived as usize).collect(),
