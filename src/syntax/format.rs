@@ -94,8 +94,8 @@ fn gap_lines(gap: &str) -> Vec<Vec<&str>> {
     while let Some(c) = rest.chars().next() {
         let len = if rest.starts_with("//") {
             rest.find('\n').unwrap_or(rest.len())
-        } else if rest.starts_with("/*") {
-            rest[2..].find("*/").map_or(rest.len(), |i| i + 4)
+        } else if let Some(body) = rest.strip_prefix("/*") {
+            body.find("*/").map_or(rest.len(), |i| i + 4)
         } else if c == '\n' {
             lines.push(Vec::new());
             rest = &rest[1..];
