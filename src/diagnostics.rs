@@ -83,6 +83,9 @@ codes! {
     RowLimit => "warrant::row_limit",
     /// `why-not` was given an atom with variables.
     NotGround => "warrant::not_ground",
+    /// A command-line option or environment variable has a value that cannot be
+    /// used (e.g. `SOURCE_DATE_EPOCH` that is not a number of seconds).
+    Usage => "warrant::usage",
     /// A broken invariant inside Warrant: a bug, never the user's mistake.
     Internal => "warrant::internal",
 }
