@@ -175,14 +175,13 @@ impl<'a> Checker<'a> {
             _ => self.term_value(term),
         };
         let found = match term {
-            Term::Symbol(_) => ColumnType::Symbol,
-            Term::Str(_) => ColumnType::Str,
+            Term::Symbol(_) | Term::Str(_) => ColumnType::Text,
             Term::Int { .. } => ColumnType::Int,
             Term::Dec { .. } => ColumnType::Decimal,
             Term::Var(_) => ColumnType::Any,
         };
         let fits = match (ty, found) {
-            (ColumnType::Scale(s), ColumnType::Symbol) => {
+            (ColumnType::Scale(s), ColumnType::Text) => {
                 if !self.scales[s.0 as usize].values.contains(&id) {
                     self.unknown_scale_value(term, pred, col, s);
                 }
@@ -225,15 +224,8 @@ impl<'a> Checker<'a> {
     /// value seen before) allocates nothing.
     fn term_value(&mut self, term: &'a Term) -> ValueId {
         match term {
-            Term::Symbol(n) => self.symbol(&n.text),
-            Term::Str(t) => match self.string_cache.get(t.value.as_str()) {
-                Some(&v) => v,
-                None => {
-                    let v = self.values.intern(Value::Str(t.value.as_str().into()));
-                    self.string_cache.insert(&t.value, v);
-                    v
-                }
-            },
+            Term::Symbol(n) => self.text(&n.text),
+            Term::Str(t) => self.text(&t.value),
             Term::Int { value, .. } => match self.int_cache.get(value) {
                 Some(&v) => v,
                 None => {
@@ -244,7 +236,7 @@ impl<'a> Checker<'a> {
             },
             Term::Dec { value, .. } => self.values.intern(Value::Dec(*value)),
             // Not a constant; callers handle variables first.
-            Term::Var(n) => self.symbol(&n.text),
+            Term::Var(n) => self.text(&n.text),
         }
     }
 
@@ -285,7 +277,7 @@ impl<'a> Checker<'a> {
                          to state something for many values, write a rule",
                         ),
                 );
-                row.push(self.symbol(&n.text));
+                row.push(self.text(&n.text));
             } else {
                 row.push(self.constant(term, pred, col));
             }
@@ -570,7 +562,8 @@ impl<'a> Checker<'a> {
                 return None;
             }
         };
-        if !path.is_file() {
+        let readable = path.is_file();
+        if !readable {
             let shown = path.to_string_lossy().replace('\\', "/");
             let what = if path.exists() {
                 "is not a file"
@@ -591,6 +584,8 @@ impl<'a> Checker<'a> {
             format,
             header: i.header,
             span: i.span,
+            rows: ir::InputRows::default(),
         })
+        .filter(|_| readable)
     }
 }
