@@ -17,9 +17,10 @@ fn query_text(model: &Model, table: &QueryTable) -> String {
     String::from_utf8(out).unwrap()
 }
 
-fn run_text(program: &Program, model: &Model, opts: &RunOptions) -> String {
+fn run_text(program: &Program, model: &Model, all: bool) -> String {
+    let preds = super::run_predicates(program, model, all, false);
     let mut out = Vec::new();
-    text::run(&mut out, program, model, opts).unwrap();
+    text::run(&mut out, program, model, &preds, &RunOptions::default()).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -31,8 +32,8 @@ fn query_and_run_output() {
     b.fact(
         t,
         vec![
-            Value::Symbol("china".into()),
-            Value::Symbol("east_asia".into()),
+            Value::Text("china".into()),
+            Value::Text("east_asia".into()),
             Value::Int(3),
         ],
         l(0.8),
@@ -40,8 +41,8 @@ fn query_and_run_output() {
     b.fact(
         t,
         vec![
-            Value::Symbol("russia".into()),
-            Value::Symbol("europe".into()),
+            Value::Text("russia".into()),
+            Value::Text("europe".into()),
             Value::Int(2),
         ],
         Likelihood::CERTAIN,
@@ -58,7 +59,7 @@ fn query_and_run_output() {
     b.conflict("c", Some("desc"), &[Cond::Atom(h, vec![T::V("A"), T::W])]);
     let p = b.finish().unwrap();
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
-    let china = m.values().lookup(&Value::Symbol("china".into())).unwrap();
+    let china = m.values().lookup(&Value::Text("china".into())).unwrap();
     let q = Query {
         pred: t,
         args: vec![
@@ -91,7 +92,7 @@ fn query_and_run_output() {
     assert_eq!(j["rows"][0]["values"][0], "east_asia");
 
     // With provenance a conflict is shown with the proofs of its sides.
-    let out = run_text(&p, &m, &RunOptions::default());
+    let out = run_text(&p, &m, false);
     assert!(
         out.starts_with("high (1 row)\n  high(china, east_asia)  likely (0.55)\n\nconflicts (1)\n\n  conflict `c`: desc (built.wr:1)\n    where A = china\n"),
         "{out}"
@@ -107,19 +108,13 @@ fn query_and_run_output() {
     };
     let unrecorded = evaluate(&p, &bare).unwrap();
     assert_eq!(
-        run_text(&p, &unrecorded, &RunOptions::default()),
+        run_text(&p, &unrecorded, false),
         "high (1 row)\n  high(china, east_asia)  likely (0.55)\n\nconflicts (1)\n  c: desc\n    A = china\n    on high(china, east_asia)  likely (0.55)\n"
     );
-    let all = run_text(
-        &p,
-        &m,
-        &RunOptions {
-            all: true,
-            ..Default::default()
-        },
-    );
+    let all = run_text(&p, &m, true);
     assert!(all.starts_with("threat (2 rows)\n"));
-    let j = serde_json::to_value(json::run(&p, &m, false, false)).unwrap();
+    let preds = super::run_predicates(&p, &m, false, false);
+    let j = serde_json::to_value(json::run(&p, &m, &preds, false)).unwrap();
     assert_eq!(j["predicates"][0]["rows"][0]["rule"], "high");
     assert_eq!(j["predicates"][0]["rows"][0]["args"][0], "china");
     assert_eq!(j["conflicts"][0]["bindings"]["A"], "china");
