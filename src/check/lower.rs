@@ -564,13 +564,16 @@ impl<'a> Checker<'a> {
         };
         if !path.is_file() {
             let shown = path.to_string_lossy().replace('\\', "/");
-            let what = if path.exists() {
-                "is not a file"
+            let what = if path.is_dir() {
+                "is a folder"
+            } else if path.exists() {
+                "is not a regular file"
             } else {
                 "does not exist"
             };
+            // A file that cannot be read is an I/O problem (exit 2).
             self.error(
-                Diagnostic::error(Code::Input, format!("input file {shown} {what}"))
+                Diagnostic::error(Code::Io, format!("input file {shown} {what}"))
                     .with_label(i.path.span, "no file at this path")
                     .with_help(
                         "the path is relative to the folder of the file that declares the `input`",

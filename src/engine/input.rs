@@ -307,8 +307,10 @@ pub(crate) fn load(
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
             _ => e.to_string(),
         };
-        fail(None, None, format!("cannot read the file: {what}"))
-            .with_help("input paths are relative to the rule file that names them")
+        let mut d = fail(None, None, format!("cannot read the file: {what}"))
+            .with_help("input paths are relative to the rule file that names them");
+        d.code = Code::Io; // unreadable: an I/O problem (exit 2), not a bad row
+        d
     })?;
     let arity = pred.arity;
     let types: Vec<ColumnType> = (0..arity)
