@@ -8,7 +8,7 @@ use super::Checker;
 use super::fxhash::HashMap;
 use super::scope::{Place, Scope, similar_var, wildcard};
 use super::types::meet;
-use crate::diagnostics::{Code, Diagnostic, did_you_mean, edit_distance};
+use crate::diagnostics::{Code, Diagnostic, Help, did_you_mean, edit_distance};
 use crate::ir::{self, Arg, ColumnType, PredId, Value, ValueId};
 use crate::likelihood::Likelihood;
 use crate::source::Span;
@@ -148,9 +148,13 @@ impl<'a> Checker<'a> {
                 let lower = folded.to_lowercase();
                 let close = did_you_mean(&lower, Likelihood::all_words())
                     .filter(|s| edit_distance(&lower, s) <= (lower.chars().count() / 5).max(1));
-                let help = match close {
-                    Some(s) => format!("did you mean `{s}`? {terms}"),
-                    None => terms.to_string(),
+                let help = Help {
+                    text: match close {
+                        Some(s) => format!("did you mean `{s}`? {terms}"),
+                        None => terms.to_string(),
+                    },
+                    // The label covers the brackets.
+                    replacement: close.map(|s| format!("[{s}]")),
                 };
                 self.error(
                     Diagnostic::error(
@@ -512,8 +516,12 @@ impl<'a> Checker<'a> {
                         )
                     };
                     let help = match similar_var(&n.text, names.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => listing,
+                        // The label covers the braces.
+                        Some(s) => Help {
+                            replacement: Some(format!("{{{s}}}")),
+                            ..Help::did_you_mean(s)
+                        },
+                        None => Help::from(listing),
                     };
                     self.error(
                         Diagnostic::error(
@@ -563,13 +571,16 @@ impl<'a> Checker<'a> {
         let readable = path.is_file();
         if !readable {
             let shown = path.to_string_lossy().replace('\\', "/");
-            let what = if path.exists() {
-                "is not a file"
+            let what = if path.is_dir() {
+                "is a folder"
+            } else if path.exists() {
+                "is not a regular file"
             } else {
                 "does not exist"
             };
+            // A file that cannot be read is an I/O problem (exit 2).
             self.error(
-                Diagnostic::error(Code::Input, format!("input file {shown} {what}"))
+                Diagnostic::error(Code::Io, format!("input file {shown} {what}"))
                     .with_label(i.path.span, "no file at this path")
                     .with_help(
                         "the path is relative to the folder of the file that declares the `input`",
