@@ -2,6 +2,7 @@
 //! pipeline (`Program::load` → `evaluate` → render).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use warrant::Program;
 use warrant::engine::{
@@ -16,9 +17,9 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn load(name: &str) -> Program {
+fn load(name: &str) -> Arc<Program> {
     match Program::load(&[data(name)]) {
-        Ok(p) => p,
+        Ok(p) => Arc::new(p),
         Err(report) => panic!("{report}"),
     }
 }
@@ -27,7 +28,7 @@ fn load(name: &str) -> Program {
 fn hedging_run() {
     let program = load("hedging.wr");
     let model = evaluate(&program, &EvalOptions::default()).unwrap();
-    let text = render_run(&program, &model, &RenderOptions::default());
+    let text = render_run(&model, &RenderOptions::default());
     // Columns are aligned: compare with runs of spaces folded.
     let text = text
         .lines()
@@ -59,7 +60,6 @@ fn hedging_run() {
     // Base facts only with --all.
     assert!(!text.contains("ally(japan, us)"));
     let all = render_run(
-        &program,
         &model,
         &RenderOptions {
             all: true,
@@ -68,7 +68,7 @@ fn hedging_run() {
     );
     assert!(all.contains("ally(japan, us)"));
 
-    let json = run_json(&program, &model, &RenderOptions::default());
+    let json = run_json(&model, &RenderOptions::default());
     let hedges = json["predicates"]
         .as_array()
         .unwrap()
@@ -89,7 +89,7 @@ fn hedging_run() {
         }
         d => panic!("{d:?}"),
     }
-    assert!(render_summary(&program, &model).starts_with("derived "));
+    assert!(render_summary(&model).starts_with("derived "));
 }
 
 #[test]
@@ -108,16 +108,16 @@ fn hedging_query() {
     };
     let table = query_table(&model, &q);
     assert_eq!(table.rows.len(), 3);
-    let text = render_query(&program, &model, &table, Format::Text);
+    let text = render_query(&model, &table, Format::Text);
     assert!(text.starts_with("B "), "{text}");
     let atom =
         warrant::syntax::parse_atom(warrant::source::FileId(0), "linked(A, australia)").unwrap();
-    let q = warrant::engine::resolve_query(&program, &model, &atom).unwrap();
+    let q = warrant::engine::resolve_query(&model, &atom).unwrap();
     let t = query_table(&model, &q);
     assert_eq!(t.columns, vec!["A".to_string()]);
     assert_eq!(t.rows.len(), 2);
     let atom = warrant::syntax::parse_atom(warrant::source::FileId(0), "linkd(A, B)").unwrap();
-    let err = warrant::engine::resolve_query(&program, &model, &atom).unwrap_err();
+    let err = warrant::engine::resolve_query(&model, &atom).unwrap_err();
     assert_eq!(err.code, "warrant::unknown_predicate");
 }
 
@@ -163,6 +163,6 @@ fn byte_identical_output() {
             all: true,
             ..Default::default()
         };
-        assert_eq!(render_run(&program, &a, &o), render_run(&program, &b, &o));
+        assert_eq!(render_run(&a, &o), render_run(&b, &o));
     }
 }

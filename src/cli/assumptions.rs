@@ -16,11 +16,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let (program, atom, model) = match super::explain::prepare(&args.target) {
+    let (atom, model) = match super::explain::prepare(&args.target) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let rows = match explain::matching_rows(&program, &model, &atom) {
+    let program = model.program();
+    let rows = match explain::matching_rows(&model, &atom) {
         Ok(r) => r,
         Err(d) => {
             super::emit(&[d], &program.sources, Format::Text);
@@ -29,7 +30,7 @@ pub fn run(args: Args) -> u8 {
     };
     let all: Vec<explain::Assumptions> = rows
         .iter()
-        .filter_map(|&(p, r)| explain::assumptions(&program, &model, p, r))
+        .filter_map(|&(p, r)| explain::assumptions(&model, p, r))
         .collect();
     match args.format {
         Format::Json => {
@@ -38,13 +39,7 @@ pub fn run(args: Args) -> u8 {
             ));
         }
         Format::Text if all.is_empty() => {
-            super::explain::not_derived(
-                &program,
-                &model,
-                &atom,
-                &args.target.atom,
-                &args.target.paths,
-            );
+            super::explain::not_derived(&model, &atom, &args.target.atom, &args.target.paths);
         }
         Format::Text => {
             let color = super::stdout_color();

@@ -40,14 +40,7 @@ pub struct Args {
 /// Loads, parses the atom and evaluates with provenance.
 pub fn prepare(
     target: &Target,
-) -> Result<
-    (
-        warrant::Program,
-        warrant::syntax::ast::Atom,
-        warrant::engine::Model,
-    ),
-    u8,
-> {
+) -> Result<(warrant::syntax::ast::Atom, warrant::engine::Model), u8> {
     let program = super::load_program(&target.paths.paths)?;
     let parsed = super::parse_pattern(&program, &target.atom)?;
     let eval = super::EvalArgs {
@@ -55,19 +48,18 @@ pub fn prepare(
         max_rows: target.max_rows,
     };
     let model = super::evaluate(&program, &eval)?;
-    Ok((program, parsed, model))
+    Ok((parsed, model))
 }
 
 /// Prints "not derived" with a hint towards `why-not` (and its one-line
 /// verdict when the atom is ground).
 pub fn not_derived(
-    program: &warrant::Program,
     model: &warrant::engine::Model,
     atom: &warrant::syntax::ast::Atom,
     text: &str,
     paths: &Paths,
 ) {
-    match explain::why_not(program, model, atom) {
+    match explain::why_not(model, atom) {
         Ok(w) => {
             println!("{}", w.summary());
             for n in &w.notes {
@@ -89,18 +81,19 @@ pub fn not_derived(
 }
 
 pub fn run(args: Args) -> u8 {
-    let (program, atom, model) = match prepare(&args.target) {
+    let (atom, model) = match prepare(&args.target) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let rows = match explain::matching_rows(&program, &model, &atom) {
+    let program = model.program();
+    let rows = match explain::matching_rows(&model, &atom) {
         Ok(r) => r,
         Err(d) => {
             super::emit(&[d], &program.sources, super::Format::Text);
             return super::EXIT_USAGE;
         }
     };
-    let proof = explain::explain_all(&program, &model, &rows);
+    let proof = explain::explain_all(&model, &rows);
     match (proof, args.format) {
         (Some(proof), ExplainFormat::Text) => {
             print!("{}", render::text(&proof, super::stdout_color()))
@@ -114,13 +107,7 @@ pub fn run(args: Args) -> u8 {
                 &serde_json::json!({ "query": args.target.atom.trim(), "proof": proof }),
             );
         }
-        (None, _) => not_derived(
-            &program,
-            &model,
-            &atom,
-            &args.target.atom,
-            &args.target.paths,
-        ),
+        (None, _) => not_derived(&model, &atom, &args.target.atom, &args.target.paths),
     }
     if rows.is_empty() {
         super::EXIT_FAILED

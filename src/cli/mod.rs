@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -170,17 +171,20 @@ pub struct EvalArgs {
 
 /// Loads and checks; prints the diagnostics (warnings too) on stderr.
 /// On errors, returns the exit code.
-pub fn load_program(paths: &[PathBuf]) -> Result<warrant::Program, u8> {
+pub fn load_program(paths: &[PathBuf]) -> Result<Arc<warrant::Program>, u8> {
     let loaded = warrant::load(paths);
     emit(&loaded.diagnostics, &loaded.sources, Format::Text);
     match loaded.program {
-        Some(p) => Ok(p),
+        Some(p) => Ok(Arc::new(p)),
         None => Err(exit_code(&loaded.diagnostics, false).max(EXIT_FAILED)),
     }
 }
 
 /// Evaluates; prints the diagnostics of a failed evaluation.
-pub fn evaluate(program: &warrant::Program, args: &EvalArgs) -> Result<warrant::engine::Model, u8> {
+pub fn evaluate(
+    program: &Arc<warrant::Program>,
+    args: &EvalArgs,
+) -> Result<warrant::engine::Model, u8> {
     let options = warrant::engine::EvalOptions {
         provenance: !args.no_provenance,
         max_rows: args.max_rows,

@@ -32,7 +32,7 @@ pub fn run(args: Args) -> u8 {
         Ok(m) => m,
         Err(code) => return code,
     };
-    let query = match render::resolve_query(&program, &model, &atom) {
+    let query = match render::resolve_query(&model, &atom) {
         Ok(q) => q,
         Err(d) => {
             super::emit(&[d], &program.sources, Format::Text);
@@ -42,7 +42,7 @@ pub fn run(args: Args) -> u8 {
     let table = render::query_table(&model, &query);
     print!(
         "{}",
-        render::render_query(&program, &model, &table, super::engine_format(args.format))
+        render::render_query(&model, &table, super::engine_format(args.format))
     );
     super::EXIT_OK
 }

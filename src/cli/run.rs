@@ -32,11 +32,11 @@ pub fn run(args: Args) -> u8 {
         Ok(m) => m,
         Err(code) => return code,
     };
-    let reason = |pred, row| Some(explain::reason(&program, &model, pred, row));
+    let reason = |pred, row| Some(explain::reason(&model, pred, row));
     let color = args.format == Format::Text && super::stdout_color();
     // Each conflict is shown with the proofs of both its sides.
     let conflict = |hit: &warrant::engine::ConflictHit| {
-        let c = explain::explain_conflict(&program, &model, hit)?;
+        let c = explain::explain_conflict(&model, hit)?;
         Some((
             explain::render::conflict_text(&c, color),
             explain::render::conflict_json(&c),
@@ -50,7 +50,7 @@ pub fn run(args: Args) -> u8 {
             .has_provenance()
             .then_some(&conflict as render::ConflictDetail),
     };
-    print!("{}", render::render_run(&program, &model, &opts));
-    eprintln!("{}", render::render_summary(&program, &model));
+    print!("{}", render::render_run(&model, &opts));
+    eprintln!("{}", render::render_summary(&model));
     super::EXIT_OK
 }

@@ -54,7 +54,9 @@ use crate::ir::{self, Arg, FactOrigin, Program, RuleId, Values};
 use crate::likelihood::Likelihood;
 use crate::source::FileId;
 
-use eval::{CompareTables, HeadPlan, RawHit, RuleRef, Sink, State, TAG_GIVEN, TAG_INPUT, TAG_STATED};
+use eval::{
+    CompareTables, HeadPlan, RawHit, RuleRef, Sink, State, TAG_GIVEN, TAG_INPUT, TAG_STATED,
+};
 use model::{Recipe, recipe};
 use plan::Operand;
 use relation::{NIL, Relation};
@@ -99,7 +101,6 @@ impl Default for EvalOptions {
         }
     }
 }
-
 
 /// Evaluates a program: loads its `input` files, runs its rules stratum by
 /// stratum to the fixpoint, then evaluates its conflicts. The model keeps

@@ -107,7 +107,8 @@ fn value_text(model: &Model, id: ValueId) -> String {
         .map_or_else(|| "?".to_string(), Value::to_string)
 }
 
-fn row_text(program: &Program, model: &Model, pred: PredId, row: &[ValueId]) -> String {
+fn row_text(model: &Model, pred: PredId, row: &[ValueId]) -> String {
+    let program = model.program();
     let args: Vec<String> = row.iter().map(|&v| value_text(model, v)).collect();
     format!("{}({})", program.pred(pred).name, args.join(", "))
 }
@@ -125,7 +126,8 @@ fn derived_preds(program: &Program) -> Vec<bool> {
     d
 }
 
-fn shown_preds(program: &Program, model: &Model, all: bool) -> Vec<PredId> {
+fn shown_preds(model: &Model, all: bool) -> Vec<PredId> {
+    let program = model.program();
     let derived = derived_preds(program);
     (0..program.preds.len().min(model.preds()))
         .map(|p| PredId(p as u32))
@@ -133,7 +135,8 @@ fn shown_preds(program: &Program, model: &Model, all: bool) -> Vec<PredId> {
         .collect()
 }
 
-fn rule_of(program: &Program, model: &Model, pred: PredId, row: RowId) -> Option<String> {
+fn rule_of(model: &Model, pred: PredId, row: RowId) -> Option<String> {
+    let program = model.program();
     match model.derivation(pred, row)? {
         Derivation::Rule { rule, .. } => program.rules.get(rule.0 as usize).map(|r| r.name.clone()),
         Derivation::Fact { .. } => None,
@@ -141,19 +144,20 @@ fn rule_of(program: &Program, model: &Model, pred: PredId, row: RowId) -> Option
 }
 
 /// The `warrant run` output as JSON (schema in the module docs).
-pub fn run_json(program: &Program, model: &Model, opts: &RenderOptions) -> Json {
+pub fn run_json(model: &Model, opts: &RenderOptions) -> Json {
+    let program = model.program();
     let derived = derived_preds(program);
-    let preds: Vec<Json> = shown_preds(program, model, opts.all)
+    let preds: Vec<Json> = shown_preds(model, opts.all)
         .into_iter()
         .map(|p| {
             let rows: Vec<Json> = model
                 .rows(p)
                 .map(|(id, row, l)| {
                     let mut o = json!({
-                        "row": row_text(program, model, p, row),
+                        "row": row_text(model, p, row),
                         "args": row.iter().map(|&v| model.value(v).map_or(Json::Null, value_json)).collect::<Vec<_>>(),
                         "likelihood": l,
-                        "rule": rule_of(program, model, p, id),
+                        "rule": rule_of(model, p, id),
                     });
                     if let Some(reasons) = opts.reasons {
                         o["reason"] = Json::from(reasons(p, id));
@@ -182,7 +186,7 @@ pub fn run_json(program: &Program, model: &Model, opts: &RenderOptions) -> Json 
             let premises: Vec<String> = h
                 .premises
                 .iter()
-                .filter_map(|p| Some(row_text(program, model, p.pred, model.row(p.pred, p.row)?)))
+                .filter_map(|p| Some(row_text(model, p.pred, model.row(p.pred, p.row)?)))
                 .collect();
             let mut o = json!({
                 "name": c.name,
@@ -202,15 +206,15 @@ pub fn run_json(program: &Program, model: &Model, opts: &RenderOptions) -> Json 
 
 /// The `warrant run` output: conclusions grouped by predicate in
 /// declaration order, each with its likelihood, then the conflicts.
-pub fn render_run(program: &Program, model: &Model, opts: &RenderOptions) -> String {
+pub fn render_run(model: &Model, opts: &RenderOptions) -> String {
+    let program = model.program();
     if opts.format == Format::Json {
-        let mut s =
-            serde_json::to_string_pretty(&run_json(program, model, opts)).unwrap_or_default();
+        let mut s = serde_json::to_string_pretty(&run_json(model, opts)).unwrap_or_default();
         s.push('\n');
         return s;
     }
     let mut out = String::new();
-    let preds = shown_preds(program, model, opts.all);
+    let preds = shown_preds(model, opts.all);
     if preds.is_empty() {
         out.push_str("no conclusions\n");
     }
@@ -228,7 +232,7 @@ pub fn render_run(program: &Program, model: &Model, opts: &RenderOptions) -> Str
         );
         let lines: Vec<(String, Likelihood, RowId)> = model
             .rows(*p)
-            .map(|(id, row, l)| (row_text(program, model, *p, row), l, id))
+            .map(|(id, row, l)| (row_text(model, *p, row), l, id))
             .collect();
         let w = lines
             .iter()
@@ -284,7 +288,7 @@ pub fn render_run(program: &Program, model: &Model, opts: &RenderOptions) -> Str
             let prem: Vec<String> = h
                 .premises
                 .iter()
-                .filter_map(|p| Some(row_text(program, model, p.pred, model.row(p.pred, p.row)?)))
+                .filter_map(|p| Some(row_text(model, p.pred, model.row(p.pred, p.row)?)))
                 .collect();
             if !prem.is_empty() {
                 let _ = writeln!(out, "    on {}  {}", prem.join(", "), h.likelihood);
@@ -309,7 +313,8 @@ fn group(n: usize) -> String {
 
 /// The summary line for stderr: rows derived (the predicates with the most
 /// rows first, five at most), strata, time.
-pub fn render_summary(program: &Program, model: &Model) -> String {
+pub fn render_summary(model: &Model) -> String {
+    let program = model.program();
     let st = model.stats();
     let mut per: Vec<(usize, &str)> = st
         .derived
@@ -365,11 +370,8 @@ pub struct Query {
 /// Resolves a parsed atom (`threat(china, R, _)`) to a query. Variables
 /// starting with `_` match anything and make no column. A constant that
 /// appears nowhere in the model simply matches nothing.
-pub fn resolve_query(
-    program: &Program,
-    model: &Model,
-    atom: &ast::Atom,
-) -> Result<Query, Diagnostic> {
+pub fn resolve_query(model: &Model, atom: &ast::Atom) -> Result<Query, Diagnostic> {
+    let program = model.program();
     let Some(pred) = program.pred_id(&atom.pred.text) else {
         let mut d = Diagnostic::error(
             "warrant::unknown_predicate",
@@ -464,12 +466,8 @@ pub fn query_table(model: &Model, query: &Query) -> QueryTable {
 
 /// A query table as text (aligned columns, then the likelihood; the header
 /// alone when nothing matches) or JSON (schema in the module docs).
-pub fn render_query(
-    program: &Program,
-    model: &Model,
-    table: &QueryTable,
-    format: Format,
-) -> String {
+pub fn render_query(model: &Model, table: &QueryTable, format: Format) -> String {
+    let program = model.program();
     if format == Format::Json {
         let rows: Vec<Json> = table
             .rows
