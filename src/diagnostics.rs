@@ -13,6 +13,106 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
 use crate::source::{SourceFile, Sources, Span};
 
+/// Declares [`Code`]: each variant with its stable string and what it means,
+/// side by side, so the list of codes is read and extended in one place.
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])+ $variant:ident => $text:literal,)+) => {
+        /// The stable code of a diagnostic. Its string (`warrant::…`) is part
+        /// of the JSON output and never changes meaning once released.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])+ $variant,)+
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)+];
+
+            /// The code as written in output, e.g. `warrant::unknown_predicate`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)+
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A file or folder cannot be read, is not UTF-8, or holds no rule files.
+    Io => "warrant::io",
+    /// The text does not follow the grammar.
+    Parse => "warrant::parse",
+    /// A `use` names a file that does not exist.
+    ImportNotFound => "warrant::import_not_found",
+    /// Files import each other in a cycle.
+    ImportCycle => "warrant::import_cycle",
+    /// A predicate is used but never declared, stated or derived.
+    UnknownPredicate => "warrant::unknown_predicate",
+    /// A predicate is used with another number of arguments than elsewhere.
+    ArityMismatch => "warrant::arity_mismatch",
+    /// Two declarations (predicates, scales, conflicts, tests) share a name.
+    DuplicateDeclaration => "warrant::duplicate_declaration",
+    /// Two rules share a name.
+    DuplicateRule => "warrant::duplicate_rule",
+    /// A declaration names a scale that is not declared.
+    UnknownScale => "warrant::unknown_scale",
+    /// A value is not one of its scale's values.
+    UnknownScaleValue => "warrant::unknown_scale_value",
+    /// A value or variable does not have the type its position requires.
+    TypeMismatch => "warrant::type_mismatch",
+    /// A likelihood is not an ICD 203 word or a number in (0, 1].
+    UnknownLikelihood => "warrant::unknown_likelihood",
+    /// A variable is not bound by a positive premise.
+    UnsafeVariable => "warrant::unsafe_variable",
+    /// A variable occurs only once in a rule (warning).
+    SingletonVariable => "warrant::singleton_variable",
+    /// A variable is named where none is in scope.
+    UnknownVariable => "warrant::unknown_variable",
+    /// A rule name (in `unless`/`overrides` or a test) names no rule.
+    UnknownRule => "warrant::unknown_rule",
+    /// A `cite` names a source that is not declared.
+    UnknownSource => "warrant::unknown_source",
+    /// A name refers to no declared conflict.
+    UnknownConflict => "warrant::unknown_conflict",
+    /// Predicates depend on each other through negation.
+    NegationCycle => "warrant::negation_cycle",
+    /// An `input` file is missing or its rows do not fit the predicate.
+    Input => "warrant::input",
+    /// Evaluation passed the `--max-rows` limit.
+    RowLimit => "warrant::row_limit",
+    /// `why-not` was given an atom with variables.
+    NotGround => "warrant::not_ground",
+    /// A broken invariant inside Warrant: a bug, never the user's mistake.
+    Internal => "warrant::internal",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Codes are compared with their stable strings where the string is the
+/// contract (integration tests, tools reading JSON).
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -30,8 +130,7 @@ pub struct Label {
 /// line and column the diagnostic is reported at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Stable code, e.g. `warrant::unknown_predicate`.
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub labels: Vec<Label>,
@@ -41,7 +140,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -52,7 +151,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
@@ -92,7 +191,7 @@ pub fn sort(diags: &mut [Diagnostic]) {
         let key = |d: &Diagnostic| d.primary_span().map(|s| (s.file, s.start, s.end));
         key(a)
             .cmp(&key(b))
-            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.code.as_str().cmp(b.code.as_str()))
             .then_with(|| a.message.cmp(&b.message))
     });
 }
@@ -167,7 +266,7 @@ pub fn to_json(diag: &Diagnostic, sources: &Sources) -> serde_json::Value {
         .collect();
     serde_json::json!({
         "severity": diag.severity,
-        "code": diag.code,
+        "code": diag.code.as_str(),
         "message": diag.message,
         "file": file,
         "line": line,
@@ -219,7 +318,7 @@ impl miette::SourceCode for FileSource<'_> {
 /// Adapter from our plain diagnostic to miette's trait: the primary file is
 /// the source code; labels in other files become related notes.
 struct MietteView<'a> {
-    code: &'static str,
+    code: Code,
     severity: miette::Severity,
     message: String,
     help: Option<String>,
@@ -314,7 +413,7 @@ impl std::error::Error for MietteView<'_> {}
 
 impl miette::Diagnostic for MietteView<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.code))
+        Some(Box::new(self.code.as_str()))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -384,6 +483,15 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_distinct_and_prefixed() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert!(code.as_str().starts_with("warrant::"), "{code}");
+            assert!(seen.insert(code.as_str()), "{code} twice");
+        }
+    }
 
     #[test]
     fn suggestions() {

@@ -18,7 +18,7 @@ fn diagnose(name: &str) -> (String, Vec<&'static str>) {
     let mut out = String::new();
     let mut codes = Vec::new();
     for d in parsed.diagnostics.iter().chain(&checked.diagnostics) {
-        codes.push(d.code);
+        codes.push(d.code.as_str());
         out.push_str(&render(
             d,
             &parsed.sources,

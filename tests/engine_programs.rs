@@ -119,6 +119,10 @@ fn hedging_query() {
     let atom = warrant::syntax::parse_atom(warrant::source::FileId(0), "linkd(A, B)").unwrap();
     let err = warrant::engine::resolve_query(&model, &atom).unwrap_err();
     assert_eq!(err.code, "warrant::unknown_predicate");
+    // A query with the wrong number of arguments has the one arity code.
+    let atom = warrant::syntax::parse_atom(warrant::source::FileId(0), "linked(A)").unwrap();
+    let err = warrant::engine::resolve_query(&model, &atom).unwrap_err();
+    assert_eq!(err.code, "warrant::arity_mismatch");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use super::Checker;
 use super::fxhash::HashMap;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, ColumnType, ScaleId, SourceId};
 use crate::source::Span;
 use crate::syntax::ast::{Item, Name, PredDecl, ScaleDecl};
@@ -23,7 +23,7 @@ fn builtin(name: &str) -> Option<ColumnType> {
 
 fn duplicate(what: &str, name: &Name, first: Span) -> Diagnostic {
     Diagnostic::error(
-        "warrant::duplicate_declaration",
+        Code::DuplicateDeclaration,
         format!("{what} `{}` is declared twice", name.text),
     )
     .with_label(name.span, "declared again here")
@@ -69,7 +69,7 @@ impl<'a> Checker<'a> {
         if builtin(&s.name.text).is_some() {
             self.error(
                 Diagnostic::error(
-                    "warrant::duplicate_declaration",
+                    Code::DuplicateDeclaration,
                     format!("`{}` is the name of a built-in type", s.name.text),
                 )
                 .with_label(s.name.span, "a scale cannot take this name")
@@ -92,7 +92,7 @@ impl<'a> Checker<'a> {
             if let Some(first) = seen.iter().find(|n| n.text == v.text) {
                 self.error(
                     Diagnostic::error(
-                        "warrant::duplicate_declaration",
+                        Code::DuplicateDeclaration,
                         format!("`{}` appears twice in scale `{}`", v.text, s.name.text),
                     )
                     .with_label(v.span, "repeated here")
@@ -183,12 +183,9 @@ impl<'a> Checker<'a> {
             format!("a column type is a declared scale or a built-in type: {listing}"),
         );
         self.error(
-            Diagnostic::error(
-                "warrant::unknown_scale",
-                format!("unknown type `{}`", t.text),
-            )
-            .with_label(t.span, "no scale or built-in type has this name")
-            .with_help(help),
+            Diagnostic::error(Code::UnknownScale, format!("unknown type `{}`", t.text))
+                .with_label(t.span, "no scale or built-in type has this name")
+                .with_help(help),
         );
         ColumnType::Any
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::Checker;
 use super::fxhash::HashMap;
 use super::types::meet;
-use crate::diagnostics::{Diagnostic, did_you_mean, edit_distance};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean, edit_distance};
 use crate::ir::{self, Arg, ColumnType, PredId, RuleId, Value, ValueId, VarId};
 use crate::likelihood::Likelihood;
 use crate::source::Span;
@@ -111,7 +111,7 @@ impl<'a> Checker<'a> {
                 match rule_index.get(r.name.text.as_str()) {
                     Some(&(_, first)) => self.error(
                         Diagnostic::error(
-                            "warrant::duplicate_rule",
+                            Code::DuplicateRule,
                             format!("two rules are named `{}`", r.name.text),
                         )
                         .with_label(r.name.span, "this rule has the name of another")
@@ -143,7 +143,7 @@ impl<'a> Checker<'a> {
                     if let Some(&first) = conflict_names.get(c.name.text.as_str()) {
                         self.error(
                             Diagnostic::error(
-                                "warrant::duplicate_declaration",
+                                Code::DuplicateDeclaration,
                                 format!("two conflicts are named `{}`", c.name.text),
                             )
                             .with_label(c.name.span, "this conflict has the name of another")
@@ -160,7 +160,7 @@ impl<'a> Checker<'a> {
                     if let Some(&first) = test_names.get(t.name.value.as_str()) {
                         self.error(
                             Diagnostic::error(
-                                "warrant::duplicate_declaration",
+                                Code::DuplicateDeclaration,
                                 format!("two tests are named {:?}", t.name.value),
                             )
                             .with_label(t.name.span, "this test has the name of another")
@@ -211,7 +211,7 @@ impl<'a> Checker<'a> {
                         );
                         self.error(
                             Diagnostic::error(
-                                "warrant::unknown_conflict",
+                                Code::UnknownConflict,
                                 format!("unknown conflict `{}`", e.name.text),
                             )
                             .with_label(e.name.span, "no conflict has this name")
@@ -248,7 +248,7 @@ impl<'a> Checker<'a> {
                     .collect();
                 found.push(
                     Diagnostic::error(
-                        "warrant::unknown_rule",
+                        Code::UnknownRule,
                         format!(
                             "rule `{}` never concludes `{}`",
                             rule.name,
@@ -288,7 +288,7 @@ impl<'a> Checker<'a> {
             QualifierValue::Number(p) => Likelihood::from_probability(*p).unwrap_or_else(|| {
                 self.error(
                     Diagnostic::error(
-                        "warrant::unknown_likelihood",
+                        Code::UnknownLikelihood,
                         "a likelihood must be a probability above 0 and at most 1",
                     )
                     .with_label(q.span, "outside (0, 1]")
@@ -311,7 +311,7 @@ impl<'a> Checker<'a> {
                 };
                 self.error(
                     Diagnostic::error(
-                        "warrant::unknown_likelihood",
+                        Code::UnknownLikelihood,
                         format!("`{folded}` is not a likelihood"),
                     )
                     .with_label(q.span, "not an ICD 203 term")
@@ -354,7 +354,7 @@ impl<'a> Checker<'a> {
             let p = self.pred(pred);
             let (name, type_span) = (p.name, p.type_spans.get(col).copied().flatten());
             let mut d = Diagnostic::error(
-                "warrant::type_mismatch",
+                Code::TypeMismatch,
                 format!(
                     "column {} of `{name}` holds {}, not {}",
                     col + 1,
@@ -413,7 +413,7 @@ impl<'a> Checker<'a> {
         let help = self.scale_value_help(s, text);
         let p = self.pred(pred);
         let mut d = Diagnostic::error(
-            "warrant::unknown_scale_value",
+            Code::UnknownScaleValue,
             format!("`{text}` is not a value of scale `{scale}`"),
         )
         .with_label(
@@ -437,15 +437,12 @@ impl<'a> Checker<'a> {
         for (col, term) in f.atom.args.iter().enumerate() {
             if let Term::Var(n) = term {
                 self.error(
-                    Diagnostic::error(
-                        "warrant::unsafe_variable",
-                        "a fact cannot contain variables",
-                    )
-                    .with_label(n.span, format!("`{}` is a variable", n.text))
-                    .with_help(
-                        "write a value here (a name like `japan`, a number, or a \"string\"); \
+                    Diagnostic::error(Code::UnsafeVariable, "a fact cannot contain variables")
+                        .with_label(n.span, format!("`{}` is a variable", n.text))
+                        .with_help(
+                            "write a value here (a name like `japan`, a number, or a \"string\"); \
                          to state something for many values, write a rule",
-                    ),
+                        ),
                 );
                 row.push(self.symbol(&n.text));
             } else {
@@ -512,7 +509,7 @@ impl<'a> Checker<'a> {
                 );
                 self.error(
                     Diagnostic::error(
-                        "warrant::unknown_source",
+                        Code::UnknownSource,
                         format!("unknown source `{}`", c.source.text),
                     )
                     .with_label(c.source.span, "no `source` declares this name")
@@ -576,7 +573,7 @@ impl<'a> Checker<'a> {
                             let (old_ty, old_pred) = (t.ty, t.pred);
                             let first = typed_at.get(n.text.as_str()).copied().unwrap_or(n.span);
                             let d = Diagnostic::error(
-                                "warrant::type_mismatch",
+                                Code::TypeMismatch,
                                 format!(
                                     "`{}` cannot be both {} and {}",
                                     n.text,
@@ -624,7 +621,7 @@ impl<'a> Checker<'a> {
                     _ => {
                         self.error(
                             Diagnostic::error(
-                                "warrant::unsafe_variable",
+                                Code::UnsafeVariable,
                                 "`_` cannot be used in a conclusion",
                             )
                             .with_label(n.span, "a conclusion needs a value for every argument")
@@ -658,15 +655,12 @@ impl<'a> Checker<'a> {
         match term {
             Term::Var(n) if wildcard(&n.text) => {
                 self.error(
-                    Diagnostic::error(
-                        "warrant::unsafe_variable",
-                        "`_` cannot be used in a comparison",
-                    )
-                    .with_label(
-                        n.span,
-                        "`_` stands for any value, so there is nothing to compare",
-                    )
-                    .with_help("use a variable that a `when` atom binds"),
+                    Diagnostic::error(Code::UnsafeVariable, "`_` cannot be used in a comparison")
+                        .with_label(
+                            n.span,
+                            "`_` stands for any value, so there is nothing to compare",
+                        )
+                        .with_help("use a variable that a `when` atom binds"),
                 );
                 Arg::Wildcard
             }
@@ -785,7 +779,7 @@ impl<'a> Checker<'a> {
                     };
                     self.error(
                         Diagnostic::error(
-                            "warrant::unknown_variable",
+                            Code::UnknownVariable,
                             format!(
                                 "the `because` sentence names `{}`, which is not a variable of {owner}",
                                 n.text
@@ -837,7 +831,7 @@ impl<'a> Checker<'a> {
                     };
                     self.diags.push(
                         Diagnostic::warning(
-                            "warrant::singleton_variable",
+                            Code::SingletonVariable,
                             format!("variable `{name}` appears only once in {owner}"),
                         )
                         .with_label(occs[0].span, "used only here")
@@ -855,7 +849,7 @@ impl<'a> Checker<'a> {
                 Place::When => "",
             };
             let mut d = Diagnostic::error(
-                "warrant::unsafe_variable",
+                Code::UnsafeVariable,
                 format!("variable `{name}` {where_} is never bound in {owner}"),
             );
             for occ in occs {
@@ -919,12 +913,9 @@ impl<'a> Checker<'a> {
                 // Deterministic suggestion: `did_you_mean` takes the least
                 // distance, ties broken by name.
                 self.error(
-                    Diagnostic::error(
-                        "warrant::unknown_rule",
-                        format!("unknown rule `{}`", name.text),
-                    )
-                    .with_label(name.span, "no rule has this name")
-                    .with_help(help),
+                    Diagnostic::error(Code::UnknownRule, format!("unknown rule `{}`", name.text))
+                        .with_label(name.span, "no rule has this name")
+                        .with_help(help),
                 );
                 None
             });
@@ -966,7 +957,7 @@ impl<'a> Checker<'a> {
             _ => {
                 self.error(
                     Diagnostic::error(
-                        "warrant::input",
+                        Code::Input,
                         format!("`input` reads .csv or .tsv files, not {:?}", i.path.value),
                     )
                     .with_label(i.path.span, "not a .csv or .tsv file")
@@ -986,7 +977,7 @@ impl<'a> Checker<'a> {
                 "does not exist"
             };
             self.error(
-                Diagnostic::error("warrant::input", format!("input file {shown} {what}"))
+                Diagnostic::error(Code::Input, format!("input file {shown} {what}"))
                     .with_label(i.path.span, "no file at this path")
                     .with_help(
                         "the path is relative to the folder of the file that declares the `input`",

@@ -37,7 +37,7 @@ mod lower;
 mod stratify;
 mod types;
 
-use crate::diagnostics::{self, Diagnostic, did_you_mean};
+use crate::diagnostics::{self, Code, Diagnostic, did_you_mean};
 use crate::ir::{self, ColumnType, PredId, Program, ScaleId, SourceId, Value, ValueId, Values};
 use crate::source::Span;
 use crate::syntax::Parsed;
@@ -399,7 +399,7 @@ impl<'a> Checker<'a> {
         };
         self.error(
             Diagnostic::error(
-                "warrant::arity_mismatch",
+                Code::ArityMismatch,
                 format!(
                     "`{name}` takes {}, but is given {} here",
                     args(expected),
@@ -442,7 +442,7 @@ impl<'a> Checker<'a> {
                     continue;
                 };
                 let mut d = Diagnostic::error(
-                    "warrant::unknown_predicate",
+                    Code::UnknownPredicate,
                     format!("unknown predicate `{}`", p.name),
                 )
                 .with_label(
@@ -461,7 +461,7 @@ impl<'a> Checker<'a> {
                 for &s in &p.inputs {
                     found.push(
                         Diagnostic::error(
-                            "warrant::unknown_predicate",
+                            Code::UnknownPredicate,
                             format!("`input` loads `{}`, which nothing else mentions", p.name),
                         )
                         .with_label(s, "no `pred`, fact, rule or test uses this predicate")

@@ -25,7 +25,7 @@
 use std::collections::VecDeque;
 
 use super::Checker;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, RuleId};
 use crate::source::Span;
 
@@ -220,7 +220,7 @@ fn cycle_diagnostic(
         chain.push(format!("`{}`", name(edges[e].to)));
     }
     let mut d = Diagnostic::error(
-        "warrant::negation_cycle",
+        Code::NegationCycle,
         format!("recursion through `unless`: {}", chain.join(" → ")),
     );
     for (k, &e) in steps.iter().enumerate() {

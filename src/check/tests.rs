@@ -39,7 +39,7 @@ fn program(text: &str) -> Program {
     c.program.expect("no errors, so a program")
 }
 
-fn codes(text: &str) -> Vec<&'static str> {
+fn codes(text: &str) -> Vec<Code> {
     checked(text).diagnostics.iter().map(|d| d.code).collect()
 }
 
@@ -210,7 +210,7 @@ fn negation_cycles_are_reported_with_each_step() {
     let d = c
         .diagnostics
         .iter()
-        .find(|d| d.code == "warrant::negation_cycle")
+        .find(|d| d.code == Code::NegationCycle)
         .unwrap();
     assert_eq!(d.labels.len(), 2);
     assert!(
@@ -253,58 +253,34 @@ fn comparison_kinds() {
 fn type_errors() {
     let scales = "scale level: low < high.\nscale cost: cheap < dear.\n\
                   pred d(x: level).\npred c(x: cost).\npred n(x: int).\npred s(x: string).\n";
-    let has = |body: &str, code: &str| {
+    let has = |body: &str, code: Code| {
         let text = format!("{scales}{body}");
         let got = codes(&text);
         assert!(got.contains(&code), "{body}: expected {code}, got {got:?}");
     };
-    has(
-        "rule r when d(X), X > 1 then o(X).",
-        "warrant::type_mismatch",
-    );
-    has(
-        "rule r when d(X), X > cheap then o(X).",
-        "warrant::type_mismatch",
-    );
-    has(
-        "rule r when d(X), c(X) then o(X).",
-        "warrant::type_mismatch",
-    );
-    has(
-        "rule r when d(X), n(X) then o(X).",
-        "warrant::type_mismatch",
-    );
-    has(
-        "rule r when s(X), X < \"m\" then o(X).",
-        "warrant::type_mismatch",
-    );
-    has(
-        "rule r when n(X), X = \"m\" then o(X).",
-        "warrant::type_mismatch",
-    );
-    has(
-        "rule r when s(X), X = m then o(X).",
-        "warrant::type_mismatch",
-    );
+    has("rule r when d(X), X > 1 then o(X).", Code::TypeMismatch);
+    has("rule r when d(X), X > cheap then o(X).", Code::TypeMismatch);
+    has("rule r when d(X), c(X) then o(X).", Code::TypeMismatch);
+    has("rule r when d(X), n(X) then o(X).", Code::TypeMismatch);
+    has("rule r when s(X), X < \"m\" then o(X).", Code::TypeMismatch);
+    has("rule r when n(X), X = \"m\" then o(X).", Code::TypeMismatch);
+    has("rule r when s(X), X = m then o(X).", Code::TypeMismatch);
     has(
         "rule r when d(X), X >= hgh then o(X).",
-        "warrant::unknown_scale_value",
+        Code::UnknownScaleValue,
     );
-    has("n(\"ten\").", "warrant::type_mismatch");
-    has("n(1.5).", "warrant::type_mismatch");
-    has("d(medium).", "warrant::unknown_scale_value");
-    has("d(3).", "warrant::type_mismatch");
-    has(
-        "test \"t\" { expect d(medium). }",
-        "warrant::unknown_scale_value",
-    );
-    has("rule r when n(X) then d(X).", "warrant::type_mismatch");
+    has("n(\"ten\").", Code::TypeMismatch);
+    has("n(1.5).", Code::TypeMismatch);
+    has("d(medium).", Code::UnknownScaleValue);
+    has("d(3).", Code::TypeMismatch);
+    has("test \"t\" { expect d(medium). }", Code::UnknownScaleValue);
+    has("rule r when n(X) then d(X).", Code::TypeMismatch);
     // A constant in two scales needs a type to order by.
     let twice = "scale a: lo < hi.\nscale b: lo < mid < hi.\n";
     let got = codes(&format!(
         "{twice}rule r when m(X), X < hi then o(X). m(lo)."
     ));
-    assert!(got.contains(&"warrant::type_mismatch"), "{got:?}");
+    assert!(got.contains(&Code::TypeMismatch), "{got:?}");
     // ... but not to test identity.
     let got = codes(&format!(
         "{twice}rule r when m(X), X = hi then o(X). m(lo)."
@@ -322,7 +298,7 @@ fn integers_in_decimal_columns_become_decimals() {
 fn safety() {
     let unsafe_ = |text: &str| {
         let got = codes(text);
-        assert!(got.contains(&"warrant::unsafe_variable"), "{text}: {got:?}");
+        assert!(got.contains(&Code::UnsafeVariable), "{text}: {got:?}");
     };
     unsafe_("p(a). rule r when p(X) then q(Y).");
     unsafe_("p(a). rule r when p(X) unless q(Y) then s(X). q(a).");
@@ -344,7 +320,7 @@ fn singletons_are_warnings() {
     let c = checked("p(a, b). rule r when p(X, Y) then s(X).");
     assert!(c.program.is_some());
     assert_eq!(c.diagnostics.len(), 1);
-    assert_eq!(c.diagnostics[0].code, "warrant::singleton_variable");
+    assert_eq!(c.diagnostics[0].code, Code::SingletonVariable);
     // `_Y` says "unused on purpose".
     assert!(
         checked("p(a, b). rule r when p(X, _Y) then s(X).")
@@ -362,7 +338,7 @@ fn singletons_are_warnings() {
 #[test]
 fn unknown_names() {
     let got = codes("rule r when p(X) then q(X).");
-    assert_eq!(got, ["warrant::unknown_predicate"]);
+    assert_eq!(got, [Code::UnknownPredicate]);
     // Declared but without facts: a scenario may supply them.
     assert!(codes("pred p(x). rule r when p(X) then q(X).").is_empty());
     // Known from a test's `given`.
@@ -370,15 +346,13 @@ fn unknown_names() {
         codes("rule r when p(X) then q(X). test \"t\" { given p(a). expect q(a). }").is_empty()
     );
     // Known from an input.
-    assert!(
-        codes("input p from \"p.csv\". rule r when p(X) then q(X).").contains(&"warrant::input")
-    );
+    assert!(codes("input p from \"p.csv\". rule r when p(X) then q(X).").contains(&Code::Input));
     let got = codes("pred p(x). test \"t\" { expect q(a). }");
-    assert_eq!(got, ["warrant::unknown_predicate"]);
+    assert_eq!(got, [Code::UnknownPredicate]);
     let got = codes("p(a). test \"t\" { expect p(a) by nobody. }");
-    assert_eq!(got, ["warrant::unknown_rule"]);
+    assert_eq!(got, [Code::UnknownRule]);
     let got = codes("p(a). rule r when p(X) then q(X) cite nowhere \"s\".");
-    assert_eq!(got, ["warrant::unknown_source"]);
+    assert_eq!(got, [Code::UnknownSource]);
 }
 
 #[test]
@@ -388,16 +362,12 @@ fn arity_is_checked_across_files() {
         ("b.wr", "ally(japan).\n"),
     ]);
     let d = &c.diagnostics[0];
-    assert_eq!(d.code, "warrant::arity_mismatch");
+    assert_eq!(d.code, Code::ArityMismatch);
     assert_eq!(d.labels[0].span.file, FileId(1));
     assert_eq!(d.labels[1].span.file, FileId(0));
     // An input's predicate takes its arity from its first real use.
     let c = checked("input e from \"e.csv\". rule r when e(X, Y) then p(X, Y).");
-    assert!(
-        !c.diagnostics
-            .iter()
-            .any(|d| d.code == "warrant::arity_mismatch")
-    );
+    assert!(!c.diagnostics.iter().any(|d| d.code == Code::ArityMismatch));
 }
 
 #[test]
@@ -419,8 +389,8 @@ fn inputs_resolve_against_the_declaring_file() {
 
 #[test]
 fn likelihood_bounds() {
-    assert_eq!(codes("p(a) [0]."), ["warrant::unknown_likelihood"]);
-    assert_eq!(codes("p(a) [1.0001]."), ["warrant::unknown_likelihood"]);
+    assert_eq!(codes("p(a) [0]."), [Code::UnknownLikelihood]);
+    assert_eq!(codes("p(a) [1.0001]."), [Code::UnknownLikelihood]);
     assert!(codes("p(a) [1].").is_empty());
     assert!(codes("p(a) [Almost  Certain].").is_empty());
 }

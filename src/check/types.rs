@@ -14,7 +14,7 @@
 
 use super::Checker;
 use super::lower::Scope;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{ColumnType, CompareKind, ScaleId};
 use crate::source::Span;
 use crate::syntax::ast::{self, Term};
@@ -146,7 +146,7 @@ impl<'a> Checker<'a> {
 
     fn compare_mismatch(&mut self, l: &Side, r: &Side, help: &str) {
         let d = Diagnostic::error(
-            "warrant::type_mismatch",
+            Code::TypeMismatch,
             format!(
                 "cannot compare {} with {}",
                 self.describe(l.ty),
@@ -202,7 +202,7 @@ impl<'a> Checker<'a> {
                 let help = self.scale_value_help(s, other.text);
                 self.error(
                     Diagnostic::error(
-                        "warrant::unknown_scale_value",
+                        Code::UnknownScaleValue,
                         format!("`{}` is not a value of scale `{scale}`", other.text),
                     )
                     .with_label(other.span, format!("not a value of `{scale}`"))
@@ -255,7 +255,7 @@ impl<'a> Checker<'a> {
                 .collect();
             self.error(
                 Diagnostic::error(
-                    "warrant::type_mismatch",
+                    Code::TypeMismatch,
                     format!(
                         "`{}` is a value of several scales, so `{}` cannot tell which order to use",
                         side.text,
@@ -283,7 +283,7 @@ impl<'a> Checker<'a> {
             };
             self.error(
                 Diagnostic::error(
-                    "warrant::type_mismatch",
+                    Code::TypeMismatch,
                     format!("`{}` cannot order {what}", c.op.symbol()),
                 )
                 .with_label(side.span, self.side_label(side))

@@ -1,7 +1,7 @@
 //! `warrant fmt PATH...`: rewrite rule files in the canonical layout, or
 //! with `--check` list the files that are not formatted.
 
-use warrant::diagnostics::Diagnostic;
+use warrant::diagnostics::{Code, Diagnostic};
 use warrant::source::Sources;
 use warrant::syntax::{self, format::format_module};
 
@@ -26,21 +26,15 @@ pub fn run(args: Args) -> u8 {
             Ok(Ok(t)) => t,
             Ok(Err(_)) => {
                 diags.push(
-                    Diagnostic::error(
-                        "warrant::io",
-                        format!("{} is not valid UTF-8", path.display()),
-                    )
-                    .with_path(&path),
+                    Diagnostic::error(Code::Io, format!("{} is not valid UTF-8", path.display()))
+                        .with_path(&path),
                 );
                 continue;
             }
             Err(e) => {
                 diags.push(
-                    Diagnostic::error(
-                        "warrant::io",
-                        format!("cannot read {}: {e}", path.display()),
-                    )
-                    .with_path(&path),
+                    Diagnostic::error(Code::Io, format!("cannot read {}: {e}", path.display()))
+                        .with_path(&path),
                 );
                 continue;
             }
@@ -60,11 +54,8 @@ pub fn run(args: Args) -> u8 {
             unformatted.push(path);
         } else if let Err(e) = std::fs::write(&path, formatted) {
             diags.push(
-                Diagnostic::error(
-                    "warrant::io",
-                    format!("cannot write {}: {e}", path.display()),
-                )
-                .with_path(&path),
+                Diagnostic::error(Code::Io, format!("cannot write {}: {e}", path.display()))
+                    .with_path(&path),
             );
         } else {
             rewritten += 1;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use warrant::diagnostics::{self, Diagnostic, Style};
+use warrant::diagnostics::{self, Code, Diagnostic, Style};
 use warrant::source::Sources;
 
 mod assumptions;
@@ -141,7 +141,7 @@ pub fn print_json(value: &serde_json::Value) {
 /// The exit code for a run with these diagnostics: 2 when a file could not
 /// be read, 1 for other errors (and warnings under `--deny-warnings`), else 0.
 pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> u8 {
-    if diags.iter().any(|d| d.code == "warrant::io") {
+    if diags.iter().any(|d| d.code == Code::Io) {
         EXIT_USAGE
     } else if diags.iter().any(|d| d.is_error() || deny_warnings) {
         EXIT_FAILED

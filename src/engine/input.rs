@@ -12,7 +12,7 @@
 //! symbols, and anything else a string. The whole file is read and checked
 //! before anything is interned, so a bad row loads nothing.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{ColumnType, Input, InputFormat, Predicate, Scale, Value, ValueId, Values};
 
 /// The rows of one file: `arity` values per row, and each row's 1-based
@@ -297,7 +297,7 @@ pub(crate) fn load(
             (Some(l), None) => format!("{shown}, row {l}: "),
             _ => format!("{shown}: "),
         };
-        Diagnostic::error("warrant::input", format!("{at}{message}"))
+        Diagnostic::error(Code::Input, format!("{at}{message}"))
             .with_label(input.span, format!("`{}` is loaded from here", pred.name))
             .with_path(&input.path)
     };

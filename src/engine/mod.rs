@@ -49,7 +49,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, Arg, FactOrigin, Program, RuleId, Values};
 use crate::likelihood::Likelihood;
 use crate::source::FileId;
@@ -371,7 +371,7 @@ fn row_limit(program: &Program, options: &EvalOptions, state: &State, p: usize) 
     let pred = &program.preds[p];
     let rows = state.rels[p].len;
     let mut d = Diagnostic::error(
-        "warrant::row_limit",
+        Code::RowLimit,
         format!(
             "evaluation stopped: the model passed {} rows while `{}` grew to {} rows",
             options.max_rows, pred.name, rows

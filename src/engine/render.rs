@@ -57,7 +57,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value as Json, json};
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::ir::{PredId, Program, Value, ValueId};
 use crate::likelihood::Likelihood;
 use crate::syntax::ast;
@@ -374,7 +374,7 @@ pub fn resolve_query(model: &Model, atom: &ast::Atom) -> Result<Query, Diagnosti
     let program = model.program();
     let Some(pred) = program.pred_id(&atom.pred.text) else {
         let mut d = Diagnostic::error(
-            "warrant::unknown_predicate",
+            Code::UnknownPredicate,
             format!("no predicate `{}`", atom.pred.text),
         );
         if let Some(s) = did_you_mean(
@@ -388,7 +388,7 @@ pub fn resolve_query(model: &Model, atom: &ast::Atom) -> Result<Query, Diagnosti
     let p = program.pred(pred);
     if p.arity != atom.args.len() {
         return Err(Diagnostic::error(
-            "warrant::arity",
+            Code::ArityMismatch,
             format!(
                 "`{}` takes {} argument{}, the query gives {}",
                 p.name,

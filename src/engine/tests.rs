@@ -112,7 +112,7 @@ fn row_limit() {
         },
     )
     .unwrap_err();
-    assert_eq!(err[0].code, "warrant::row_limit");
+    assert_eq!(err[0].code, Code::RowLimit);
     assert!(err[0].message.contains("`path`"), "{}", err[0].message);
     assert!(!err[0].labels.is_empty());
 }
@@ -478,7 +478,7 @@ fn inputs_load_and_fail_whole() {
         b.input(e, path, fmt, false);
         let p = Arc::new(b.finish().unwrap());
         let err = evaluate(&p, &EvalOptions::default()).unwrap_err();
-        assert_eq!(err[0].code, "warrant::input");
+        assert_eq!(err[0].code, Code::Input);
         assert!(err[0].message.contains(want), "{}", err[0].message);
         assert_eq!(err[0].labels.len(), 1);
     }
@@ -594,7 +594,7 @@ fn malformed_ir_is_a_diagnostic() {
     let mut p = Program::clone(&tc(3));
     p.rules[0].heads[0].args.pop();
     let err = evaluate(&Arc::new(p), &EvalOptions::default()).unwrap_err();
-    assert_eq!(err[0].code, "warrant::internal");
+    assert_eq!(err[0].code, Code::Internal);
 }
 
 #[test]

@@ -1,13 +1,13 @@
 //! The IR invariants the engine relies on, checked before evaluation so
 //! that a malformed program is a diagnostic rather than a panic.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, Arg, Program};
 
 use super::eval::TAG_BASE;
 
 fn internal(message: String) -> Diagnostic {
-    Diagnostic::error("warrant::internal", message)
+    Diagnostic::error(Code::Internal, message)
         .with_help("this is a bug in Warrant's checker or engine; please report it")
 }
 

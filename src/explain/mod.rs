@@ -298,7 +298,7 @@ pub fn explain_all(model: &Model, rows: &[(PredId, RowId)]) -> Option<Proof> {
 /// one proof per row in insertion order; an empty list when nothing matches.
 ///
 /// Errors: `warrant::parse`, `warrant::unknown_predicate` (with did-you-mean),
-/// `warrant::arity`. Diagnostics of this function carry no spans (the atom
+/// `warrant::arity_mismatch`. Diagnostics of this function carry no spans (the atom
 /// text is not one of the program's files).
 pub fn explain_atom(model: &Model, atom: &str) -> Result<Vec<Proof>, Diagnostic> {
     let program = model.program();

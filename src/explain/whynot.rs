@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::{
     Binding, Proof, compare, explain, extend_values, pattern_of, pattern_text_vars, term_value,
 };
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::engine::{Model, PatternArg, RowId};
 use crate::ir::{self, Arg, PredId, Program, RuleId, Value, ValueId, Values};
 use crate::source::Location;
@@ -184,7 +184,7 @@ pub fn why_not(model: &Model, atom: &ast::Atom) -> Result<WhyNot, Diagnostic> {
             Some(v) => args.push(v),
             None => {
                 return Err(Diagnostic::error(
-                    "warrant::not_ground",
+                    Code::NotGround,
                     format!(
                         "why-not needs a ground atom; `{}` is a variable",
                         match t {

@@ -10,7 +10,7 @@ mod parser;
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Sources, Span};
 pub use parser::{parse_atom, parse_module};
 
@@ -44,7 +44,7 @@ pub fn load(paths: &[PathBuf]) -> Parsed {
         match expand(path) {
             Ok(files) if files.is_empty() => parsed.diagnostics.push(
                 Diagnostic::error(
-                    "warrant::io",
+                    Code::Io,
                     format!("no .{EXTENSION} files in {}", path.display()),
                 )
                 .with_path(path),
@@ -129,7 +129,7 @@ fn read_file(
         Err(e) => {
             parsed.diagnostics.push(
                 Diagnostic::error(
-                    "warrant::io",
+                    Code::Io,
                     format!(
                         "{} is not valid UTF-8 (at byte {})",
                         display(path),
@@ -209,16 +209,12 @@ fn io_error(path: &Path, err: &std::io::Error) -> Diagnostic {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => err.to_string(),
     };
-    Diagnostic::error(
-        "warrant::io",
-        format!("cannot read {}: {what}", display(path)),
-    )
-    .with_path(path)
+    Diagnostic::error(Code::Io, format!("cannot read {}: {what}", display(path))).with_path(path)
 }
 
 fn import_not_found(target: &Path, span: Span) -> Diagnostic {
     let mut diag = Diagnostic::error(
-        "warrant::import_not_found",
+        Code::ImportNotFound,
         format!("imported file {} does not exist", display(target)),
     )
     .with_label(span, "no file at this path");
@@ -292,7 +288,7 @@ fn visit(
                 .map(|f| parsed.sources.get(f).name())
                 .collect();
             let mut d = Diagnostic::error(
-                "warrant::import_cycle",
+                Code::ImportCycle,
                 format!("files import each other in a cycle: {}", names.join(" → ")),
             )
             .with_label(span, "this import closes the cycle");

@@ -5,7 +5,7 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 
 use super::ast::*;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
 #[derive(pest_derive::Parser)]
@@ -93,7 +93,7 @@ pub fn parse_atom(file: FileId, text: &str) -> Result<Atom, Diagnostic> {
             match (atom, diags.into_iter().next()) {
                 (_, Some(d)) => Err(d),
                 (Some(a), None) => Ok(a),
-                (None, None) => Err(Diagnostic::error("warrant::parse", "expected an atom")),
+                (None, None) => Err(Diagnostic::error(Code::Parse, "expected an atom")),
             }
         }
         Err(err) => Err(parse_error(file, 0, text, err)),
@@ -222,7 +222,7 @@ fn parse_error(
             "not expected here".to_string(),
         )
     };
-    Diagnostic::error("warrant::parse", message)
+    Diagnostic::error(Code::Parse, message)
         .with_label(label.0, label.1)
         .with_help(help_for(&expected))
 }
@@ -618,7 +618,7 @@ impl Builder<'_> {
                     Ok(value) => Term::Int { value, span },
                     Err(_) => {
                         self.diags.push(
-                        Diagnostic::error("warrant::parse", "this number is too large")
+                        Diagnostic::error(Code::Parse, "this number is too large")
                             .with_label(span, "outside the range of a 64-bit integer")
                             .with_help("integers range from -9223372036854775808 to 9223372036854775807"),
                     );
@@ -724,7 +724,7 @@ impl Builder<'_> {
                             let end = close.map_or(body.len(), |j| j + 1);
                             self.diags.push(
                                 Diagnostic::error(
-                                    "warrant::parse",
+                                    Code::Parse,
                                     "`{` in a `because` sentence must name a variable",
                                 )
                                 .with_label(
