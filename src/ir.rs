@@ -6,6 +6,7 @@
 //! so that every `unless` reads a completed lower stratum. Spans are kept on
 //! everything so that later stages can point back into the files.
 
+use std::cmp::Ordering;
 use std::path::PathBuf;
 
 use crate::likelihood::Likelihood;
@@ -215,6 +216,11 @@ impl Values {
         &self.list[id as usize]
     }
 
+    /// A value by id, `None` when out of range.
+    pub fn try_get(&self, id: ValueId) -> Option<&Value> {
+        self.list.get(id as usize)
+    }
+
     pub fn lookup(&self, value: &Value) -> Option<ValueId> {
         if self.slots.is_empty() {
             return None;
@@ -343,12 +349,107 @@ pub struct Atom {
 /// How a comparison compares its two sides; decided by `check` from types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompareKind {
-    /// `=` / `!=` on value identity (numbers compare numerically: 1 = 1.0).
-    Identity,
-    /// Both sides numbers; a non-number at run time makes it false.
-    Numeric,
-    /// Both sides values of one scale, compared by rank.
+    /// By the values' own kinds ([`order`]): numbers by value, texts
+    /// lexicographically, different kinds never ordered nor equal.
+    Value,
+    /// Both sides values of one scale, compared by rank; a value outside
+    /// the scale is ordered with nothing.
     Scale(ScaleId),
+}
+
+/// What a value is, as far as comparisons go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    /// An integer or a decimal.
+    Number,
+    /// A symbol or a string.
+    Text,
+}
+
+impl Value {
+    pub fn kind(&self) -> ValueKind {
+        match self {
+            Value::Int(_) | Value::Dec(_) => ValueKind::Number,
+            Value::Symbol(_) | Value::Str(_) => ValueKind::Text,
+        }
+    }
+
+    /// The text of a symbol or string.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Symbol(s) | Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The order of two values: numbers by value (an integer and a decimal
+/// exactly, without rounding the integer), texts lexicographically by
+/// their characters, and `None` for values of different kinds. This is the
+/// one definition of comparison in Warrant; the engine and the explainer
+/// both call it.
+pub fn order(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::Dec(x), Value::Dec(y)) => x.partial_cmp(y),
+        (Value::Int(x), Value::Dec(y)) => int_dec_order(*x, *y),
+        (Value::Dec(x), Value::Int(y)) => int_dec_order(*y, *x).map(Ordering::reverse),
+        _ => match (a.as_text(), b.as_text()) {
+            (Some(x), Some(y)) => Some(x.cmp(y)),
+            _ => None,
+        },
+    }
+}
+
+/// An integer against a decimal, exactly: through `i128` when the decimal
+/// is integral and in range, else by the decimal's side of the integer.
+fn int_dec_order(i: i64, d: f64) -> Option<Ordering> {
+    if d.is_nan() {
+        return None;
+    }
+    let floor = d.floor();
+    if (-1.8e19..=1.8e19).contains(&floor) {
+        let f = floor as i128;
+        return Some(match (i as i128).cmp(&f) {
+            Ordering::Equal if d > floor => Ordering::Less,
+            o => o,
+        });
+    }
+    Some(if d > 0.0 {
+        Ordering::Less
+    } else {
+        Ordering::Greater
+    })
+}
+
+/// Whether `a op b` holds under `kind`: `=` when the order is `Equal`,
+/// `!=` whenever it is not (values of different kinds are unequal, so
+/// `X != 2` holds for every `X` that is not the number 2), and an ordering
+/// only when the values are ordered at all.
+pub fn compare(
+    values: &Values,
+    scales: &[Scale],
+    a: ValueId,
+    op: CompareOp,
+    b: ValueId,
+    kind: CompareKind,
+) -> bool {
+    let ord = match kind {
+        // A value is equal to itself (interning makes equal values one id,
+        // except an integer and an equal decimal).
+        CompareKind::Value if a == b => Some(Ordering::Equal),
+        CompareKind::Value => match (values.try_get(a), values.try_get(b)) {
+            (Some(x), Some(y)) => order(x, y),
+            _ => None,
+        },
+        CompareKind::Scale(s) => scales
+            .get(s.0 as usize)
+            .and_then(|sc| Some(sc.rank(a)?.cmp(&sc.rank(b)?))),
+    };
+    match op {
+        CompareOp::Ne => ord != Some(Ordering::Equal),
+        _ => ord.is_some_and(|o| op.holds(o)),
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -515,5 +616,74 @@ impl Program {
             .map(|&v| self.values.get(v).to_string())
             .collect();
         format!("{}({})", self.pred(pred).name, args.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(i: i64) -> Value {
+        Value::Int(i)
+    }
+
+    #[test]
+    fn numbers_order_by_value_and_exactly() {
+        assert_eq!(order(&int(1), &Value::Dec(1.0)), Some(Ordering::Equal));
+        assert_eq!(order(&int(2), &Value::Dec(1.5)), Some(Ordering::Greater));
+        assert_eq!(order(&Value::Dec(-0.5), &int(0)), Some(Ordering::Less));
+        // 2^53 + 1 is not equal to the decimal 2^53, although `as f64` says so.
+        let big = (1i64 << 53) + 1;
+        assert_eq!(
+            order(&int(big), &Value::Dec((1u64 << 53) as f64)),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            order(&int(i64::MAX), &Value::Dec(1e300)),
+            Some(Ordering::Less)
+        );
+    }
+
+    #[test]
+    fn texts_order_lexicographically_and_kinds_never_mix() {
+        let sym = |s: &str| Value::Symbol(s.into());
+        assert_eq!(order(&sym("alpha"), &sym("beta")), Some(Ordering::Less));
+        assert_eq!(
+            order(&sym("abc"), &Value::Str("abc".into())),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(order(&sym("abc"), &int(2)), None);
+    }
+
+    #[test]
+    fn not_equal_holds_across_kinds_and_ordering_does_not() {
+        let mut values = Values::default();
+        let two = values.intern(int(2));
+        let two_dec = values.intern(Value::Dec(2.0));
+        let text = values.intern(Value::Symbol("two".into()));
+        let cmp = |a, op, b| compare(&values, &[], a, op, b, CompareKind::Value);
+        assert!(cmp(text, CompareOp::Ne, two));
+        assert!(!cmp(text, CompareOp::Eq, two));
+        assert!(!cmp(text, CompareOp::Lt, two) && !cmp(text, CompareOp::Ge, two));
+        assert!(cmp(two_dec, CompareOp::Eq, two) && !cmp(two_dec, CompareOp::Ne, two));
+        assert!(cmp(two, CompareOp::Le, two));
+    }
+
+    #[test]
+    fn scale_values_order_by_rank_and_outsiders_by_nothing() {
+        let mut values = Values::default();
+        let low = values.intern(Value::Symbol("low".into()));
+        let high = values.intern(Value::Symbol("high".into()));
+        let other = values.intern(Value::Symbol("other".into()));
+        let scale = Scale {
+            name: "level".into(),
+            values: vec![low, high],
+            span: Span::new(FileId(0), 0, 0),
+        };
+        let kind = CompareKind::Scale(ScaleId(0));
+        let cmp = |a, op, b| compare(&values, std::slice::from_ref(&scale), a, op, b, kind);
+        assert!(cmp(low, CompareOp::Lt, high));
+        assert!(!cmp(other, CompareOp::Lt, high) && !cmp(other, CompareOp::Ge, high));
+        assert!(cmp(other, CompareOp::Ne, high));
     }
 }

@@ -38,16 +38,25 @@ pub struct Loaded {
 pub fn load<P: AsRef<Path>>(paths: &[P]) -> Loaded {
     let paths: Vec<_> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
     let parsed = syntax::load(&paths);
-    let checked = check::check(&parsed);
+    let (program, diagnostics) = check_parsed(&parsed);
+    Loaded {
+        sources: parsed.sources,
+        program,
+        diagnostics,
+    }
+}
+
+/// Checks parsed files: every diagnostic, the parser's and the checker's,
+/// in a stable order, and the program when there is no error. `warrant
+/// check` and `warrant lsp` (on files loaded through an overlay) both come
+/// here.
+pub fn check_parsed(parsed: &syntax::Parsed) -> (Option<Program>, Vec<Diagnostic>) {
+    let checked = check::check(parsed);
     let mut diagnostics = parsed.diagnostics.clone();
     diagnostics.extend(checked.diagnostics);
     diagnostics::sort(&mut diagnostics);
     let failed = diagnostics.iter().any(Diagnostic::is_error);
-    Loaded {
-        sources: parsed.sources,
-        program: if failed { None } else { checked.program },
-        diagnostics,
-    }
+    (if failed { None } else { checked.program }, diagnostics)
 }
 
 /// Errors that stopped a program from loading, with the files they point into.

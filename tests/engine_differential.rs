@@ -16,6 +16,9 @@ use warrant::likelihood::Likelihood;
 #[path = "common/rng.rs"]
 mod rng;
 use rng::Rng;
+#[path = "common/oracle.rs"]
+mod oracle;
+use oracle::compare;
 
 const VARS: [&str; 4] = ["A", "B", "C", "D"];
 const LIKS: [f64; 5] = [0.1, 0.3, 0.55, 0.8, 1.0];
@@ -121,11 +124,7 @@ fn generate(seed: u64) -> Program {
                 CompareOp::Ge,
             ];
             let op = ops[rng.below(ops.len())];
-            let kind = if op.is_ordering() || rng.chance(30) {
-                CompareKind::Numeric
-            } else {
-                CompareKind::Identity
-            };
+            let kind = CompareKind::Value;
             let l = bterm(&mut rng, &bound);
             let rr = bterm(&mut rng, &bound);
             conds.push(Cond::Cmp(l, op, rr, kind));
@@ -203,28 +202,6 @@ fn arg_value(a: Arg, binding: &[Option<u32>]) -> u32 {
         Arg::Var(v) => binding[v as usize].unwrap(),
         Arg::Const(c) => c,
         Arg::Wildcard => unreachable!(),
-    }
-}
-
-fn compare(program: &Program, a: u32, op: CompareOp, b: u32, kind: CompareKind) -> bool {
-    let (x, y) = (
-        program.values.get(a).as_number(),
-        program.values.get(b).as_number(),
-    );
-    match kind {
-        CompareKind::Identity => {
-            let same = a == b || matches!((x, y), (Some(x), Some(y)) if x == y);
-            match op {
-                CompareOp::Eq => same,
-                CompareOp::Ne => !same,
-                _ => unreachable!(),
-            }
-        }
-        CompareKind::Numeric => match (x, y) {
-            (Some(x), Some(y)) => op.holds(x.partial_cmp(&y).unwrap()),
-            _ => false,
-        },
-        CompareKind::Scale(_) => unreachable!(),
     }
 }
 

@@ -18,6 +18,9 @@ use warrant::likelihood::Likelihood;
 #[path = "common/rng.rs"]
 mod rng;
 use rng::Rng;
+#[path = "common/oracle.rs"]
+mod oracle;
+use oracle::compare;
 
 const VARS: [&str; 4] = ["A", "B", "C", "D"];
 const LIKS: [f64; 5] = [0.1, 0.3, 0.55, 0.8, 1.0];
@@ -110,11 +113,7 @@ fn generate(seed: u64, negation: bool) -> Program {
                 CompareOp::Ge,
             ];
             let op = ops[rng.below(ops.len())];
-            let kind = if op.is_ordering() || rng.chance(30) {
-                CompareKind::Numeric
-            } else {
-                CompareKind::Identity
-            };
+            let kind = CompareKind::Value;
             let l = bterm(&mut rng, &bound);
             let rr = bterm(&mut rng, &bound);
             conds.push(Cond::Cmp(l, op, rr, kind));
@@ -145,37 +144,6 @@ fn generate(seed: u64, negation: bool) -> Program {
 }
 
 // ---------------------------------------------------------------- the checker
-
-fn compare(program: &Program, a: u32, op: CompareOp, b: u32, kind: CompareKind) -> bool {
-    let (x, y) = (
-        program.values.get(a).as_number(),
-        program.values.get(b).as_number(),
-    );
-    match kind {
-        CompareKind::Identity => {
-            let same = a == b || matches!((x, y), (Some(x), Some(y)) if x == y);
-            match op {
-                CompareOp::Eq => same,
-                CompareOp::Ne => !same,
-                _ => match (x, y) {
-                    (Some(x), Some(y)) => x.partial_cmp(&y).is_some_and(|o| op.holds(o)),
-                    _ => a == b && op.holds(std::cmp::Ordering::Equal),
-                },
-            }
-        }
-        CompareKind::Numeric => match (x, y) {
-            (Some(x), Some(y)) => x.partial_cmp(&y).is_some_and(|o| op.holds(o)),
-            _ => false,
-        },
-        CompareKind::Scale(s) => {
-            let scale = &program.scales[s.0 as usize];
-            match (scale.rank(a), scale.rank(b)) {
-                (Some(x), Some(y)) => op.holds(x.cmp(&y)),
-                _ => false,
-            }
-        }
-    }
-}
 
 /// Binds `args` to `row`; false on a clash with a constant or a binding.
 fn unify(args: &[Arg], row: &[u32], b: &mut [Option<u32>]) -> bool {

@@ -125,10 +125,7 @@ fn lowers_a_whole_program() {
     // Base predicates share the first stratum.
     assert_eq!(stratum_of(&p, "ally"), 0);
     assert_eq!(stratum_of(&p, "visits"), 0);
-    assert_eq!(
-        p.conflicts[0].body.comparisons[0].kind,
-        CompareKind::Identity
-    );
+    assert_eq!(p.conflicts[0].body.comparisons[0].kind, CompareKind::Value);
     let t = &p.tests[0];
     assert_eq!(t.given.len(), 2);
     assert_eq!(t.expects[0].by_rule, Some(RuleId(0)));
@@ -241,12 +238,12 @@ fn comparison_kinds() {
          rule g when n(X), X >= 0.5 then r6(X).\n",
     );
     let kind = |r: usize| p.rules[r].body.comparisons[0].kind;
-    assert_eq!(kind(0), CompareKind::Numeric);
-    assert_eq!(kind(1), CompareKind::Numeric);
-    assert_eq!(kind(2), CompareKind::Identity);
+    assert_eq!(kind(0), CompareKind::Value);
+    assert_eq!(kind(1), CompareKind::Value);
+    assert_eq!(kind(2), CompareKind::Value);
     assert_eq!(kind(3), CompareKind::Scale(ScaleId(0)));
     assert_eq!(kind(4), CompareKind::Scale(ScaleId(0)));
-    assert_eq!(kind(5), CompareKind::Numeric);
+    assert_eq!(kind(5), CompareKind::Value);
 }
 
 #[test]
@@ -262,7 +259,14 @@ fn type_errors() {
     has("rule r when d(X), X > cheap then o(X).", Code::TypeMismatch);
     has("rule r when d(X), c(X) then o(X).", Code::TypeMismatch);
     has("rule r when d(X), n(X) then o(X).", Code::TypeMismatch);
-    has("rule r when s(X), X < \"m\" then o(X).", Code::TypeMismatch);
+    has("rule r when s(X), X < 3 then o(X).", Code::TypeMismatch);
+    // Texts order lexicographically.
+    assert!(
+        codes(&format!(
+            "{scales}s(\"a\"). rule r when s(X), X < \"m\" then o(X)."
+        ))
+        .is_empty()
+    );
     has("rule r when n(X), X = \"m\" then o(X).", Code::TypeMismatch);
     has("rule r when s(X), X = m then o(X).", Code::TypeMismatch);
     has(

@@ -7,10 +7,10 @@
 //!
 //! A comparison's [`CompareKind`] is decided from its two sides: a side typed
 //! by a scale (a variable of a scale-typed column, or a constant that is a
-//! value of exactly one scale) makes it `Scale`; a number makes it
-//! `Numeric`; otherwise `=`/`!=` are `Identity`, and an ordering between two
-//! untyped variables is `Numeric` (the engine makes it false when a side is
-//! not a number at run time).
+//! value of exactly one scale) makes it `Scale`; otherwise it is `Value`,
+//! and [`crate::ir::order`] decides at run time (numbers by value, texts
+//! lexicographically, different kinds never ordered). Sides whose types
+//! are known to be of different kinds are an error here.
 
 use super::Checker;
 use super::lower::Scope;
@@ -233,7 +233,7 @@ impl<'a> Checker<'a> {
             if !(ok(l) && ok(r)) {
                 self.compare_mismatch(l, r, "numbers compare only with numbers");
             }
-            return CompareKind::Numeric;
+            return CompareKind::Value;
         }
         if !c.op.is_ordering() {
             if meet(l.ty, r.ty).is_none() {
@@ -243,7 +243,7 @@ impl<'a> Checker<'a> {
                     "a string and a symbol are never equal: `\"japan\"` is not `japan`",
                 );
             }
-            return CompareKind::Identity;
+            return CompareKind::Value;
         }
         let open = |s: &Side| untyped(s) || s.ambiguous;
         if (l.ambiguous && open(r)) || (r.ambiguous && open(l)) {
@@ -272,29 +272,9 @@ impl<'a> Checker<'a> {
                      `pred doubt(patron, level: level).`",
                 ),
             );
-            return CompareKind::Numeric;
+            return CompareKind::Value;
         }
-        let unordered = |s: &Side| matches!(s.ty, ColumnType::Str | ColumnType::Symbol);
-        if let Some(side) = [l, r].into_iter().find(|s| unordered(s)) {
-            let what = if side.ty == ColumnType::Str {
-                "strings"
-            } else {
-                "symbols"
-            };
-            self.error(
-                Diagnostic::error(
-                    Code::TypeMismatch,
-                    format!("`{}` cannot order {what}", c.op.symbol()),
-                )
-                .with_label(side.span, self.side_label(side))
-                .with_help(
-                    "only numbers and values of a scale have an order; to order names, declare \
-                     a scale (`scale level: low < moderate < high.`) and type the column with it \
-                     in its `pred` declaration",
-                ),
-            );
-        }
-        CompareKind::Numeric
+        CompareKind::Value
     }
 }
 

@@ -61,6 +61,8 @@ enum Command {
     WhyNot(why_not::Args),
     /// List the key assumptions of a conclusion: the facts and exceptions it rests on
     Assumptions(assumptions::Args),
+    /// Serve the Language Server Protocol on stdin/stdout, for editors
+    Lsp,
 }
 
 /// Output format of commands that print results.
@@ -93,6 +95,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::WhyNot(args) => why_not::run(args),
         Command::Assumptions(args) => assumptions::run(args),
+        Command::Lsp => crate::lsp::serve(),
     };
     ExitCode::from(code)
 }

@@ -1,8 +1,6 @@
 //! The evaluation loop: semi-naive, stratum by stratum, over join plans.
 
-use std::cmp::Ordering;
-
-use crate::ir::{self, CompareKind, CompareOp};
+use crate::ir;
 
 use super::plan::{self, ColOp, Negation, Operand, Plan, Source, Step};
 use super::relation::{INF, Inserted, NIL, Relation};
@@ -13,66 +11,6 @@ pub(crate) const TAG_BASE: u32 = 0x8000_0000;
 pub(crate) const TAG_STATED: u32 = 0x8000_0000;
 pub(crate) const TAG_GIVEN: u32 = 0x8000_0001;
 pub(crate) const TAG_INPUT: u32 = 0xC000_0000;
-
-/// Per value id: its number (NaN when not a number) and its rank in each
-/// scale (`u32::MAX` when not in it).
-pub(crate) struct CompareTables {
-    pub nums: Vec<f64>,
-    pub ranks: Vec<Vec<u32>>,
-}
-
-impl CompareTables {
-    pub fn new(values: &ir::Values, scales: &[ir::Scale]) -> CompareTables {
-        let nums = (0..values.len())
-            .map(|i| values.get(i as u32).as_number().unwrap_or(f64::NAN))
-            .collect();
-        let ranks = scales
-            .iter()
-            .map(|s| {
-                let mut r = vec![u32::MAX; values.len()];
-                for (rank, &v) in s.values.iter().enumerate() {
-                    if let Some(slot) = r.get_mut(v as usize) {
-                        *slot = rank as u32;
-                    }
-                }
-                r
-            })
-            .collect();
-        CompareTables { nums, ranks }
-    }
-
-    fn num(&self, v: u32) -> f64 {
-        self.nums.get(v as usize).copied().unwrap_or(f64::NAN)
-    }
-
-    pub fn holds(&self, a: u32, op: CompareOp, b: u32, kind: CompareKind) -> bool {
-        match kind {
-            CompareKind::Identity => {
-                let (x, y) = (self.num(a), self.num(b));
-                let numeric = !x.is_nan() && !y.is_nan();
-                match op {
-                    CompareOp::Eq => a == b || (numeric && x == y),
-                    CompareOp::Ne => !(a == b || (numeric && x == y)),
-                    _ if numeric => x.partial_cmp(&y).is_some_and(|o| op.holds(o)),
-                    _ => a == b && op.holds(Ordering::Equal),
-                }
-            }
-            CompareKind::Numeric => {
-                let (x, y) = (self.num(a), self.num(b));
-                x.partial_cmp(&y).is_some_and(|o| op.holds(o))
-            }
-            CompareKind::Scale(s) => {
-                let Some(r) = self.ranks.get(s.0 as usize) else {
-                    return false;
-                };
-                match (r.get(a as usize), r.get(b as usize)) {
-                    (Some(&x), Some(&y)) if x != u32::MAX && y != u32::MAX => op.holds(x.cmp(&y)),
-                    _ => false,
-                }
-            }
-        }
-    }
-}
 
 /// A conflict that holds: its bindings and premises.
 #[derive(Clone, Debug)]
@@ -105,7 +43,9 @@ pub(crate) enum Sink<'a> {
 
 pub(crate) struct State<'t> {
     pub rels: Vec<Relation>,
-    pub tables: &'t CompareTables,
+    /// The program's values and those loaded or computed since.
+    pub values: ir::Values,
+    pub scales: &'t [ir::Scale],
     pub provenance: bool,
     pub total_rows: usize,
     pub max_rows: usize,
@@ -140,14 +80,16 @@ pub(crate) struct RuleRef<'a> {
 impl<'t> State<'t> {
     pub fn new(
         rels: Vec<Relation>,
-        tables: &'t CompareTables,
+        values: ir::Values,
+        scales: &'t [ir::Scale],
         provenance: bool,
         max_rows: usize,
     ) -> Self {
         let total_rows = rels.iter().map(|r| r.len as usize).sum();
         State {
             rels,
-            tables,
+            values,
+            scales,
             provenance,
             total_rows,
             max_rows,
@@ -414,7 +356,7 @@ impl<'t> State<'t> {
             }
             Step::Compare { lhs, op, rhs, kind } => {
                 let (a, b) = (self.operand(*lhs), self.operand(*rhs));
-                if self.tables.holds(a, *op, b, *kind) {
+                if ir::compare(&self.values, self.scales, a, *op, b, *kind) {
                     self.run(plan, sink, step + 1, lik, height);
                 }
             }

@@ -17,7 +17,8 @@
 //! than its highest premise).
 //!
 //! Values compare by identity in joins (`1` and `1.0` are different values
-//! to a join), but an `=`/`!=` comparison compares numbers numerically.
+//! to a join); a comparison compares as [`ir::compare`] says (numbers by
+//! value, so `1 = 1.0` holds).
 //!
 //! ```
 //! use warrant::engine::{Derivation, EvalOptions, RenderOptions, evaluate, render_run};
@@ -54,9 +55,7 @@ use crate::ir::{self, Arg, FactOrigin, Program, RuleId, Values};
 use crate::likelihood::Likelihood;
 use crate::source::FileId;
 
-use eval::{
-    CompareTables, HeadPlan, RawHit, RuleRef, Sink, State, TAG_GIVEN, TAG_INPUT, TAG_STATED,
-};
+use eval::{HeadPlan, RawHit, RuleRef, Sink, State, TAG_GIVEN, TAG_INPUT, TAG_STATED};
 use model::{Recipe, recipe};
 use plan::Operand;
 use relation::{NIL, Relation};
@@ -121,8 +120,13 @@ pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, 
         rels,
         head_plans,
     } = lay_out(program, options, &loaded);
-    let tables = CompareTables::new(&values, &program.scales);
-    let mut state = State::new(rels, &tables, options.provenance, options.max_rows);
+    let mut state = State::new(
+        rels,
+        values,
+        &program.scales,
+        options.provenance,
+        options.max_rows,
+    );
     add_base_rows(&mut state, program, options, loaded);
     run_strata(&mut state, program, options, &head_plans);
     if let Some(p) = state.overflow {
@@ -131,6 +135,7 @@ pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, 
     let conflicts = find_conflicts(&mut state, program, options);
 
     let rels = state.rels;
+    let values = state.values;
     let stats = Stats {
         rows: rels.iter().map(|r| r.len as usize).collect(),
         derived: rels.iter().map(|r| r.derived as usize).collect(),

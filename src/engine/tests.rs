@@ -258,8 +258,8 @@ fn negation_comparisons_scales_conflicts() {
         "big",
         &[
             Cond::Atom(score, vec![T::V("A"), T::V("S")]),
-            Cond::Cmp(T::V("S"), CompareOp::Ge, int(3), CompareKind::Numeric),
-            Cond::Cmp(T::V("S"), CompareOp::Eq, int(3), CompareKind::Identity),
+            Cond::Cmp(T::V("S"), CompareOp::Ge, int(3), CompareKind::Value),
+            Cond::Cmp(T::V("S"), CompareOp::Eq, int(3), CompareKind::Value),
         ],
         &[(big, vec![T::V("A")])],
         Likelihood::CERTAIN,
@@ -270,7 +270,7 @@ fn negation_comparisons_scales_conflicts() {
         &[
             Cond::Atom(hedges, vec![T::V("A")]),
             Cond::Atom(hedges, vec![T::V("B")]),
-            Cond::Cmp(T::V("A"), CompareOp::Ne, T::V("B"), CompareKind::Identity),
+            Cond::Cmp(T::V("A"), CompareOp::Ne, T::V("B"), CompareKind::Value),
             Cond::Unless(reassured, vec![T::W]),
         ],
     );
@@ -512,7 +512,7 @@ fn query_and_render() {
         "high",
         &[
             Cond::Atom(t, vec![T::V("A"), T::V("R"), T::V("N")]),
-            Cond::Cmp(T::V("N"), CompareOp::Gt, int(2), CompareKind::Numeric),
+            Cond::Cmp(T::V("N"), CompareOp::Gt, int(2), CompareKind::Value),
         ],
         &[(h, vec![T::V("A"), T::V("R")])],
         l(0.55),

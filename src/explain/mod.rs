@@ -659,7 +659,7 @@ pub(crate) fn arg_value(a: Arg, binding: &[Option<ValueId>]) -> Option<ValueId> 
     }
 }
 
-/// Whether a comparison holds, exactly as the engine decides it.
+/// Whether a comparison holds: [`ir::compare`], as the engine decides it.
 pub(crate) fn compare(
     values: &Values,
     program: &Program,
@@ -668,39 +668,7 @@ pub(crate) fn compare(
     b: ValueId,
     kind: CompareKind,
 ) -> bool {
-    let num = |v: ValueId| -> Option<f64> {
-        ((v as usize) < values.len())
-            .then(|| values.get(v).as_number())
-            .flatten()
-            .filter(|x| !x.is_nan())
-    };
-    match kind {
-        CompareKind::Identity => {
-            let (x, y) = (num(a), num(b));
-            let same = a == b || matches!((x, y), (Some(x), Some(y)) if x == y);
-            match op {
-                CompareOp::Eq => same,
-                CompareOp::Ne => !same,
-                _ => match (x, y) {
-                    (Some(x), Some(y)) => x.partial_cmp(&y).is_some_and(|o| op.holds(o)),
-                    _ => a == b && op.holds(std::cmp::Ordering::Equal),
-                },
-            }
-        }
-        CompareKind::Numeric => match (num(a), num(b)) {
-            (Some(x), Some(y)) => x.partial_cmp(&y).is_some_and(|o| op.holds(o)),
-            _ => false,
-        },
-        CompareKind::Scale(s) => {
-            let Some(scale) = program.scales.get(s.0 as usize) else {
-                return false;
-            };
-            match (scale.rank(a), scale.rank(b)) {
-                (Some(x), Some(y)) => op.holds(x.cmp(&y)),
-                _ => false,
-            }
-        }
-    }
+    ir::compare(values, &program.scales, a, op, b, kind)
 }
 
 pub(crate) fn ground_atom(model: &Model, pred: PredId, row: &[ValueId]) -> GroundAtom {

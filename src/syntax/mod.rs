@@ -8,7 +8,9 @@ pub mod ast;
 pub mod format;
 mod parser;
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Sources, Span};
@@ -35,12 +37,39 @@ impl Parsed {
     }
 }
 
+/// Texts that the loader reads instead of the disk: an editor's open
+/// buffers, whose unsaved edits must be seen by every file that `use`s them.
+/// Keyed by [`file_key`]; a buffer whose file is not (or no longer) on disk
+/// still loads.
+pub type Overlay = HashMap<PathBuf, Arc<str>>;
+
+/// The key that identifies a file in an [`Overlay`]: its canonical path, or
+/// when it is not on disk, its absolute path with `.` and `..` folded.
+pub fn file_key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        let absolute = std::env::current_dir()
+            .map(|dir| dir.join(path))
+            .unwrap_or_else(|_| path.to_path_buf());
+        normalize(&absolute)
+    })
+}
+
 /// Loads and parses the named files and folders and everything they import.
 pub fn load(paths: &[PathBuf]) -> Parsed {
+    load_with_overlay(paths, &Overlay::new())
+}
+
+/// [`load`], reading a file from `overlay` when it holds it and from the
+/// disk otherwise.
+pub fn load_with_overlay(paths: &[PathBuf], overlay: &Overlay) -> Parsed {
     let mut parsed = Parsed::default();
     let mut canonical: Vec<PathBuf> = Vec::new();
     let mut queue: Vec<PathBuf> = Vec::new();
     for path in paths {
+        if overlay.contains_key(&file_key(path)) {
+            queue.push(path.clone());
+            continue;
+        }
         match expand(path) {
             Ok(files) if files.is_empty() => parsed.diagnostics.push(
                 Diagnostic::error(
@@ -60,7 +89,7 @@ pub fn load(paths: &[PathBuf]) -> Parsed {
     while next < queue.len() {
         let path = queue[next].clone();
         next += 1;
-        let Some(Some(id)) = read_file(&path, &mut parsed, &mut canonical) else {
+        let Some(Some(id)) = read_file(&path, overlay, &mut parsed, &mut canonical) else {
             continue; // unreadable (reported) or already loaded
         };
         let text = parsed.sources.get(id).text.clone();
@@ -71,14 +100,14 @@ pub fn load(paths: &[PathBuf]) -> Parsed {
         for item in &module.items {
             if let ast::Item::Use(u) = item {
                 let target = normalize(&base.join(&u.path.value));
-                match std::fs::canonicalize(&target) {
-                    Ok(canon) if target.is_file() => {
-                        uses.push((canon, u.path.span));
-                        queue.push(target);
-                    }
-                    _ => parsed
+                let key = file_key(&target);
+                if overlay.contains_key(&key) || target.is_file() {
+                    uses.push((key, u.path.span));
+                    queue.push(target);
+                } else {
+                    parsed
                         .diagnostics
-                        .push(import_not_found(&target, u.path.span)),
+                        .push(import_not_found(&target, u.path.span));
                 }
             }
         }
@@ -104,9 +133,18 @@ pub fn load(paths: &[PathBuf]) -> Parsed {
 /// pushed); `Some(None)`: already loaded; `Some(Some(id))`: new.
 fn read_file(
     path: &Path,
+    overlay: &Overlay,
     parsed: &mut Parsed,
     canonical: &mut Vec<PathBuf>,
 ) -> Option<Option<FileId>> {
+    let key = file_key(path);
+    if let Some(text) = overlay.get(&key) {
+        if canonical.contains(&key) {
+            return Some(None);
+        }
+        canonical.push(key);
+        return Some(Some(parsed.sources.add(path.to_path_buf(), text.clone())));
+    }
     let canon = match std::fs::canonicalize(path) {
         Ok(c) => c,
         Err(e) => {
@@ -303,4 +341,43 @@ fn visit(
         }
     }
     state[file.0 as usize] = 2;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh folder under the system's temporary folder.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("warrant-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
+        dir
+    }
+
+    #[test]
+    fn overlay_text_wins_over_the_disk_and_is_seen_through_use() {
+        let dir = scratch("overlay");
+        std::fs::write(dir.join("main.wr"), "use \"lib.wr\".\nb(x).\n").unwrap();
+        std::fs::write(dir.join("lib.wr"), "a(x).\n").unwrap();
+        let mut overlay = Overlay::new();
+        overlay.insert(file_key(&dir.join("lib.wr")), Arc::from("c(y).\n"));
+        // A buffer never saved: imported, and there only in the overlay.
+        overlay.insert(file_key(&dir.join("new.wr")), Arc::from("d(z).\n"));
+        let parsed = load_with_overlay(&[dir.join("main.wr")], &overlay);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let texts: Vec<&str> = parsed.sources.iter().map(|(_, f)| &*f.text).collect();
+        assert_eq!(texts, ["use \"lib.wr\".\nb(x).\n", "c(y).\n"]);
+
+        std::fs::write(dir.join("main.wr"), "use \"new.wr\".\n").unwrap();
+        let parsed = load_with_overlay(&[dir.join("main.wr")], &overlay);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        assert_eq!(&*parsed.sources.get(FileId(1)).text, "d(z).\n");
+        assert_eq!(parsed.imports[0].len(), 1);
+
+        // Without the overlay the loader reads the disk, where new.wr is not.
+        let parsed = load(&[dir.join("main.wr")]);
+        assert_eq!(parsed.diagnostics[0].code, "warrant::import_not_found");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

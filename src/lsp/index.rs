@@ -1,0 +1,306 @@
+//! The names of a world and where each occurs: what hover, definition,
+//! references and completion look up. Built from the syntax tree, so that it
+//! is there even while a file has errors (the parser recovers item by item).
+
+use indexmap::IndexMap;
+use warrant::source::{FileId, Span};
+use warrant::syntax::Parsed;
+use warrant::syntax::ast::{self, Item, Term};
+
+/// A thing a name can stand for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Symbol {
+    Pred(String),
+    Rule(String),
+    Scale(String),
+    /// A value of a scale.
+    Value {
+        scale: String,
+        value: String,
+    },
+    Source(String),
+    Conflict(String),
+    /// A symbol that is no scale's value: `japan`.
+    Constant(String),
+    /// The file a `use` imports.
+    Import(FileId),
+}
+
+/// How an occurrence relates to its symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Where it is declared: `pred`, `rule`, `scale`, `source`, `conflict`.
+    Declaration,
+    /// A fact that states it or a rule that concludes it (a predicate
+    /// without a `pred` declaration is defined there).
+    Assertion,
+    Use,
+}
+
+#[derive(Clone, Debug)]
+pub struct Occurrence {
+    pub span: Span,
+    pub symbol: Symbol,
+    pub role: Role,
+}
+
+/// A predicate's declared parameters: names, and types where given.
+#[derive(Clone, Debug, Default)]
+pub struct Params {
+    pub names: Vec<String>,
+    pub types: Vec<Option<String>>,
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Every occurrence of a name, files in load order, each file in order.
+    pub occurrences: Vec<Occurrence>,
+    /// Scales and their values, low to high.
+    pub scales: IndexMap<String, Vec<String>>,
+    /// Every predicate; declared ones with their parameters, others with
+    /// `None` and the arity of their first use.
+    pub preds: IndexMap<String, (Option<Params>, usize)>,
+    /// Constants and how often each occurs.
+    pub constants: IndexMap<String, usize>,
+    pub sources: IndexMap<String, String>,
+    pub rules: Vec<String>,
+    pub conflicts: Vec<String>,
+}
+
+impl Index {
+    pub fn build(parsed: &Parsed) -> Index {
+        let mut index = Index::default();
+        // Declarations first: a symbol's meaning may depend on a scale or a
+        // `pred` declared further on or in another file.
+        for module in &parsed.modules {
+            for item in &module.items {
+                index.declare(item);
+            }
+        }
+        for (file, module) in parsed.modules.iter().enumerate() {
+            let imports = parsed.imports.get(file).map_or(&[][..], Vec::as_slice);
+            for item in &module.items {
+                index.walk(item, imports);
+            }
+        }
+        index
+    }
+
+    fn declare(&mut self, item: &Item) {
+        match item {
+            Item::Scale(s) => {
+                let values = s.values.iter().map(|v| v.text.clone()).collect();
+                self.scales.entry(s.name.text.clone()).or_insert(values);
+            }
+            Item::Pred(p) => {
+                let params = Params {
+                    names: p.params.iter().map(|x| x.name.text.clone()).collect(),
+                    types: p
+                        .params
+                        .iter()
+                        .map(|x| x.ty.as_ref().map(|t| t.text.clone()))
+                        .collect(),
+                };
+                let arity = p.params.len();
+                self.preds
+                    .entry(p.name.text.clone())
+                    .or_insert((Some(params), arity));
+            }
+            Item::Source(s) => {
+                self.sources
+                    .entry(s.name.text.clone())
+                    .or_insert_with(|| s.title.value.clone());
+            }
+            Item::Rule(r) => self.rules.push(r.name.text.clone()),
+            Item::Conflict(c) => self.conflicts.push(c.name.text.clone()),
+            Item::Use(_) | Item::Input(_) | Item::Fact(_) | Item::Test(_) => {}
+        }
+    }
+
+    fn push(&mut self, span: Span, symbol: Symbol, role: Role) {
+        self.occurrences.push(Occurrence { span, symbol, role });
+    }
+
+    fn walk(&mut self, item: &Item, imports: &[(FileId, Span)]) {
+        match item {
+            Item::Use(u) => {
+                if let Some(&(target, _)) = imports.iter().find(|(_, s)| *s == u.path.span) {
+                    self.push(u.path.span, Symbol::Import(target), Role::Use);
+                }
+            }
+            Item::Scale(s) => {
+                let scale = s.name.text.clone();
+                self.push(s.name.span, Symbol::Scale(scale.clone()), Role::Declaration);
+                for v in &s.values {
+                    let value = Symbol::Value {
+                        scale: scale.clone(),
+                        value: v.text.clone(),
+                    };
+                    self.push(v.span, value, Role::Declaration);
+                }
+            }
+            Item::Pred(p) => {
+                self.push(
+                    p.name.span,
+                    Symbol::Pred(p.name.text.clone()),
+                    Role::Declaration,
+                );
+                for ty in p.params.iter().filter_map(|x| x.ty.as_ref()) {
+                    if self.scales.contains_key(&ty.text) {
+                        self.push(ty.span, Symbol::Scale(ty.text.clone()), Role::Use);
+                    }
+                }
+            }
+            Item::Source(s) => {
+                self.push(
+                    s.name.span,
+                    Symbol::Source(s.name.text.clone()),
+                    Role::Declaration,
+                );
+            }
+            Item::Input(i) => {
+                self.push(
+                    i.pred.span,
+                    Symbol::Pred(i.pred.text.clone()),
+                    Role::Assertion,
+                );
+            }
+            Item::Fact(f) => self.atom(&f.atom, Role::Assertion),
+            Item::Rule(r) => {
+                self.push(
+                    r.name.span,
+                    Symbol::Rule(r.name.text.clone()),
+                    Role::Declaration,
+                );
+                self.conditions(&r.when);
+                for a in &r.unless {
+                    self.atom(a, Role::Use);
+                }
+                for a in &r.then {
+                    self.atom(a, Role::Assertion);
+                }
+                self.cites(&r.cites);
+            }
+            Item::Conflict(c) => {
+                let name = Symbol::Conflict(c.name.text.clone());
+                self.push(c.name.span, name, Role::Declaration);
+                self.conditions(&c.when);
+                for a in &c.unless {
+                    self.atom(a, Role::Use);
+                }
+                self.cites(&c.cites);
+            }
+            Item::Test(t) => {
+                for f in &t.given {
+                    self.atom(&f.atom, Role::Use);
+                }
+                for e in &t.expects {
+                    self.atom(&e.atom, Role::Use);
+                    if let Some(rule) = &e.by_rule {
+                        self.push(rule.span, Symbol::Rule(rule.text.clone()), Role::Use);
+                    }
+                }
+                for c in &t.conflicts {
+                    let name = Symbol::Conflict(c.name.text.clone());
+                    self.push(c.name.span, name, Role::Use);
+                }
+            }
+        }
+    }
+
+    fn conditions(&mut self, conditions: &[ast::Condition]) {
+        for c in conditions {
+            match c {
+                ast::Condition::Atom(a) => self.atom(a, Role::Use),
+                ast::Condition::Compare(cmp) => {
+                    self.term(&cmp.lhs, None);
+                    self.term(&cmp.rhs, None);
+                }
+            }
+        }
+    }
+
+    fn cites(&mut self, cites: &[ast::Cite]) {
+        for c in cites {
+            let name = Symbol::Source(c.source.text.clone());
+            self.push(c.source.span, name, Role::Use);
+        }
+    }
+
+    fn atom(&mut self, atom: &ast::Atom, role: Role) {
+        let pred = &atom.pred.text;
+        self.push(atom.pred.span, Symbol::Pred(pred.clone()), role);
+        self.preds
+            .entry(pred.clone())
+            .or_insert((None, atom.args.len()));
+        for (i, arg) in atom.args.iter().enumerate() {
+            let declared = self
+                .preds
+                .get(pred)
+                .and_then(|(params, _)| params.as_ref())
+                .and_then(|p| p.types.get(i).cloned().flatten());
+            self.term(arg, declared.as_deref());
+        }
+    }
+
+    /// A symbol in a column of scale `typed` is that scale's value; any
+    /// other symbol is a value of the first scale that has it, or a constant.
+    fn term(&mut self, term: &Term, typed: Option<&str>) {
+        let Term::Symbol(name) = term else {
+            return;
+        };
+        let text = &name.text;
+        let scale = typed
+            .filter(|s| self.scales.get(*s).is_some_and(|v| v.contains(text)))
+            .map(str::to_string)
+            .or_else(|| {
+                self.scales
+                    .iter()
+                    .find(|(_, values)| values.contains(text))
+                    .map(|(s, _)| s.clone())
+            });
+        let symbol = match scale {
+            Some(scale) => Symbol::Value {
+                scale,
+                value: text.clone(),
+            },
+            None => {
+                *self.constants.entry(text.clone()).or_default() += 1;
+                Symbol::Constant(text.clone())
+            }
+        };
+        self.push(name.span, symbol, Role::Use);
+    }
+
+    /// The occurrence under a cursor: a name that contains the offset or
+    /// ends right at it.
+    pub fn at(&self, file: FileId, offset: usize) -> Option<&Occurrence> {
+        let offset = offset as u32;
+        self.occurrences
+            .iter()
+            .find(|o| o.span.file == file && o.span.start <= offset && offset <= o.span.end)
+    }
+
+    /// Where a symbol is defined: its declarations, or for a predicate
+    /// without one, the facts and conclusions that state it.
+    pub fn definitions(&self, symbol: &Symbol) -> Vec<Span> {
+        let with = |role| -> Vec<Span> {
+            self.occurrences
+                .iter()
+                .filter(|o| o.role == role && o.symbol == *symbol)
+                .map(|o| o.span)
+                .collect()
+        };
+        let declared = with(Role::Declaration);
+        if declared.is_empty() && matches!(symbol, Symbol::Pred(_)) {
+            with(Role::Assertion)
+        } else {
+            declared
+        }
+    }
+
+    /// Every occurrence of a symbol, its declarations included.
+    pub fn references(&self, symbol: &Symbol) -> impl Iterator<Item = &Occurrence> {
+        self.occurrences.iter().filter(move |o| o.symbol == *symbol)
+    }
+}
