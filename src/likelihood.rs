@@ -77,6 +77,13 @@ impl Likelihood {
         self.0
     }
 
+    /// The cap an exception of this likelihood puts on a conclusion: the
+    /// necessity of its absence, 1 − p; `None` for a certain exception,
+    /// which removes the conclusion instead.
+    pub fn exception_cap(self) -> Option<Likelihood> {
+        Likelihood::from_units(Self::SCALE - self.0)
+    }
+
     pub fn from_units(units: u16) -> Option<Likelihood> {
         (1..=Self::SCALE)
             .contains(&units)
@@ -139,6 +146,13 @@ mod tests {
         );
         assert_eq!(Likelihood::from_word("probable").unwrap().word(), "likely");
         assert!(Likelihood::from_word("certainish").is_none());
+    }
+
+    #[test]
+    fn an_unlikely_exception_caps_at_very_likely() {
+        let unlikely = Likelihood::from_word("unlikely").unwrap();
+        assert_eq!(unlikely.exception_cap().unwrap().word(), "very likely");
+        assert_eq!(Likelihood::CERTAIN.exception_cap(), None);
     }
 
     #[test]

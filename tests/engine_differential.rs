@@ -230,15 +230,24 @@ fn bindings(
                     return;
                 }
             }
+            // Graded exceptions: the most likely match caps at 1 - p; a
+            // certain one removes the binding.
+            let mut lik = lik;
             for e in &body.exceptions {
-                let hit = rels[e.pred.0 as usize].keys().any(|row| {
-                    e.args.iter().zip(row).all(|(a, &v)| match a {
-                        Arg::Wildcard => true,
-                        a => arg_value(*a, &b) == v,
+                let p = rels[e.pred.0 as usize]
+                    .iter()
+                    .filter(|(row, _)| {
+                        e.args.iter().zip(row.iter()).all(|(a, &v)| match a {
+                            Arg::Wildcard => true,
+                            a => arg_value(*a, &b) == v,
+                        })
                     })
-                });
-                if hit {
-                    return;
+                    .map(|(_, &l)| l)
+                    .max();
+                match p {
+                    Some(10_000) => return,
+                    Some(p) => lik = lik.min(10_000 - p),
+                    None => {}
                 }
             }
             out.push((b, lik));
@@ -278,8 +287,9 @@ fn min_heights(program: &Program, rels: &[Rel]) -> Vec<HashMap<Vec<u32>, u32>> {
     loop {
         let mut changed = false;
         for rule in &program.rules {
-            for (binding, _) in bindings(program, rels, &rule.body) {
-                let mut lik = rule.likelihood.units();
+            for (binding, body_lik) in bindings(program, rels, &rule.body) {
+                // The body's likelihood includes the exceptions' caps.
+                let mut lik = rule.likelihood.units().min(body_lik);
                 let mut height = 0u32;
                 let mut ok = true;
                 for a in &rule.body.atoms {
@@ -394,6 +404,25 @@ fn check(seed: u64) -> usize {
                                 Arg::Const(c) => assert_eq!(c, v),
                                 Arg::Wildcard => {}
                             }
+                        }
+                    }
+                    // Graded exceptions cap the derivation at 1 - p.
+                    for e in &r.body.exceptions {
+                        let p = model
+                            .rows(e.pred)
+                            .filter(|(_, erow, _)| {
+                                e.args.iter().zip(erow.iter()).all(|(a, &v)| match *a {
+                                    Arg::Wildcard => true,
+                                    Arg::Const(c) => c == v,
+                                    Arg::Var(x) => binding[x as usize] == Some(v),
+                                })
+                            })
+                            .map(|(_, _, l)| l)
+                            .max();
+                        if let Some(p) = p {
+                            let cap = Likelihood::from_units(10_000 - p.units())
+                                .expect("a certain exception removes the row");
+                            lik = lik.min(cap);
                         }
                     }
                     let h = &r.heads[head];

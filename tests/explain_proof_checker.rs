@@ -163,15 +163,24 @@ fn unify(args: &[Arg], row: &[u32], b: &mut [Option<u32>]) -> bool {
     true
 }
 
-/// Any row of the model matching an atom under complete bindings.
-fn holds_somewhere(model: &Model, atom: &warrant::ir::Atom, b: &[Option<u32>]) -> bool {
-    model.rows(atom.pred).any(|(_, row, _)| {
-        atom.args.iter().zip(row).all(|(a, &v)| match *a {
-            Arg::Wildcard => true,
-            Arg::Const(c) => c == v,
-            Arg::Var(x) => b[x as usize] == Some(v),
+/// The likelihood of the most likely row of the model matching an atom
+/// under complete bindings.
+fn most_likely_match(
+    model: &Model,
+    atom: &warrant::ir::Atom,
+    b: &[Option<u32>],
+) -> Option<Likelihood> {
+    model
+        .rows(atom.pred)
+        .filter(|(_, row, _)| {
+            atom.args.iter().zip(row.iter()).all(|(a, &v)| match *a {
+                Arg::Wildcard => true,
+                Arg::Const(c) => c == v,
+                Arg::Var(x) => b[x as usize] == Some(v),
+            })
         })
-    })
+        .map(|(_, _, l)| l)
+        .max()
 }
 
 /// Verifies a proof independently; panics with the reason otherwise.
@@ -276,15 +285,29 @@ fn check_proof(model: &Model, proof: &Proof, ctx: &str) {
                     step.comparisons.iter().all(|c| c.holds),
                     "{ctx}: a shown comparison is false"
                 );
-                for e in &rule.body.exceptions {
-                    assert!(
-                        !holds_somewhere(model, e, &b),
-                        "{ctx}: an `unless` atom is in the model"
+                for (e, shown) in rule.body.exceptions.iter().zip(&step.exceptions) {
+                    // The most likely matching row caps the conclusion at
+                    // 1 - p; a certain one would have removed it.
+                    let p = most_likely_match(model, e, &b);
+                    assert_ne!(
+                        p,
+                        Some(Likelihood::CERTAIN),
+                        "{ctx}: a certain `unless` atom is in the model"
                     );
+                    assert_eq!(
+                        shown.matched.as_ref().map(|m| m.1),
+                        p,
+                        "{ctx}: the exception's likelihood shown"
+                    );
+                    if let Some(p) = p {
+                        let cap = Likelihood::from_units(10_000 - p.units()).expect("p < 1");
+                        least = least.min(cap);
+                    }
                 }
-                assert!(
-                    step.exceptions.iter().all(|e| !e.derived),
-                    "{ctx}: a shown exception was derived"
+                assert_eq!(
+                    step.exceptions.len(),
+                    rule.body.exceptions.len(),
+                    "{ctx}: exceptions shown"
                 );
                 assert_eq!(
                     n.likelihood, least,

@@ -1,14 +1,15 @@
-//! Pass 3: facts, rules, conflicts, tests and inputs to the IR, checking
-//! variables (safety, singletons), column types, scale values, likelihoods,
-//! sources and rule names on the way.
+//! Pass 3: facts, rules, conflicts and inputs to the IR, checking column
+//! types, scale values, likelihoods, sources and rule names on the way (the
+//! variables of a rule: [`super::scope`]; tests: [`super::expect`]).
 
 use std::path::Path;
 
 use super::Checker;
 use super::fxhash::HashMap;
+use super::scope::{Place, Scope, similar_var, wildcard};
 use super::types::meet;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean, edit_distance};
-use crate::ir::{self, Arg, ColumnType, PredId, RuleId, Value, ValueId, VarId};
+use crate::ir::{self, Arg, ColumnType, PredId, Value, ValueId};
 use crate::likelihood::Likelihood;
 use crate::source::Span;
 use crate::syntax::ast::{self, Condition, Item, QualifierValue, Term};
@@ -22,55 +23,6 @@ pub(super) struct Lowered {
     pub tests: Vec<ir::Test>,
 }
 
-/// Where a variable occurs in a rule or conflict.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Place {
-    When,
-    Compare,
-    Unless,
-    Head,
-    Because,
-}
-
-struct Occurrence<'a> {
-    name: &'a str,
-    span: Span,
-    place: Place,
-}
-
-/// A variable's type, from the first typed column it occurs in.
-pub(super) struct VarType<'a> {
-    pub ty: ColumnType,
-    pub pred: &'a str,
-}
-
-/// The variables of one rule, conflict or expectation.
-#[derive(Default)]
-pub(super) struct Scope<'a> {
-    vars: Vec<String>,
-    index: HashMap<&'a str, VarId>,
-    occurrences: Vec<Occurrence<'a>>,
-    pub types: HashMap<&'a str, VarType<'a>>,
-}
-
-impl<'a> Scope<'a> {
-    fn var(&mut self, name: &'a str) -> VarId {
-        if let Some(&v) = self.index.get(name) {
-            return v;
-        }
-        let v = self.vars.len() as VarId;
-        self.vars.push(name.to_string());
-        self.index.insert(name, v);
-        v
-    }
-
-    /// A variable of its own for a `_` in a positive atom.
-    fn fresh(&mut self) -> VarId {
-        self.vars.push("_".to_string());
-        (self.vars.len() - 1) as VarId
-    }
-}
-
 /// What a rule or conflict consists of, for [`Checker::lower_body`].
 struct BodySource<'a> {
     /// "rule `name`" or "conflict `name`", for messages.
@@ -79,19 +31,6 @@ struct BodySource<'a> {
     unless: &'a [ast::Atom],
     heads: &'a [ast::Atom],
     because: Option<&'a ast::Template>,
-}
-
-/// A did-you-mean among a rule's variables; none for names of one or two
-/// letters, where every other short name is "close".
-fn similar_var<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    if name.chars().count() < 3 {
-        return None;
-    }
-    did_you_mean(name, candidates)
-}
-
-fn wildcard(name: &str) -> bool {
-    name == "_"
 }
 
 impl<'a> Checker<'a> {
@@ -103,13 +42,11 @@ impl<'a> Checker<'a> {
             conflicts: Vec::new(),
             tests: Vec::new(),
         };
-        // Rule names first: a test may name a rule of a later file.
-        let mut rule_index: HashMap<&'a str, (RuleId, Span)> = HashMap::default();
-        let mut n = 0u32;
+        let mut rule_names: HashMap<&'a str, Span> = HashMap::default();
         for item in self.items() {
             if let Item::Rule(r) = item {
-                match rule_index.get(r.name.text.as_str()) {
-                    Some(&(_, first)) => self.error(
+                match rule_names.get(r.name.text.as_str()) {
+                    Some(&first) => self.error(
                         Diagnostic::error(
                             Code::DuplicateRule,
                             format!("two rules are named `{}`", r.name.text),
@@ -121,14 +58,12 @@ impl<'a> Checker<'a> {
                         ),
                     ),
                     None => {
-                        rule_index.insert(&r.name.text, (RuleId(n), r.name.span));
+                        rule_names.insert(&r.name.text, r.name.span);
                     }
                 }
-                n += 1;
             }
         }
         let mut conflict_names: HashMap<&'a str, Span> = HashMap::default();
-        let mut test_names: HashMap<&'a str, Span> = HashMap::default();
         for item in self.items() {
             match item {
                 Item::Fact(f) => {
@@ -156,119 +91,21 @@ impl<'a> Checker<'a> {
                     let conflict = self.lower_conflict(c);
                     out.conflicts.push(conflict);
                 }
-                Item::Test(t) => {
-                    if let Some(&first) = test_names.get(t.name.value.as_str()) {
-                        self.error(
-                            Diagnostic::error(
-                                Code::DuplicateDeclaration,
-                                format!("two tests are named {:?}", t.name.value),
-                            )
-                            .with_label(t.name.span, "this test has the name of another")
-                            .with_label(first, "first test of this name")
-                            .with_help("test results are reported by name: rename one"),
-                        );
-                    } else {
-                        test_names.insert(&t.name.value, t.name.span);
-                    }
-                    let test = self.lower_test(t, &rule_index);
-                    out.tests.push(test);
-                }
                 Item::Input(i) => {
                     if let Some(input) = self.lower_input(i) {
                         out.inputs.push(input);
                     }
                 }
+                // Tests are lowered once every rule and conflict is: `lower_tests`.
+                Item::Test(_) => {}
                 Item::Use(_) | Item::Scale(_) | Item::Pred(_) | Item::Source(_) => {}
             }
         }
-        self.check_expected_rules(&out);
-        self.resolve_conflict_expects(&mut out);
         out
     }
 
-    /// `expect conflict NAME.`: the name must be a declared conflict.
-    fn resolve_conflict_expects(&mut self, out: &mut Lowered) {
-        let ast_tests: Vec<&ast::Test> = self
-            .items()
-            .filter_map(|item| match item {
-                Item::Test(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        for (test, ast_test) in out.tests.iter_mut().zip(ast_tests) {
-            for e in &ast_test.conflicts {
-                match out.conflicts.iter().position(|c| c.name == e.name.text) {
-                    Some(conflict) => test.conflicts.push(ir::ExpectConflict {
-                        negated: e.negated,
-                        conflict,
-                        span: e.span,
-                    }),
-                    None => {
-                        let help = self.suggest(
-                            &e.name.text,
-                            out.conflicts.iter().map(|c| c.name.as_str()),
-                            "name a `conflict` declared in the test's file or the files it imports",
-                        );
-                        self.error(
-                            Diagnostic::error(
-                                Code::UnknownConflict,
-                                format!("unknown conflict `{}`", e.name.text),
-                            )
-                            .with_label(e.name.span, "no conflict has this name")
-                            .with_help(help),
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    /// `expect p(…) by r` where rule `r` never concludes `p` can never pass.
-    fn check_expected_rules(&mut self, out: &Lowered) {
-        let ast_tests = self.items().filter_map(|item| match item {
-            Item::Test(t) => Some(t),
-            _ => None,
-        });
-        let mut found = Vec::new();
-        for (test, ast_test) in out.tests.iter().zip(ast_tests) {
-            for (e, ast_e) in test.expects.iter().zip(&ast_test.expects) {
-                let (Some(r), Some(name)) = (e.by_rule, &ast_e.by_rule) else {
-                    continue;
-                };
-                let Some(rule) = out.rules.get(r.0 as usize) else {
-                    continue;
-                };
-                if rule.heads.iter().any(|h| h.pred == e.atom.pred) {
-                    continue;
-                }
-                let concludes: Vec<String> = rule
-                    .heads
-                    .iter()
-                    .map(|h| format!("`{}`", self.pred(h.pred).name))
-                    .collect();
-                found.push(
-                    Diagnostic::error(
-                        Code::UnknownRule,
-                        format!(
-                            "rule `{}` never concludes `{}`",
-                            rule.name,
-                            self.pred(e.atom.pred).name
-                        ),
-                    )
-                    .with_label(
-                        name.span,
-                        format!("this rule concludes {}", concludes.join(", ")),
-                    )
-                    .with_label(ast_e.atom.pred.span, "expected from it here")
-                    .with_help("name the rule that concludes this predicate, or drop `by …`"),
-                );
-            }
-        }
-        self.diags.extend(found);
-    }
-
     /// The id of a registered predicate (every atom was registered in pass 2).
-    fn atom_pred(&mut self, atom: &'a ast::Atom) -> PredId {
+    pub(super) fn atom_pred(&mut self, atom: &'a ast::Atom) -> PredId {
         match self.pred_id(&atom.pred.text) {
             Some(id) => id,
             // Not reached: pass 2 registered every atom. Registering here
@@ -277,7 +114,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn likelihood(&mut self, q: Option<&ast::Qualifier>) -> Likelihood {
+    pub(super) fn likelihood(&mut self, q: Option<&ast::Qualifier>) -> Likelihood {
         let Some(q) = q else {
             return Likelihood::CERTAIN;
         };
@@ -325,7 +162,7 @@ impl<'a> Checker<'a> {
     /// A constant in column `col` of `pred`: checked against the column's
     /// declared type and interned. An integer in a `decimal` column becomes
     /// a decimal, so that it joins with the decimals of that column.
-    fn constant(&mut self, term: &'a Term, pred: PredId, col: usize) -> ValueId {
+    pub(super) fn constant(&mut self, term: &'a Term, pred: PredId, col: usize) -> ValueId {
         let ty = self.pred(pred).column_type(col);
         let id = match term {
             Term::Int { value, .. } if ty == ColumnType::Decimal => {
@@ -431,7 +268,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A fact of a rule file or of a test's `given`.
-    fn lower_fact(&mut self, f: &'a ast::Fact) -> ir::Fact {
+    pub(super) fn lower_fact(&mut self, f: &'a ast::Fact) -> ir::Fact {
         let pred = self.atom_pred(&f.atom);
         let mut row = Vec::with_capacity(f.atom.args.len());
         for (col, term) in f.atom.args.iter().enumerate() {
@@ -527,88 +364,6 @@ impl<'a> Checker<'a> {
         out
     }
 
-    /// Records the column types of the variables of `atoms` in `scope`,
-    /// reporting a variable used in columns of conflicting types.
-    fn type_variables(&mut self, atoms: &[&'a ast::Atom], scope: &mut Scope<'a>) {
-        let mut typed_at: HashMap<&'a str, Span> = HashMap::default();
-        let mut reported: Vec<&'a str> = Vec::new();
-        for atom in atoms {
-            let Some(pred) = self.pred_id(&atom.pred.text) else {
-                continue;
-            };
-            for (col, term) in atom.args.iter().enumerate() {
-                let Term::Var(n) = term else { continue };
-                let p = self.pred(pred);
-                let ty = p.column_type(col);
-                if ty == ColumnType::Any || wildcard(&n.text) {
-                    continue;
-                }
-                let pred_name = p.name;
-                match scope.types.get(n.text.as_str()) {
-                    None => {
-                        scope.types.insert(
-                            &n.text,
-                            VarType {
-                                ty,
-                                pred: pred_name,
-                            },
-                        );
-                        typed_at.insert(&n.text, n.span);
-                    }
-                    Some(t) => match meet(t.ty, ty) {
-                        Some(m) => {
-                            if m != t.ty {
-                                scope.types.insert(
-                                    &n.text,
-                                    VarType {
-                                        ty: m,
-                                        pred: pred_name,
-                                    },
-                                );
-                            }
-                        }
-                        None if reported.contains(&n.text.as_str()) => {}
-                        None => {
-                            reported.push(&n.text);
-                            let (old_ty, old_pred) = (t.ty, t.pred);
-                            let first = typed_at.get(n.text.as_str()).copied().unwrap_or(n.span);
-                            let d = Diagnostic::error(
-                                Code::TypeMismatch,
-                                format!(
-                                    "`{}` cannot be both {} and {}",
-                                    n.text,
-                                    self.describe(old_ty),
-                                    self.describe(ty)
-                                ),
-                            )
-                            .with_label(
-                                n.span,
-                                format!(
-                                    "column {} of `{pred_name}` holds {}",
-                                    col + 1,
-                                    self.describe(ty)
-                                ),
-                            )
-                            .with_label(
-                                first,
-                                format!(
-                                    "here `{}` is {} (from `{old_pred}`)",
-                                    n.text,
-                                    self.describe(old_ty)
-                                ),
-                            )
-                            .with_help(
-                                "no value has both types, so this can never match: use two \
-                                 variables, or fix the `pred` declarations",
-                            );
-                            self.error(d);
-                        }
-                    },
-                }
-            }
-        }
-    }
-
     /// Lowers the arguments of an atom of a rule or conflict.
     fn lower_args(&mut self, atom: &'a ast::Atom, place: Place, scope: &mut Scope<'a>) -> ir::Atom {
         let pred = self.atom_pred(atom);
@@ -632,14 +387,7 @@ impl<'a> Checker<'a> {
                         Arg::Wildcard
                     }
                 },
-                Term::Var(n) => {
-                    scope.occurrences.push(Occurrence {
-                        name: &n.text,
-                        span: n.span,
-                        place,
-                    });
-                    Arg::Var(scope.var(&n.text))
-                }
+                Term::Var(n) => Arg::Var(scope.occurs(&n.text, n.span, place)),
                 _ => Arg::Const(self.constant(term, pred, col)),
             };
             args.push(arg);
@@ -664,14 +412,7 @@ impl<'a> Checker<'a> {
                 );
                 Arg::Wildcard
             }
-            Term::Var(n) => {
-                scope.occurrences.push(Occurrence {
-                    name: &n.text,
-                    span: n.span,
-                    place: Place::Compare,
-                });
-                Arg::Var(scope.var(&n.text))
-            }
+            Term::Var(n) => Arg::Var(scope.occurs(&n.text, n.span, Place::Compare)),
             _ => Arg::Const(self.term_value(term)),
         }
     }
@@ -702,7 +443,7 @@ impl<'a> Checker<'a> {
                     body.atoms.push(atom);
                 }
                 Condition::Compare(c) => {
-                    let kind = self.compare_kind(c, &scope);
+                    let kind = self.compare_kind(c, &scope.types);
                     let lhs = self.compare_arg(&c.lhs, &mut scope);
                     let rhs = self.compare_arg(&c.rhs, &mut scope);
                     body.comparisons.push(ir::Comparison {
@@ -743,14 +484,13 @@ impl<'a> Checker<'a> {
             match piece {
                 ast::TemplatePiece::Text(s) => pieces.push(ir::TemplatePiece::Text(s.clone())),
                 ast::TemplatePiece::Var(n) => {
-                    let known = !wildcard(&n.text) && scope.index.contains_key(n.text.as_str());
+                    let known = !wildcard(&n.text) && scope.has(&n.text);
                     if known {
-                        scope.occurrences.push(Occurrence {
-                            name: &n.text,
-                            span: n.span,
-                            place: Place::Because,
-                        });
-                        pieces.push(ir::TemplatePiece::Var(scope.var(&n.text)));
+                        pieces.push(ir::TemplatePiece::Var(scope.occurs(
+                            &n.text,
+                            n.span,
+                            Place::Because,
+                        )));
                         continue;
                     }
                     let names: Vec<&str> = scope
@@ -794,153 +534,6 @@ impl<'a> Checker<'a> {
             }
         }
         pieces
-    }
-
-    /// Unsafe and singleton variables of a rule or conflict.
-    fn check_variables(&mut self, owner: &str, scope: &Scope<'a>) {
-        // Names in order of first occurrence, with their occurrences.
-        let mut names: Vec<(&'a str, Vec<&Occurrence<'a>>)> = Vec::new();
-        let mut position: HashMap<&'a str, usize> = HashMap::default();
-        for occ in &scope.occurrences {
-            match position.get(occ.name) {
-                Some(&i) => names[i].1.push(occ),
-                None => {
-                    position.insert(occ.name, names.len());
-                    names.push((occ.name, vec![occ]));
-                }
-            }
-        }
-        let bound: Vec<&str> = names
-            .iter()
-            .filter(|(_, occs)| occs.iter().any(|o| o.place == Place::When))
-            .map(|(n, _)| *n)
-            .collect();
-        // Every entry of `names` was created with one occurrence, so
-        // `occs[0]` below cannot fail.
-        for (name, occs) in &names {
-            if bound.contains(name) {
-                if occs.len() == 1 && !name.starts_with('_') {
-                    let others = bound.iter().copied().filter(|b| b != name);
-                    let help = match similar_var(name, others) {
-                        Some(s) => {
-                            format!("did you mean `{s}`? If any value will do here, write `_`")
-                        }
-                        None => format!(
-                            "if any value will do here, write `_` (or start the name with `_`: `_{name}`)"
-                        ),
-                    };
-                    self.diags.push(
-                        Diagnostic::warning(
-                            Code::SingletonVariable,
-                            format!("variable `{name}` appears only once in {owner}"),
-                        )
-                        .with_label(occs[0].span, "used only here")
-                        .with_help(help),
-                    );
-                }
-                continue;
-            }
-            let first = occs[0];
-            let where_ = match first.place {
-                Place::Head => "in the conclusion",
-                Place::Unless => "in `unless`",
-                Place::Compare => "in a comparison",
-                Place::Because => "in the `because` sentence",
-                Place::When => "",
-            };
-            let mut d = Diagnostic::error(
-                Code::UnsafeVariable,
-                format!("variable `{name}` {where_} is never bound in {owner}"),
-            );
-            for occ in occs {
-                let msg = match occ.place {
-                    Place::Head => {
-                        "the conclusion needs a value for this, and no `when` atom gives one"
-                    }
-                    Place::Unless => "an `unless` cannot give a variable a value",
-                    Place::Compare => "a comparison cannot give a variable a value",
-                    Place::Because => "no `when` atom gives this a value",
-                    Place::When => "",
-                };
-                d = d.with_label(occ.span, msg);
-            }
-            let help = match similar_var(name, bound.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None if first.place == Place::Unless => format!(
-                    "bind `{name}` in a `when` atom, or write `_` in the `unless` if any value will do"
-                ),
-                None => format!(
-                    "add a `when` atom that binds `{name}` (only positive atoms give variables values)"
-                ),
-            };
-            self.diags.push(d.with_help(help));
-        }
-    }
-
-    fn lower_test(
-        &mut self,
-        t: &'a ast::Test,
-        rule_index: &HashMap<&'a str, (RuleId, Span)>,
-    ) -> ir::Test {
-        let given = t.given.iter().map(|f| self.lower_fact(f)).collect();
-        let mut expects = Vec::with_capacity(t.expects.len());
-        for e in &t.expects {
-            let pred = self.atom_pred(&e.atom);
-            let mut scope = Scope::default();
-            let mut args = Vec::with_capacity(e.atom.args.len());
-            for (col, term) in e.atom.args.iter().enumerate() {
-                args.push(match term {
-                    Term::Var(n) if wildcard(&n.text) => Arg::Wildcard,
-                    Term::Var(n) => Arg::Var(scope.var(&n.text)),
-                    _ => Arg::Const(self.constant(term, pred, col)),
-                });
-            }
-            let at_least = e.at_least.as_ref().map(|q| self.likelihood(Some(q)));
-            let by_rule = e.by_rule.as_ref().and_then(|name| {
-                if let Some(&(id, _)) = rule_index.get(name.text.as_str()) {
-                    return Some(id);
-                }
-                let help = self.suggest(
-                    &name.text,
-                    rule_index
-                        .keys()
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .iter()
-                        .copied(),
-                    "`by` names the rule that must have drawn the conclusion",
-                );
-                // Deterministic suggestion: `did_you_mean` takes the least
-                // distance, ties broken by name.
-                self.error(
-                    Diagnostic::error(Code::UnknownRule, format!("unknown rule `{}`", name.text))
-                        .with_label(name.span, "no rule has this name")
-                        .with_help(help),
-                );
-                None
-            });
-            expects.push(ir::Expect {
-                negated: e.negated,
-                atom: ir::Atom {
-                    pred,
-                    args,
-                    span: e.atom.span,
-                },
-                vars: scope.vars,
-                at_least,
-                by_rule,
-                span: e.span,
-            });
-        }
-        ir::Test {
-            name: t.name.value.clone(),
-            file: t.span.file,
-            span: t.span,
-            given,
-            expects,
-            // Resolved once every conflict is lowered: `resolve_conflict_expects`.
-            conflicts: Vec::new(),
-        }
     }
 
     fn lower_input(&mut self, i: &'a ast::InputDecl) -> Option<ir::Input> {

@@ -14,8 +14,9 @@
 //!    may name a scale declared later or in another file);
 //! 2. the predicate registry: every atom anywhere, for arities and for what
 //!    makes a predicate known (declared, stated, concluded, loaded);
-//! 3. lowering ([`lower`]): facts, rules, conflicts, tests and inputs, with
-//!    variable safety, column types and comparison kinds ([`types`]);
+//! 3. lowering ([`lower`]): facts, rules, conflicts and inputs, with each
+//!    rule's variables numbered, typed and checked for safety ([`scope`])
+//!    and comparison kinds decided ([`types`]); then tests ([`expect`]);
 //! 4. stratification ([`stratify`]).
 //!
 //! Decisions worth knowing (also in the report of the checker's author):
@@ -32,12 +33,14 @@
 //!   does not bind, it is part of that variable's `warrant::unsafe_variable`.
 
 mod decls;
+mod expect;
 mod fxhash;
 mod lower;
+mod scope;
 mod stratify;
 mod types;
 
-use crate::diagnostics::{self, Code, Diagnostic, did_you_mean};
+use crate::diagnostics::{self, Code, Diagnostic, Help, did_you_mean};
 use crate::ir::{self, ColumnType, PredId, Program, ScaleId, SourceId, Value, ValueId, Values};
 use crate::source::Span;
 use crate::syntax::Parsed;
@@ -69,7 +72,8 @@ pub fn check(parsed: &Parsed) -> Checked {
     cx.declare();
     cx.register_predicates();
     cx.report_unknown_predicates();
-    let lowered = cx.lower_all();
+    let mut lowered = cx.lower_all();
+    cx.lower_tests(&mut lowered);
     let strata = stratify::stratify(&mut cx, &lowered.rules);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     diagnostics::sort(&mut diagnostics);
@@ -431,10 +435,10 @@ impl<'a> Checker<'a> {
             let suggestion = did_you_mean(p.name, known.iter().copied());
             let help = |fallback: String| {
                 let mut h = match suggestion {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => fallback,
+                    Some(s) => Help::did_you_mean(s),
+                    None => Help::from(fallback),
                 };
-                h.push_str(&parse_note);
+                h.text.push_str(&parse_note);
                 h
             };
             if !p.loaded {
@@ -489,7 +493,7 @@ impl<'a> Checker<'a> {
     /// The did-you-mean help for a name among candidates, or `fallback`.
     /// Help for a value that is not in scale `s`: the closest value, or
     /// the list of the scale's values.
-    fn scale_value_help(&self, s: ir::ScaleId, text: &str) -> String {
+    fn scale_value_help(&self, s: ir::ScaleId, text: &str) -> Help {
         let values: Vec<String> = self.scales[s.0 as usize]
             .values
             .iter()
@@ -511,10 +515,10 @@ impl<'a> Checker<'a> {
         name: &str,
         candidates: impl IntoIterator<Item = &'c str>,
         fallback: impl Into<String>,
-    ) -> String {
+    ) -> Help {
         match did_you_mean(name, candidates) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => fallback.into(),
+            Some(s) => Help::did_you_mean(s),
+            None => Help::from(fallback.into()),
         }
     }
 }

@@ -13,7 +13,7 @@
 //! are known to be of different kinds are an error here.
 
 use super::Checker;
-use super::lower::Scope;
+use super::fxhash::HashMap;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{ColumnType, CompareKind, ScaleId};
 use crate::source::Span;
@@ -38,6 +38,14 @@ fn is_numeric(t: ColumnType) -> bool {
         ColumnType::Int | ColumnType::Decimal | ColumnType::Number
     )
 }
+
+/// A variable's type, from the first typed column it occurs in.
+pub(super) struct VarType<'a> {
+    pub ty: ColumnType,
+    pub pred: &'a str,
+}
+/// The types of the variables of one scope, by name.
+pub(super) type VarTypes<'a> = HashMap<&'a str, VarType<'a>>;
 
 /// One side of a comparison, as far as types go.
 struct Side<'t> {
@@ -96,7 +104,7 @@ impl<'a> Checker<'a> {
 
     /// The type of a constant term on its own (a symbol of exactly one scale
     /// is a value of that scale).
-    fn side<'t>(&self, term: &'t Term, scope: &'t Scope<'a>) -> Side<'t> {
+    fn side<'t>(&self, term: &'t Term, types: &'t VarTypes<'a>) -> Side<'t> {
         let mut side = Side {
             ty: ColumnType::Any,
             var: None,
@@ -107,7 +115,7 @@ impl<'a> Checker<'a> {
         };
         match term {
             Term::Var(n) => {
-                if let Some(t) = scope.types.get(n.text.as_str()) {
+                if let Some(t) = types.get(n.text.as_str()) {
                     side.ty = t.ty;
                     side.var = Some((&n.text, Some(t.pred)));
                 } else {
@@ -160,10 +168,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Decides how a comparison compares, reporting sides that cannot be
-    /// compared. `scope.types` must hold the variables' column types.
-    pub(super) fn compare_kind(&mut self, c: &ast::Comparison, scope: &Scope<'a>) -> CompareKind {
-        let l = self.side(&c.lhs, scope);
-        let r = self.side(&c.rhs, scope);
+    /// compared. `types` must hold the variables' column types.
+    pub(super) fn compare_kind(
+        &mut self,
+        c: &ast::Comparison,
+        types: &VarTypes<'a>,
+    ) -> CompareKind {
+        let l = self.side(&c.lhs, types);
+        let r = self.side(&c.rhs, types);
         match (l.scale(), r.scale()) {
             (Some(a), Some(b)) if a != b => {
                 let help = format!(

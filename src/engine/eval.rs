@@ -1,6 +1,7 @@
 //! The evaluation loop: semi-naive, stratum by stratum, over join plans.
 
 use crate::ir;
+use crate::likelihood::Likelihood;
 
 use super::plan::{self, ColOp, Negation, Operand, Plan, Source, Step};
 use super::relation::{INF, Inserted, NIL, Relation};
@@ -361,19 +362,37 @@ impl<'t> State<'t> {
                 }
             }
             Step::NotExists { pred, how } => {
-                let exists = match how {
-                    Negation::Empty => self.rels[*pred].len > 0,
+                // A graded exception: the likelihood `p` of the most likely
+                // matching row caps the conclusion at 1 - p; a certain one
+                // (p = 1) removes it; no match leaves it as it is.
+                let rel = &self.rels[*pred];
+                let p = match how {
+                    Negation::Empty => rel.lik[..rel.len as usize].iter().copied().max(),
                     Negation::Row(ops) => {
                         self.fill_key(ops);
-                        self.rels[*pred].find(&self.key) != NIL
+                        let rel = &self.rels[*pred];
+                        let id = rel.find(&self.key);
+                        (id != NIL).then(|| rel.lik[id as usize])
                     }
                     Negation::Index(ix, ops) => {
                         self.fill_key(ops);
-                        self.rels[*pred].index_head(*ix, &self.key) != NIL
+                        let rel = &self.rels[*pred];
+                        let mut id = rel.index_head(*ix, &self.key);
+                        let mut best = None;
+                        while id != NIL {
+                            best = best.max(Some(rel.lik[id as usize]));
+                            id = rel.index_next(*ix, id);
+                        }
+                        best
                     }
                 };
-                if !exists {
-                    self.run(plan, sink, step + 1, lik, height);
+                match p {
+                    None => self.run(plan, sink, step + 1, lik, height),
+                    Some(p) if p < Likelihood::SCALE => {
+                        let cap = Likelihood::SCALE - p;
+                        self.run(plan, sink, step + 1, lik.min(cap), height);
+                    }
+                    Some(_) => {}
                 }
             }
         }

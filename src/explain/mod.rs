@@ -134,9 +134,25 @@ impl ComparisonCheck {
 pub struct ExceptionCheck {
     /// The atom under the bindings; `_` for a wildcard.
     pub atom: String,
-    /// Whether some row matches it (never, in a valid proof).
+    /// Whether some row matches it. In a proof only a less than certain
+    /// one can: it weakens the conclusion instead of removing it.
     pub derived: bool,
+    /// The most likely matching row and its likelihood, when one matches.
+    pub matched: Option<(GroundAtom, Likelihood)>,
     pub at: Location,
+}
+
+impl ExceptionCheck {
+    /// The cap this exception puts on the conclusion (1 − p), when a less
+    /// than certain row matches it.
+    pub fn cap(&self) -> Option<Likelihood> {
+        self.matched.as_ref().and_then(|(_, p)| p.exception_cap())
+    }
+
+    /// Whether it removes the conclusion: a certain row matches.
+    pub fn blocks(&self) -> bool {
+        self.derived && self.cap().is_none()
+    }
 }
 
 /// Where a base row comes from.
@@ -577,9 +593,24 @@ fn exceptions(model: &Model, body: &ir::Body, binding: &[Option<ValueId>]) -> Ve
         .iter()
         .map(|a| {
             let pattern = pattern_of(a, binding);
+            let rows = model.matching(a.pred, &pattern);
+            // The most likely match decides the cap (first one on a tie).
+            let mut best: Option<(RowId, Likelihood)> = None;
+            for id in rows.iter().copied() {
+                if let Some(l) = model.likelihood(a.pred, id)
+                    && best.is_none_or(|(_, b)| l > b)
+                {
+                    best = Some((id, l));
+                }
+            }
+            let matched = best.and_then(|(id, l)| {
+                let row = model.row(a.pred, id)?;
+                Some((ground_atom(program, model, a.pred, row), l))
+            });
             ExceptionCheck {
                 atom: pattern_text(program, model.values(), a, binding),
-                derived: !model.matching(a.pred, &pattern).is_empty(),
+                derived: !rows.is_empty(),
+                matched,
                 at: program.sources.location(a.span),
             }
         })
