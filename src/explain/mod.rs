@@ -605,7 +605,7 @@ fn exceptions(model: &Model, body: &ir::Body, binding: &[Option<ValueId>]) -> Ve
             }
             let matched = best.and_then(|(id, l)| {
                 let row = model.row(a.pred, id)?;
-                Some((ground_atom(program, model, a.pred, row), l))
+                Some((ground_atom(model, a.pred, row), l))
             });
             ExceptionCheck {
                 atom: pattern_text(program, model.values(), a, binding),
