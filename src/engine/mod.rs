@@ -21,7 +21,7 @@
 //! value, so `1 = 1.0` holds).
 //!
 //! ```
-//! use warrant::engine::{Derivation, EvalOptions, RenderOptions, evaluate, render_run};
+//! use warrant::engine::{Derivation, EvalOptions, evaluate};
 //!
 //! let program = std::sync::Arc::new(warrant::Program::load(&["tests/data/engine/hedging.wr"]).unwrap());
 //! let model = evaluate(&program, &EvalOptions::default()).unwrap();
@@ -34,7 +34,6 @@
 //!     }
 //! }
 //! assert_eq!(model.len(hedges), 2);
-//! print!("{}", render_run(&model, &RenderOptions::default()));
 //! ```
 
 pub mod builder;
@@ -42,8 +41,8 @@ mod eval;
 mod input;
 mod model;
 mod plan;
+mod query;
 mod relation;
-pub mod render;
 mod validate;
 
 use std::collections::HashSet;
@@ -63,10 +62,7 @@ use validate::validate;
 
 pub use model::{ConflictHit, Derivation, FactSource, Model, PatternArg, Premise, Stats};
 
-pub use render::{
-    Format, Query, QueryTable, RenderOptions, query_table, render_query, render_run,
-    render_summary, resolve_query, run_json,
-};
+pub use query::{Query, QueryTable, query_table, resolve_query};
 
 /// A row's index in its relation: stable, in insertion order.
 pub type RowId = u32;
