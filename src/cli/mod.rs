@@ -17,6 +17,7 @@ mod diff;
 mod explain;
 mod fmt;
 mod query;
+mod report;
 mod run;
 mod test;
 mod why_not;
@@ -61,6 +62,8 @@ enum Command {
     WhyNot(why_not::Args),
     /// List the key assumptions of a conclusion: the facts and exceptions it rests on
     Assumptions(assumptions::Args),
+    /// Write a report to share: every conclusion with its proof, the conflicts, the changes (HTML or Markdown)
+    Report(report::Args),
     /// Serve the Language Server Protocol on stdin/stdout, for editors
     Lsp,
 }
@@ -95,6 +98,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::WhyNot(args) => why_not::run(args),
         Command::Assumptions(args) => assumptions::run(args),
+        Command::Report(args) => report::run(args),
         Command::Lsp => crate::lsp::serve(),
     };
     ExitCode::from(code)

@@ -13,6 +13,7 @@
 //! - [`json`]: the same as JSON, built from `#[derive(Serialize)]` structs;
 //!   the schemas are written once, in `docs/json.md`.
 //! - [`dot`]: a proof as a Graphviz graph.
+//! - [`report`]: `warrant report`, one document to share (HTML or Markdown).
 //!
 //! Results of `run` and `query` are written to an [`std::io::Write`] row by
 //! row, so printing a model holds no more than one row of output at a time.
@@ -22,6 +23,7 @@
 pub mod dot;
 pub mod json;
 mod paint;
+pub mod report;
 pub mod text;
 
 #[cfg(test)]
