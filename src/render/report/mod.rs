@@ -129,7 +129,7 @@ impl World {
             .flat_map(|g| &g.conclusions)
             .filter_map(|c| {
                 let n = self.proof.node(c.node)?;
-                let proof = explain::explain(input.program, input.model, n.pred, n.row)?;
+                let proof = explain::explain(input.model, n.pred, n.row)?;
                 Some(crate::render::dot::proof(&proof))
             })
             .collect()
@@ -221,7 +221,7 @@ fn world(input: &WorldInput, prefix: String) -> World {
         preds.push(pred);
         rows.extend(model.rows(pred).map(|(id, _, _)| (pred, id)));
     }
-    let proof = explain::explain_all(program, model, &rows).unwrap_or(Proof {
+    let proof = explain::explain_all(model, &rows).unwrap_or(Proof {
         roots: Vec::new(),
         nodes: Vec::new(),
     });
@@ -237,7 +237,7 @@ fn world(input: &WorldInput, prefix: String) -> World {
             let Some(n) = proof.node(node) else { continue };
             let anchor = format!("{prefix}{}", anchor(&n.atom));
             anchors[node - 1] = Some(anchor.clone());
-            let assumptions = explain::assumptions(program, model, n.pred, n.row).map(|mut a| {
+            let assumptions = explain::assumptions(model, n.pred, n.row).map(|mut a| {
                 // An exception that holds (and so only weakens the
                 // conclusion) is no assumption of absence: its proof step
                 // shows it.
@@ -275,7 +275,7 @@ fn world(input: &WorldInput, prefix: String) -> World {
     let conflicts = model
         .conflicts()
         .iter()
-        .filter_map(|hit| explain::explain_conflict(program, model, hit))
+        .filter_map(|hit| explain::explain_conflict(model, hit))
         .collect();
     World {
         path: input.path.clone(),
