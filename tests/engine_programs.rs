@@ -9,11 +9,22 @@ use warrant::engine::{Derivation, EvalOptions, Model, PatternArg, Query, evaluat
 use warrant::ir::Value;
 use warrant::render::{self, text::RunOptions};
 
-/// `warrant run` text output.
-fn render_run(model: &Model, opts: &RunOptions) -> String {
+/// `warrant run` text output (`--all`, `--explain`).
+fn render_run(model: &Model, all: bool, explain: bool) -> String {
+    let preds = render::run_predicates(model, all, false);
+    let opts = RunOptions {
+        explain,
+        color: false,
+    };
     let mut out = Vec::new();
-    render::text::run(&mut out, model, opts).expect("writes to memory");
+    render::text::run(&mut out, model, &preds, &opts).expect("writes to memory");
     String::from_utf8(out).expect("UTF-8")
+}
+
+/// `warrant run --format json` output.
+fn run_json(model: &Model, all: bool, explain: bool) -> String {
+    let preds = render::run_predicates(model, all, false);
+    render::json::to_string(&render::json::run(model, &preds, explain))
 }
 
 fn data(name: &str) -> PathBuf {
@@ -33,7 +44,7 @@ fn load(name: &str) -> Arc<Program> {
 fn hedging_run() {
     let program = load("hedging.wr");
     let model = evaluate(&program, &EvalOptions::default()).unwrap();
-    let text = render_run(&model, &RunOptions::default());
+    let text = render_run(&model, false, false);
     // Columns are aligned: compare with runs of spaces folded.
     let text = text
         .lines()
@@ -65,16 +76,11 @@ fn hedging_run() {
     // Base facts only with --all (the conflicts' proofs show them anyway).
     let (results, _) = text.split_once("conflicts (").expect("a conflict");
     assert!(!results.contains("ally(japan, us)"));
-    let all = render_run(
-        &model,
-        &RunOptions {
-            all: true,
-            ..Default::default()
-        },
-    );
+    let all = render_run(&model, true, false);
     assert!(all.contains("ally(japan, us)"));
 
-    let json = serde_json::to_value(render::json::run(&model, false, false)).expect("serializes");
+    let json: serde_json::Value =
+        serde_json::from_str(&run_json(&model, false, false)).expect("valid JSON");
     let hedges = json["predicates"]
         .as_array()
         .unwrap()
@@ -169,12 +175,6 @@ fn byte_identical_output() {
     let program = load("hedging.wr");
     let a = evaluate(&program, &EvalOptions::default()).unwrap();
     let b = evaluate(&program, &EvalOptions::default()).unwrap();
-    let o = RunOptions {
-        all: true,
-        explain: true,
-        ..Default::default()
-    };
-    assert_eq!(render_run(&a, &o), render_run(&b, &o));
-    let json = |m| render::json::to_string(&render::json::run(m, true, true));
-    assert_eq!(json(&a), json(&b));
+    assert_eq!(render_run(&a, true, true), render_run(&b, true, true));
+    assert_eq!(run_json(&a, true, true), run_json(&b, true, true));
 }

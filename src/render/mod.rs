@@ -21,6 +21,7 @@
 //! (`likely (0.55)`).
 
 pub mod dot;
+pub mod export;
 pub mod json;
 mod paint;
 pub mod report;
@@ -50,13 +51,14 @@ pub(crate) fn derived_preds(program: &Program) -> Vec<bool> {
     d
 }
 
-/// The predicates `run` prints: those some rule concludes (every one with
-/// `all`) that have rows, in declaration order.
-pub(crate) fn shown_preds(model: &Model, all: bool) -> Vec<PredId> {
+/// The predicates `run` lists, in declaration order: those some rule
+/// concludes (every one with `all`), and of those only the ones with rows
+/// unless `with_empty`.
+pub fn run_predicates(model: &Model, all: bool, with_empty: bool) -> Vec<PredId> {
     let program = model.program();
     let derived = derived_preds(program);
     (0..program.preds.len().min(model.preds()))
         .map(|p| PredId(p as u32))
-        .filter(|&p| (all || derived[p.0 as usize]) && model.len(p) > 0)
+        .filter(|&p| (all || derived[p.0 as usize]) && (with_empty || model.len(p) > 0))
         .collect()
 }

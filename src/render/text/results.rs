@@ -7,29 +7,31 @@ use std::io::{self, Write};
 use super::group;
 use crate::engine::{Model, QueryTable};
 use crate::explain;
-use crate::ir::{Value, ValueId};
-use crate::render::shown_preds;
+use crate::ir::{PredId, Value, ValueId};
 
 /// How `warrant run` prints as text.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RunOptions {
-    /// List base predicates (facts and input rows) too.
-    pub all: bool,
     /// Follow each row with a one-line reason (needs provenance).
     pub explain: bool,
     /// ANSI colour in conflict explanations.
     pub color: bool,
 }
 
-/// The `warrant run` output: conclusions grouped by predicate in
-/// declaration order, each row padded to the predicate's widest row and
+/// The `warrant run` output: the rows of `preds` (see
+/// [`run_predicates`](crate::render::run_predicates)) grouped by predicate,
+/// each row padded to the predicate's widest row and
 /// followed by its likelihood, then the conflicts that hold (with the
 /// proofs of their sides when derivations were recorded). Rows are
 /// written as they are formatted: the widths come from a first pass that
 /// measures without keeping anything.
-pub fn run<W: Write>(out: &mut W, model: &Model, opts: &RunOptions) -> io::Result<()> {
+pub fn run<W: Write>(
+    out: &mut W,
+    model: &Model,
+    preds: &[PredId],
+    opts: &RunOptions,
+) -> io::Result<()> {
     let program = model.program();
-    let preds = shown_preds(model, opts.all);
     if preds.is_empty() {
         out.write_all(b"no conclusions\n")?;
     }
@@ -73,7 +75,9 @@ pub fn run<W: Write>(out: &mut W, model: &Model, opts: &RunOptions) -> io::Resul
     conflicts(out, model, opts.color)
 }
 
-fn conflicts<W: Write>(out: &mut W, model: &Model, color: bool) -> io::Result<()> {
+/// The conflicts that hold, as `run` prints them after the rows (nothing
+/// when none holds).
+pub fn conflicts<W: Write>(out: &mut W, model: &Model, color: bool) -> io::Result<()> {
     let program = model.program();
     let hits = model.conflicts();
     if hits.is_empty() {
