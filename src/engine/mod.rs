@@ -38,7 +38,6 @@
 
 pub mod builder;
 mod eval;
-mod input;
 mod model;
 mod plan;
 mod query;
@@ -50,7 +49,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{self, Arg, FactOrigin, Program, RuleId, Values};
+use crate::ir::{self, Arg, FactOrigin, InputRows, Program, RuleId};
 use crate::likelihood::Likelihood;
 use crate::source::FileId;
 
@@ -97,18 +96,18 @@ impl Default for EvalOptions {
     }
 }
 
-/// Evaluates a program: loads its `input` files, runs its rules stratum by
-/// stratum to the fixpoint, then evaluates its conflicts. The model keeps
-/// the program (shared, not copied).
+/// Evaluates a program: adds its facts and the rows `check` read from its
+/// `input` files, runs its rules stratum by stratum to the fixpoint, then
+/// evaluates its conflicts. The model keeps the program (shared, not
+/// copied).
 ///
-/// Errors: `warrant::input` for a bad input file (nothing is loaded from
-/// it), `warrant::row_limit` when the model grows past
+/// Errors: `warrant::row_limit` when the model grows past
 /// [`EvalOptions::max_rows`].
 pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, Vec<Diagnostic>> {
     let start = Instant::now();
     validate(program, &options.extra_facts).map_err(|d| vec![d])?;
-    let mut values = program.values.clone();
-    let loaded = load_inputs(program, options, &mut values)?;
+    let values = program.values.clone();
+    let loaded = select_inputs(program, options);
     let load_time = start.elapsed();
 
     let Layout {
@@ -152,32 +151,16 @@ pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, 
     })
 }
 
-/// Loads the `input` files the evaluation sees, interning their values.
-/// Every file is checked whole before any row is used; each bad file is
-/// one diagnostic.
-fn load_inputs(
-    program: &Program,
-    options: &EvalOptions,
-    values: &mut Values,
-) -> Result<Vec<(usize, input::Loaded)>, Vec<Diagnostic>> {
-    let mut diags = Vec::new();
-    let mut loaded = Vec::new();
-    let mut ints = input::IntCache::default();
-    for (i, inp) in program.inputs.iter().enumerate() {
-        if !file_ok(&options.files, inp.span.file) {
-            continue;
-        }
-        let pred = program.pred(inp.pred);
-        match input::load(inp, pred, &program.scales, values, &mut ints) {
-            Ok(l) => loaded.push((i, l)),
-            Err(d) => diags.push(d),
-        }
-    }
-    if diags.is_empty() {
-        Ok(loaded)
-    } else {
-        Err(diags)
-    }
+/// The `input` files the evaluation sees (`check` read their rows into
+/// the program).
+fn select_inputs<'p>(program: &'p Program, options: &EvalOptions) -> Vec<(usize, &'p InputRows)> {
+    program
+        .inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, inp)| file_ok(&options.files, inp.span.file))
+        .map(|(i, inp)| (i, &inp.rows))
+        .collect()
 }
 
 /// The relations, how their derivation records read back, and each rule's
@@ -192,7 +175,7 @@ struct Layout {
 
 /// Derivation tags and record widths: one word for a base row's origin,
 /// and as many as the widest rule record of the predicate.
-fn lay_out(program: &Program, options: &EvalOptions, loaded: &[(usize, input::Loaded)]) -> Layout {
+fn lay_out(program: &Program, options: &EvalOptions, loaded: &[(usize, &InputRows)]) -> Layout {
     let mut recipes = Vec::new();
     let mut width = vec![0usize; program.preds.len()];
     for f in program.facts.iter().chain(&options.extra_facts) {
@@ -257,7 +240,7 @@ fn add_base_rows(
     state: &mut State,
     program: &Program,
     options: &EvalOptions,
-    loaded: Vec<(usize, input::Loaded)>,
+    loaded: Vec<(usize, &InputRows)>,
 ) {
     for (i, f) in program.facts.iter().enumerate() {
         let file = match &f.origin {
