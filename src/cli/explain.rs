@@ -43,8 +43,10 @@ pub struct Args {
 /// Loads, parses the atom and evaluates with provenance.
 pub fn prepare(
     target: &Target,
+    command: &str,
 ) -> Result<(warrant::syntax::ast::Atom, warrant::engine::Model), u8> {
     let program = super::load_program(&target.paths.paths)?;
+    super::one_world(&program, command)?;
     let parsed = super::parse_pattern(&program, &target.atom)?;
     let eval = super::EvalArgs {
         no_provenance: false,
@@ -84,7 +86,7 @@ pub fn not_derived(
 }
 
 pub fn run(args: Args) -> u8 {
-    let (atom, model) = match prepare(&args.target) {
+    let (atom, model) = match prepare(&args.target, "explain") {
         Ok(x) => x,
         Err(code) => return code,
     };
