@@ -82,6 +82,10 @@ codes! {
     Input => "warrant::input",
     /// Rows of an `input` file were not loaded: an empty cell has no value (warning).
     EmptyCell => "warrant::empty_cell",
+    /// A `retract` (or a test's `without`) matches no stated fact or input row of its world.
+    RetractUnmatched => "warrant::retract_unmatched",
+    /// A command that needs one world was given several root files.
+    SeveralWorlds => "warrant::several_worlds",
     /// Evaluation passed the `--max-rows` limit.
     RowLimit => "warrant::row_limit",
     /// `why-not` was given an atom with variables.

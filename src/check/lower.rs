@@ -17,6 +17,7 @@ use crate::syntax::ast::{self, Condition, Item, QualifierValue, Term};
 /// Everything lowered, in the order written (files in `FileId` order).
 pub(super) struct Lowered {
     pub facts: Vec<ir::Fact>,
+    pub retractions: Vec<ir::Retraction>,
     pub inputs: Vec<ir::Input>,
     pub rules: Vec<ir::Rule>,
     pub conflicts: Vec<ir::Conflict>,
@@ -37,6 +38,7 @@ impl<'a> Checker<'a> {
     pub(super) fn lower_all(&mut self) -> Lowered {
         let mut out = Lowered {
             facts: Vec::new(),
+            retractions: Vec::new(),
             inputs: Vec::new(),
             rules: Vec::new(),
             conflicts: Vec::new(),
@@ -69,6 +71,10 @@ impl<'a> Checker<'a> {
                 Item::Fact(f) => {
                     let fact = self.lower_fact(f);
                     out.facts.push(fact);
+                }
+                Item::Retract(r) => {
+                    let retraction = self.lower_retraction(r, "retract");
+                    out.retractions.push(retraction);
                 }
                 Item::Rule(r) => {
                     let rule = self.lower_rule(r);

@@ -21,6 +21,9 @@ fn check_files(files: &[(&str, &str)]) -> Checked {
     let parsed = Parsed {
         sources,
         imports: vec![Vec::new(); modules.len()],
+        given: (0..modules.len() as u32)
+            .map(crate::source::FileId)
+            .collect(),
         modules,
         diagnostics,
     };
@@ -412,6 +415,7 @@ fn parse_errors_withhold_the_program() {
         sources,
         modules: vec![m],
         imports: vec![Vec::new()],
+        given: vec![id],
         diagnostics: d,
     };
     let c = check(&parsed);

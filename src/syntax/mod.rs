@@ -27,6 +27,9 @@ pub struct Parsed {
     pub modules: Vec<ast::Module>,
     /// For each file, the files it imports, with the span of each `use`.
     pub imports: Vec<Vec<(FileId, Span)>>,
+    /// The files the user named (folders expanded), in order; the others
+    /// were only imported.
+    pub given: Vec<FileId>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -87,6 +90,7 @@ pub fn load_with_overlay(paths: &[PathBuf], overlay: &Overlay) -> Parsed {
     // Files named on the command line, in order; imports are appended as met.
     // Import edges are kept by canonical path until every file has its id.
     let mut edges: Vec<Vec<(PathBuf, Span)>> = Vec::new();
+    let named = queue.len();
     let mut next = 0;
     while next < queue.len() {
         let path = queue[next].clone();
@@ -94,6 +98,9 @@ pub fn load_with_overlay(paths: &[PathBuf], overlay: &Overlay) -> Parsed {
         let Some(Some(id)) = read_file(&path, overlay, &mut parsed, &mut canonical) else {
             continue; // unreadable (reported) or already loaded
         };
+        if next <= named {
+            parsed.given.push(id);
+        }
         let text = parsed.sources.get(id).text.clone();
         let (module, diags) = parse_module(id, &text);
         parsed.diagnostics.extend(diags);
