@@ -238,7 +238,8 @@ impl Serialize for Conflicts<'_> {
     }
 }
 
-/// A conflict's variables and their values (`_…` ones included).
+/// A conflict's named variables and their values (`_` and `_…` ones are
+/// anonymous: left out, as in the text form and in explanations).
 struct HitBindings<'a> {
     names: &'a [String],
     hit: &'a ConflictHit,
@@ -249,6 +250,9 @@ impl Serialize for HitBindings<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         for (name, &v) in self.names.iter().zip(&self.hit.bindings) {
+            if name.starts_with('_') {
+                continue;
+            }
             m.serialize_entry(name, &self.model.value(v).map(JsonValue))?;
         }
         m.end()
