@@ -181,3 +181,20 @@ diagnostic_test!(
     "retract_unmatched",
     ["warrant::retract_unmatched", "warrant::unsafe_variable"]
 );
+exact_diagnostic_test!(
+    singleton_variable_many,
+    "singleton_variable_many.wr",
+    [
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+    ]
+);
