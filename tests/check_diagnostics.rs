@@ -198,3 +198,14 @@ exact_diagnostic_test!(
         "warrant::singleton_variable",
     ]
 );
+diagnostic_test!(
+    unused_predicate,
+    "unused_predicate.wr",
+    ["warrant::unused_predicate"]
+);
+diagnostic_test!(
+    lonely_constant,
+    "lonely_constant.wr",
+    ["warrant::lonely_constant"]
+);
+diagnostic_test!(never_holds, "never_holds.wr", ["warrant::never_holds"]);
