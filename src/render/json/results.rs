@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::{JsonValue, proof};
-use crate::engine::{ConflictHit, Derivation, Model, QueryTable, RowId};
+use crate::engine::{ConflictHit, Model, QueryTable, RowId};
 use crate::explain;
 use crate::ir::{PredId, Program, ValueId};
 use crate::likelihood::Likelihood;
@@ -126,12 +126,8 @@ impl Serialize for Rows<'_> {
 }
 
 fn rule_of<'a>(program: &'a Program, model: &Model, pred: PredId, row: RowId) -> Option<&'a str> {
-    match model.derivation(pred, row)? {
-        Derivation::Rule { rule, .. } => {
-            program.rules.get(rule.0 as usize).map(|r| r.name.as_str())
-        }
-        Derivation::Fact { .. } => None,
-    }
+    let rule = model.rule_of(pred, row)?;
+    program.rules.get(rule.0 as usize).map(|r| r.name.as_str())
 }
 
 /// `pred(a, b)` as printed in text, written into the JSON string directly.
@@ -270,18 +266,17 @@ struct QueryRowJson<'a> {
 
 impl Serialize for QueryRows<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.table
-                .rows
-                .iter()
-                .map(|(values, likelihood)| QueryRowJson {
-                    values: Args {
-                        model: self.model,
-                        row: values,
-                    },
-                    likelihood: *likelihood,
-                }),
-        )
+        let mut seq = s.serialize_seq(Some(self.table.len()))?;
+        for (values, likelihood) in self.table.rows(self.model) {
+            seq.serialize_element(&QueryRowJson {
+                values: Args {
+                    model: self.model,
+                    row: &values,
+                },
+                likelihood,
+            })?;
+        }
+        seq.end()
     }
 }
 
