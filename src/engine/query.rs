@@ -133,7 +133,7 @@ impl QueryTable {
 /// Answers a query from the model.
 pub fn query_table(model: &Model, query: &Query) -> QueryTable {
     let ids = model.matching(query.pred, &query.args);
-    let answers = if query.args.iter().any(|a| *a == PatternArg::Any) {
+    let answers = if query.args.contains(&PatternArg::Any) {
         Answers::Grouped(grouped(model, query, ids))
     } else {
         // Each variable has a first position (variables are numbered in
