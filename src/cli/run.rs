@@ -119,7 +119,9 @@ fn print(args: &Args, program: &warrant::Program, model: &Model, preds: &[PredId
             };
             super::to_stdout(|out| render::text::run(out, program, model, preds, &opts))
         }
-        Format::Json => super::print_json(&render::json::run(program, model, preds, args.explain)),
+        Format::Json => super::to_stdout(|out| {
+            render::json::write_run(out, program, model, preds, args.explain)
+        }),
     }
 }
 

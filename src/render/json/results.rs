@@ -46,9 +46,9 @@ pub fn run<'a>(
 
 /// What every lazily serialized part reads.
 #[derive(Clone, Copy)]
-struct At<'a> {
-    program: &'a Program,
-    model: &'a Model,
+pub(super) struct At<'a> {
+    pub(super) program: &'a Program,
+    pub(super) model: &'a Model,
 }
 
 struct Predicates<'a> {
@@ -125,7 +125,12 @@ impl Serialize for Rows<'_> {
     }
 }
 
-fn rule_of<'a>(program: &'a Program, model: &Model, pred: PredId, row: RowId) -> Option<&'a str> {
+pub(super) fn rule_of<'a>(
+    program: &'a Program,
+    model: &Model,
+    pred: PredId,
+    row: RowId,
+) -> Option<&'a str> {
     let rule = model.rule_of(pred, row)?;
     program.rules.get(rule.0 as usize).map(|r| r.name.as_str())
 }
@@ -178,8 +183,9 @@ impl Serialize for Args<'_> {
     }
 }
 
-struct Conflicts<'a> {
-    at: At<'a>,
+/// The conflicts that hold, each explained when derivations were recorded.
+pub(super) struct Conflicts<'a> {
+    pub(super) at: At<'a>,
 }
 
 #[derive(Serialize)]
