@@ -176,7 +176,7 @@ fn string(out: &mut Vec<u8>, s: &str) {
 /// A value as [`JsonValue`](super::JsonValue) prints it; `null` for an id out of range.
 fn value(out: &mut Vec<u8>, v: Option<&Value>) {
     match v {
-        Some(Value::Symbol(s) | Value::Str(s)) => string(out, s),
+        Some(Value::Text(s)) => string(out, s),
         Some(Value::Int(i)) => {
             let _ = write!(out, "{i}");
         }
