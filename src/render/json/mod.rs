@@ -21,7 +21,7 @@ use crate::source::Location;
 
 pub use assumptions::{AssumptionsJson, assumptions};
 pub use proof::{ConflictJson, ExplainJson, ProofJson, conflict, explain, proof};
-pub use results::{QueryJson, RunJson, query, run};
+pub use results::{QueryJson, RunJson, WorldRun, query, run};
 pub use run_writer::write_run;
 pub use why_not::{WhyNotJson, why_not};
 
