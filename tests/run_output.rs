@@ -232,7 +232,7 @@ fn the_json_writer_prints_what_the_serde_structs_print() {
         "rules/kim-simon-2021/scenarios/baseline_2021.wr",
     ];
     for file in files {
-        let program = warrant::Program::load(&[file]).expect("checks");
+        let program = std::sync::Arc::new(warrant::Program::load(&[file]).expect("checks"));
         for provenance in [true, false] {
             let options = EvalOptions {
                 provenance,
@@ -243,21 +243,18 @@ fn the_json_writer_prints_what_the_serde_structs_print() {
                 .map(warrant::ir::PredId)
                 .find(|&p| model.len(p) == 0);
             let mut lists = vec![
-                render::run_predicates(&program, &model, false, false),
-                render::run_predicates(&program, &model, true, false),
+                render::run_predicates(&model, false, false),
+                render::run_predicates(&model, true, false),
                 Vec::new(),
             ];
             lists.extend(empty.map(|p| vec![p]));
             for preds in &lists {
                 for explain in [false, true] {
                     let mut fast = Vec::new();
-                    render::json::write_run(&mut fast, &program, &model, preds, explain).unwrap();
+                    render::json::write_run(&mut fast, &model, preds, explain).unwrap();
                     let mut reference = Vec::new();
-                    render::json::write(
-                        &mut reference,
-                        &render::json::run(&program, &model, preds, explain),
-                    )
-                    .unwrap();
+                    render::json::write(&mut reference, &render::json::run(&model, preds, explain))
+                        .unwrap();
                     assert_eq!(
                         String::from_utf8(fast).unwrap(),
                         String::from_utf8(reference).unwrap(),

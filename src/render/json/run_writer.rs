@@ -20,11 +20,11 @@ use crate::render::{derived_preds, text};
 /// final newline.
 pub fn write_run<W: Write>(
     out: &mut W,
-    program: &Program,
     model: &Model,
     preds: &[PredId],
     explain: bool,
 ) -> io::Result<()> {
+    let program = model.program();
     let derived = derived_preds(program);
     let reasons = explain && model.has_provenance();
     let mut rows = RowWriter::default();
@@ -46,16 +46,9 @@ pub fn write_run<W: Write>(
             rows.line
                 .extend_from_slice(if first { b"\n" } else { b",\n" });
             first = false;
-            rows.row(
-                program,
-                model,
-                p,
-                row,
-                likelihood,
-                rule_of(program, model, p, id),
-            );
+            rows.row(program, model, p, row, likelihood, rule_of(model, p, id));
             if reasons {
-                let reason = text::reason(&explain::reason(program, model, p, id));
+                let reason = text::reason(&explain::reason(model, p, id));
                 rows.line.extend_from_slice(b",\n          \"reason\": ");
                 serde_json::to_writer(&mut rows.line, &reason)?;
             }
