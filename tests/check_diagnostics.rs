@@ -209,3 +209,8 @@ diagnostic_test!(
     ["warrant::lonely_constant"]
 );
 diagnostic_test!(never_holds, "never_holds.wr", ["warrant::never_holds"]);
+diagnostic_test!(
+    quote_not_found,
+    "quote_not_found/rules.wr",
+    ["warrant::quote_not_found"]
+);
