@@ -3,12 +3,13 @@
 //!
 //! The grammar (`grammar/warrant.pest`) still decides what parses: this
 //! accepts only a strict subset of what its `fact` rule accepts — names,
-//! variables, integers and strings without escapes, separated by spaces or
-//! tabs, no comment, no qualifier — and builds the same AST the parser
+//! variables, integers and strings without escapes, a likelihood in
+//! brackets, separated by spaces or tabs, no comment — and builds the same
+//! AST the parser
 //! would. Anything else (`None`) goes to pest. A test in `parser` checks
 //! that both give the same result on random text.
 
-use super::ast::{Atom, Fact, Name, Term, Text};
+use super::ast::{Atom, Fact, Name, Qualifier, QualifierValue, Term, Text};
 use crate::source::{FileId, Span};
 
 /// The plain fact at the start of `text` (after blanks), and the length
@@ -46,9 +47,7 @@ pub(super) fn fast_fact(file: FileId, text: &str, offset: usize) -> Option<(Fact
             } else if c.is_ascii_digit() || c == b'-' {
                 i += usize::from(c == b'-');
                 let digits = i;
-                while bytes.get(i).is_some_and(u8::is_ascii_digit) {
-                    i += 1;
-                }
+                i = digits_end(bytes, i);
                 // A decimal (`1.5`) is left to the parser.
                 if i == digits || bytes.get(i) == Some(&b'.') {
                     return None;
@@ -82,6 +81,15 @@ pub(super) fn fast_fact(file: FileId, text: &str, offset: usize) -> Option<(Fact
     }
     let atom_end = i + 1;
     i = skip(bytes, atom_end, b" \t");
+    let mut qualifier = None;
+    if bytes.get(i) == Some(&b'[') {
+        let (q, after) = fast_qualifier(text, i)?;
+        qualifier = Some(Qualifier {
+            value: q,
+            span: span(i, after),
+        });
+        i = skip(bytes, after, b" \t");
+    }
     if bytes.get(i) != Some(&b'.') {
         return None;
     }
@@ -92,10 +100,65 @@ pub(super) fn fast_fact(file: FileId, text: &str, offset: usize) -> Option<(Fact
             args,
             span: span(start, atom_end),
         },
-        qualifier: None,
+        qualifier,
         span: span(start, end),
     };
     Some((fact, end))
+}
+
+/// A likelihood in brackets at `open` (`[0.7]`, `[very likely]`): its
+/// value as the parser gives it, and where it ends.
+fn fast_qualifier(text: &str, open: usize) -> Option<(QualifierValue, usize)> {
+    let bytes = text.as_bytes();
+    let mut i = skip(bytes, open + 1, b" \t");
+    let start = i;
+    let value = if bytes.get(i)?.is_ascii_digit() || bytes[i] == b'-' {
+        i += usize::from(bytes[i] == b'-');
+        let digits = i;
+        i = digits_end(bytes, i);
+        if i == digits {
+            return None;
+        }
+        if bytes.get(i) == Some(&b'.') {
+            let fraction = i + 1;
+            i = digits_end(bytes, fraction);
+            if i == fraction {
+                return None;
+            }
+        }
+        QualifierValue::Number(text[start..i].parse::<f64>().ok()?)
+    } else if bytes[i].is_ascii_alphabetic() {
+        // Words separated by spaces (not tabs), as the grammar's
+        // `likelihood_word` takes them.
+        i = alpha_end(bytes, i);
+        loop {
+            let next = skip(bytes, i, b" ");
+            if next > i && bytes.get(next).is_some_and(u8::is_ascii_alphabetic) {
+                i = alpha_end(bytes, next);
+            } else {
+                break;
+            }
+        }
+        QualifierValue::Words(text[start..i].to_string())
+    } else {
+        return None;
+    };
+    i = skip(bytes, i, b" \t");
+    (bytes.get(i) == Some(&b']')).then_some((value, i + 1))
+}
+
+fn digits_end(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
+fn alpha_end(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+        i += 1;
+    }
+    i
 }
 
 fn skip(bytes: &[u8], mut i: usize, blanks: &[u8]) -> usize {

@@ -991,7 +991,7 @@ mod tests {
     fn the_fast_path_for_facts_parses_what_the_grammar_parses() {
         // Random lines of fact-like tokens, most of them near misses of a
         // plain fact: both ways give the same items and diagnostics.
-        const TOKENS: [&str; 34] = [
+        const TOKENS: [&str; 45] = [
             "p",
             "edge",
             "(",
@@ -1026,6 +1026,17 @@ mod tests {
             "\u{feff}",
             "x9_",
             "\r\n",
+            "[0.7]",
+            "[ very  likely ]",
+            "[1]",
+            "[.5]",
+            "[7.]",
+            "[-0.25 ]",
+            "[very\tlikely]",
+            "[",
+            "]",
+            "[likely ",
+            "[2.5e3]",
         ];
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = |n: usize| {
