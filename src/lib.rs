@@ -12,6 +12,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod engine;
 pub mod explain;
+mod hash;
 pub mod input;
 pub mod ir;
 pub mod likelihood;
