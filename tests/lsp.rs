@@ -118,7 +118,7 @@ fn an_editing_session() {
     assert_eq!(
         doubt,
         format!(
-            "```warrant\npred doubt(country, level: level)\n```\n\nHow much a country doubts its patron.\n\n*{}:3*",
+            "```warrant\npred doubt(country, level: level).\n```\n\nHow much a country doubts its patron.\n\n*{}:3*",
             vocab_path.display()
         )
     );
@@ -460,4 +460,12 @@ fn did_you_mean_helps_are_code_actions() {
         1
     );
     assert_eq!(client.shut_down(), Some(0));
+}
+
+#[test]
+fn the_server_ends_with_its_input_or_exit() {
+    // In order: 0 (tested above). Without `shutdown`: 1, as the protocol says.
+    assert_eq!(Client::initialized().close_input(), Some(1));
+    assert_eq!(Client::initialized().exit_abruptly(), Some(1));
+    assert_eq!(Client::start().close_input(), Some(1));
 }

@@ -35,7 +35,9 @@
 mod cascade;
 mod decls;
 mod expect;
+mod lints;
 mod lower;
+mod quotes;
 mod scope;
 mod stratify;
 mod types;
@@ -71,6 +73,7 @@ impl Checked {
 pub fn check(parsed: &Parsed) -> Checked {
     let mut cx = Checker::new(parsed);
     cx.declare();
+    cx.read_source_texts();
     cx.register_predicates();
     cx.report_unknown_predicates();
     let mut lowered = cx.lower_all();
@@ -83,6 +86,12 @@ pub fn check(parsed: &Parsed) -> Checked {
         .collect();
     let roots = worlds::roots(&parsed.given, &imports);
     cx.check_retractions(&lowered, &roots, &imports);
+    // An item that failed to parse may be the one that reads a predicate
+    // or repeats a constant: the lints would only echo the parse error.
+    if !parsed.has_errors() {
+        cx.lint_unused_predicates(&lowered.rules);
+        cx.lint_lonely_constants();
+    }
     let strata = stratify::stratify(&mut cx, &lowered.rules);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     cascade::drop_follow_ups(parsed, &mut diagnostics);
@@ -175,6 +184,8 @@ pub(crate) struct Checker<'a> {
     /// Interned text values by their text (see `term_value`).
     text_cache: HashMap<&'a str, ValueId>,
     int_cache: HashMap<i64, ValueId>,
+    /// The normalised text of each source that names its file.
+    source_texts: HashMap<SourceId, String>,
 }
 
 /// A predicate as the checker knows it.
@@ -254,6 +265,7 @@ impl<'a> Checker<'a> {
             pred_index: HashMap::default(),
             text_cache: HashMap::default(),
             int_cache: HashMap::default(),
+            source_texts: HashMap::default(),
         }
     }
 
