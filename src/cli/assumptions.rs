@@ -62,7 +62,7 @@ pub fn run(args: Args) -> u8 {
                     first = false;
                     out.write_all(render::text::assumptions(&a, color).as_bytes())?;
                 }
-                Ok(())
+                out.write_all(super::retracted_note(program).as_bytes())
             })
         }
     }
