@@ -12,6 +12,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod engine;
 pub mod explain;
+pub mod export;
 mod hash;
 pub mod input;
 pub mod ir;
