@@ -15,6 +15,7 @@ mod assumptions;
 mod check;
 mod diff;
 mod explain;
+mod export;
 mod fmt;
 mod query;
 mod report;
@@ -64,6 +65,8 @@ enum Command {
     Assumptions(assumptions::Args),
     /// Write a report to share: every conclusion with its proof, the conflicts, the changes (HTML or Markdown)
     Report(report::Args),
+    /// Write the program as a SQL script that computes every conclusion (DuckDB)
+    Export(export::Args),
     /// Serve the Language Server Protocol on stdin/stdout, for editors
     Lsp,
 }
@@ -99,6 +102,7 @@ pub fn main() -> ExitCode {
         Command::WhyNot(args) => why_not::run(args),
         Command::Assumptions(args) => assumptions::run(args),
         Command::Report(args) => report::run(args),
+        Command::Export(args) => export::run(args),
         Command::Lsp => crate::lsp::serve(),
     };
     ExitCode::from(code)
@@ -234,6 +238,21 @@ pub fn one_world(program: &warrant::Program, command: &str) -> Result<(), u8> {
     ));
     emit(&[d], &program.sources, Format::Text);
     Err(EXIT_USAGE)
+}
+
+/// What the world took back, as a closing note of `explain` and
+/// `assumptions`: `this world retracts: retract ally(korea, _)`; empty
+/// when it retracts nothing.
+pub fn retracted_note(program: &warrant::Program) -> String {
+    if program.retractions.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = program
+        .retractions
+        .iter()
+        .map(|r| program.format_retraction(r))
+        .collect();
+    format!("\nthis world retracts: {}\n", list.join(", "))
 }
 
 /// Evaluates; prints the diagnostics of a failed evaluation.
