@@ -98,6 +98,11 @@ codes! {
     RowLimit => "warrant::row_limit",
     /// `why-not` was given an atom with variables.
     NotGround => "warrant::not_ground",
+    /// `export --sql` or `run --engine duckdb` met a construct it cannot write
+    /// as SQL faithfully (the diagnostic names the rule and the construct).
+    NotCompilable => "warrant::not_compilable",
+    /// `run --engine duckdb` could not run DuckDB, or DuckDB failed. Exit code 2.
+    Duckdb => "warrant::duckdb",
     /// A command-line option or environment variable has a value that cannot be
     /// used (e.g. `SOURCE_DATE_EPOCH` that is not a number of seconds).
     Usage => "warrant::usage",
