@@ -171,6 +171,13 @@ fn write_csv(path: &Path, rows: &[Vec<u32>]) {
     std::fs::write(path, text).expect("write csv");
 }
 
+/// A workload: its folder, its program in benches/workloads, its input files.
+type Workload = (
+    &'static str,
+    &'static str,
+    Vec<(&'static str, Vec<Vec<u32>>)>,
+);
+
 #[test]
 fn benchmark_workloads_agree_at_small_sizes() {
     let Some(path) = duckdb_program() else { return };
@@ -185,7 +192,7 @@ fn benchmark_workloads_agree_at_small_sizes() {
     let chain: Vec<Vec<u32>> = (0..40).map(|i| vec![i, i + 1]).collect();
     let tree: Vec<Vec<u32>> = (2..64).map(|i| vec![i, i / 2]).collect();
     let nodes: Vec<Vec<u32>> = (0..80).map(|i| vec![i]).collect();
-    let workloads: Vec<(&str, &str, Vec<(&str, Vec<Vec<u32>>)>)> = vec![
+    let workloads: Vec<Workload> = vec![
         ("chain", "tc.wr", vec![("edges.csv", chain)]),
         ("random", "tc.wr", vec![("edges.csv", pairs(60, 40))]),
         ("tree", "sg.wr", vec![("parent.csv", tree)]),
