@@ -83,6 +83,14 @@ codes! {
     RowLimit => "warrant::row_limit",
     /// `why-not` was given an atom with variables.
     NotGround => "warrant::not_ground",
+    /// An expression names a function Warrant does not have.
+    UnknownFunction => "warrant::unknown_function",
+    /// Predicates depend on each other through an aggregate.
+    AggregateCycle => "warrant::aggregate_cycle",
+    /// Integer arithmetic left the 64-bit range during evaluation.
+    Overflow => "warrant::overflow",
+    /// A division by zero during evaluation derived nothing (warning).
+    DivisionByZero => "warrant::division_by_zero",
     /// A broken invariant inside Warrant: a bug, never the user's mistake.
     Internal => "warrant::internal",
 }

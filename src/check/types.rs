@@ -138,6 +138,7 @@ impl<'a> Checker<'a> {
             Term::Str(_) => side.ty = ColumnType::Str,
             Term::Int { .. } => side.ty = ColumnType::Int,
             Term::Dec { .. } => side.ty = ColumnType::Decimal,
+            Term::Expr(_) => side.ty = self.expr_type(term, types),
         }
         side
     }

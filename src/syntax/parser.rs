@@ -263,6 +263,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::atom => "a condition like `ally(A, us)`",
         Rule::comparison => "a comparison like `L >= moderate`",
         Rule::compare_op => "a comparison operator (=, !=, <, <=, >, >=)",
+        Rule::add_op | Rule::mul_op => "an arithmetic operator (+, -, *, /, %)",
+        Rule::aggregate_body => "a condition like `reason(A, R)`",
+        Rule::head_atom => "a conclusion like `hedges(A)`",
+        Rule::exprs => "a value, a variable or an expression",
         Rule::qualifier => "a likelihood in brackets like `[likely]`",
         Rule::likelihood_word => "a likelihood word",
         Rule::terms => "a value or a variable",
@@ -460,7 +464,7 @@ impl Builder<'_> {
                 Rule::then_clause => {
                     for c in kids(p) {
                         match c.as_rule() {
-                            Rule::atom => rule.then.push(self.atom(c)),
+                            Rule::head_atom => rule.then.push(self.head_atom(c)?),
                             Rule::qualifier => rule.qualifier = Some(self.qualifier(c)),
                             _ => {}
                         }
@@ -568,7 +572,7 @@ impl Builder<'_> {
         })
     }
 
-    fn conditions(&mut self, pair: Pair<Rule>) -> Vec<Condition> {
+    pub(super) fn conditions(&mut self, pair: Pair<Rule>) -> Vec<Condition> {
         kids(pair)
             .filter_map(|c| match c.as_rule() {
                 Rule::atom => Some(Condition::Atom(self.atom(c))),
@@ -581,7 +585,7 @@ impl Builder<'_> {
     fn comparison(&mut self, pair: Pair<Rule>) -> Option<Comparison> {
         let span = self.span(&pair);
         let mut inner = kids(pair);
-        let lhs = self.term(inner.next()?);
+        let lhs = self.expr(inner.next()?)?;
         let op = match inner.next()?.as_str() {
             "=" => CompareOp::Eq,
             "!=" => CompareOp::Ne,
@@ -590,8 +594,126 @@ impl Builder<'_> {
             ">" => CompareOp::Gt,
             _ => CompareOp::Ge,
         };
-        let rhs = self.term(inner.next()?);
+        let rhs = self.expr(inner.next()?)?;
         Some(Comparison { lhs, op, rhs, span })
+    }
+
+    /// A conclusion: an atom whose arguments may be expressions.
+    fn head_atom(&mut self, pair: Pair<Rule>) -> Option<Atom> {
+        let span = self.span(&pair);
+        let mut inner = kids(pair);
+        let pred = self.name(inner.next()?);
+        let mut args = Vec::new();
+        if let Some(exprs) = inner.next() {
+            for e in kids(exprs) {
+                args.push(self.expr(e)?);
+            }
+        }
+        Some(Atom { pred, args, span })
+    }
+
+    /// `expr`, `product`, `unary` or a primary, as a term: a plain term
+    /// when there is no operator, else a [`Term::Expr`].
+    fn expr(&mut self, pair: Pair<Rule>) -> Option<Term> {
+        match pair.as_rule() {
+            Rule::expr | Rule::product => {
+                let mut inner = kids(pair);
+                let mut lhs = self.expr(inner.next()?)?;
+                while let Some(op) = inner.next() {
+                    let op = match op.as_str() {
+                        "+" => ArithOp::Add,
+                        "-" => ArithOp::Sub,
+                        "*" => ArithOp::Mul,
+                        "/" => ArithOp::Div,
+                        _ => ArithOp::Rem,
+                    };
+                    let rhs = self.expr(inner.next()?)?;
+                    let span = Span::new(self.file, lhs.span().start as usize, rhs.span().end as usize);
+                    lhs = Term::Expr(Box::new(Expr {
+                        kind: ExprKind::Binary(op, lhs, rhs),
+                        span,
+                    }));
+                }
+                Some(lhs)
+            }
+            Rule::unary => {
+                let mut negs = Vec::new();
+                let mut term = None;
+                for p in kids(pair) {
+                    if p.as_rule() == Rule::neg {
+                        negs.push(self.span(&p));
+                    } else {
+                        term = Some(self.expr(p)?);
+                    }
+                }
+                let mut term = term?;
+                for at in negs.into_iter().rev() {
+                    let span = Span::new(self.file, at.start as usize, term.span().end as usize);
+                    term = Term::Expr(Box::new(Expr {
+                        kind: ExprKind::Neg(term),
+                        span,
+                    }));
+                }
+                Some(term)
+            }
+            Rule::paren => {
+                let span = self.span(&pair);
+                match self.expr(kids(pair).next()?)? {
+                    // The parentheses belong to the expression they group.
+                    Term::Expr(mut e) => {
+                        e.span = span;
+                        Some(Term::Expr(e))
+                    }
+                    t => Some(t),
+                }
+            }
+            Rule::call => {
+                let span = self.span(&pair);
+                let mut inner = kids(pair);
+                let name = self.name(inner.next()?);
+                let mut args = Vec::new();
+                for e in inner {
+                    args.push(self.expr(e)?);
+                }
+                Some(Term::Expr(Box::new(Expr {
+                    kind: ExprKind::Call(name, args),
+                    span,
+                })))
+            }
+            Rule::aggregate => {
+                let span = self.span(&pair);
+                let mut op = AggregateOp::Count;
+                let mut target = None;
+                let mut body = Vec::new();
+                let mut floor = None;
+                for p in kids(pair) {
+                    match p.as_rule() {
+                        Rule::aggregate_op => {
+                            op = match p.as_str() {
+                                "sum" => AggregateOp::Sum,
+                                "min" => AggregateOp::Min,
+                                "max" => AggregateOp::Max,
+                                _ => AggregateOp::Count,
+                            }
+                        }
+                        Rule::variable => target = Some(self.name(p)),
+                        Rule::aggregate_body => body = self.conditions(p),
+                        Rule::qualifier => floor = Some(self.qualifier(p)),
+                        _ => {}
+                    }
+                }
+                Some(Term::Expr(Box::new(Expr {
+                    kind: ExprKind::Aggregate(Aggregate {
+                        op,
+                        target,
+                        body,
+                        floor,
+                    }),
+                    span,
+                })))
+            }
+            _ => Some(self.term(pair)),
+        }
     }
 
     pub(super) fn atom(&mut self, pair: Pair<Rule>) -> Atom {
