@@ -145,6 +145,53 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// For problems with no span (an unreadable file): the file concerned.
     pub path: Option<PathBuf>,
+    /// A fix sure enough to offer as an edit (a did-you-mean), for editors.
+    pub suggestion: Option<Box<Suggestion>>,
+}
+
+/// A diagnostic's help text; for a did-you-mean, also the name suggested.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Help {
+    pub text: String,
+    pub replacement: Option<String>,
+}
+
+impl Help {
+    /// "did you mean `name`?", suggesting `name`.
+    pub fn did_you_mean(name: &str) -> Help {
+        Help {
+            text: format!("did you mean `{name}`?"),
+            replacement: Some(name.to_string()),
+        }
+    }
+}
+
+impl From<String> for Help {
+    fn from(text: String) -> Help {
+        Help {
+            text,
+            replacement: None,
+        }
+    }
+}
+
+impl From<&str> for Help {
+    fn from(text: &str) -> Help {
+        Help::from(text.to_string())
+    }
+}
+
+impl From<&String> for Help {
+    fn from(text: &String) -> Help {
+        Help::from(text.clone())
+    }
+}
+
+/// Replace the text at `span` with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub span: Span,
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -156,6 +203,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             path: None,
+            suggestion: None,
         }
     }
 
@@ -174,8 +222,24 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+    /// Sets the help; a did-you-mean help ([`Help::did_you_mean`]) also
+    /// becomes the suggestion to put its name in place of the primary
+    /// label's text (the misspelt name).
+    pub fn with_help(mut self, help: impl Into<Help>) -> Diagnostic {
+        let help = help.into();
+        if let (Some(replacement), Some(span)) = (help.replacement, self.primary_span()) {
+            self = self.with_suggestion(span, replacement);
+        }
+        self.help = Some(help.text);
+        self
+    }
+
+    /// The did-you-mean as an edit: `replacement` in place of `span`.
+    pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Diagnostic {
+        self.suggestion = Some(Box::new(Suggestion {
+            span,
+            replacement: replacement.into(),
+        }));
         self
     }
 
@@ -499,6 +563,24 @@ mod tests {
             assert!(code.as_str().starts_with("warrant::"), "{code}");
             assert!(seen.insert(code.as_str()), "{code} twice");
         }
+    }
+
+    #[test]
+    fn a_did_you_mean_help_suggests_replacing_the_primary_label() {
+        let span = Span::new(crate::source::FileId(0), 3, 7);
+        let d = Diagnostic::error(Code::UnknownPredicate, "unknown predicate `alyy`")
+            .with_label(span, "here")
+            .with_help(Help::did_you_mean("ally"));
+        assert_eq!(d.help.as_deref(), Some("did you mean `ally`?"));
+        let suggestion = d.suggestion.expect("a suggestion");
+        assert_eq!(
+            (suggestion.span, suggestion.replacement.as_str()),
+            (span, "ally")
+        );
+        let plain = Diagnostic::error(Code::UnknownPredicate, "x")
+            .with_label(span, "here")
+            .with_help("declare it");
+        assert_eq!(plain.suggestion, None);
     }
 
     #[test]

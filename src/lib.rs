@@ -1,8 +1,9 @@
 #![doc = include_str!("../README.md")]
 // The pipeline runs one way: `syntax` parses files into an AST with spans,
 // `check` resolves and checks it into the IR (`ir::Program`), the `engine`
-// evaluates the IR into a model, `explain` rebuilds proofs from the model and
-// renders them. The CLI (`src/cli`, in the binary) sits on top.
+// evaluates the IR into a model, `explain` rebuilds proofs from the model, and
+// `render` prints all of it (text, JSON, DOT). The CLI (`src/cli`, in the
+// binary) sits on top.
 
 // pest's generated parser names `alloc` when pest is built without `std`.
 extern crate alloc;
@@ -14,6 +15,7 @@ pub mod engine;
 pub mod explain;
 pub mod ir;
 pub mod likelihood;
+pub mod render;
 pub mod source;
 pub mod syntax;
 pub mod testing;

@@ -1,14 +1,19 @@
 //! The engine on small rule files in `tests/data/engine/`, through the whole
-//! pipeline (`Program::load` → `evaluate` → render).
+//! pipeline (`Program::load` → `evaluate` → `render`).
 
 use std::path::PathBuf;
 
 use warrant::Program;
-use warrant::engine::{
-    Derivation, EvalOptions, Format, PatternArg, Query, RenderOptions, evaluate, query_table,
-    render_query, render_run, render_summary, run_json,
-};
+use warrant::engine::{Derivation, EvalOptions, Model, PatternArg, Query, evaluate, query_table};
 use warrant::ir::Value;
+use warrant::render::{self, text::RunOptions};
+
+/// `warrant run` text output.
+fn render_run(program: &Program, model: &Model, opts: &RunOptions) -> String {
+    let mut out = Vec::new();
+    render::text::run(&mut out, program, model, opts).expect("writes to memory");
+    String::from_utf8(out).expect("UTF-8")
+}
 
 fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -27,7 +32,7 @@ fn load(name: &str) -> Program {
 fn hedging_run() {
     let program = load("hedging.wr");
     let model = evaluate(&program, &EvalOptions::default()).unwrap();
-    let text = render_run(&program, &model, &RenderOptions::default());
+    let text = render_run(&program, &model, &RunOptions::default());
     // Columns are aligned: compare with runs of spaces folded.
     let text = text
         .lines()
@@ -53,22 +58,24 @@ fn hedging_run() {
         "{text}"
     );
     assert!(
-        text.contains("spread_thin: both allies hedge at once"),
+        text.contains("conflict `spread_thin`: both allies hedge at once"),
         "{text}"
     );
-    // Base facts only with --all.
-    assert!(!text.contains("ally(japan, us)"));
+    // Base facts only with --all (the conflicts' proofs show them anyway).
+    let (results, _) = text.split_once("conflicts (").expect("a conflict");
+    assert!(!results.contains("ally(japan, us)"));
     let all = render_run(
         &program,
         &model,
-        &RenderOptions {
+        &RunOptions {
             all: true,
             ..Default::default()
         },
     );
     assert!(all.contains("ally(japan, us)"));
 
-    let json = run_json(&program, &model, &RenderOptions::default());
+    let json = serde_json::to_value(render::json::run(&program, &model, false, false))
+        .expect("serializes");
     let hedges = json["predicates"]
         .as_array()
         .unwrap()
@@ -89,7 +96,7 @@ fn hedging_run() {
         }
         d => panic!("{d:?}"),
     }
-    assert!(render_summary(&program, &model).starts_with("derived "));
+    assert!(render::text::summary(&program, &model).starts_with("derived "));
 }
 
 #[test]
@@ -108,7 +115,9 @@ fn hedging_query() {
     };
     let table = query_table(&model, &q);
     assert_eq!(table.rows.len(), 3);
-    let text = render_query(&program, &model, &table, Format::Text);
+    let mut out = Vec::new();
+    render::text::query(&mut out, &model, &table).expect("writes to memory");
+    let text = String::from_utf8(out).expect("UTF-8");
     assert!(text.starts_with("B "), "{text}");
     let atom =
         warrant::syntax::parse_atom(warrant::source::FileId(0), "linked(A, australia)").unwrap();
@@ -161,12 +170,12 @@ fn byte_identical_output() {
     let program = load("hedging.wr");
     let a = evaluate(&program, &EvalOptions::default()).unwrap();
     let b = evaluate(&program, &EvalOptions::default()).unwrap();
-    for format in [Format::Text, Format::Json] {
-        let o = RenderOptions {
-            format,
-            all: true,
-            ..Default::default()
-        };
-        assert_eq!(render_run(&program, &a, &o), render_run(&program, &b, &o));
-    }
+    let o = RunOptions {
+        all: true,
+        explain: true,
+        ..Default::default()
+    };
+    assert_eq!(render_run(&program, &a, &o), render_run(&program, &b, &o));
+    let json = |m| render::json::to_string(&render::json::run(&program, m, true, true));
+    assert_eq!(json(&a), json(&b));
 }

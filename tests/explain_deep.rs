@@ -5,9 +5,10 @@
 use warrant::Program;
 use warrant::engine::builder::{Cond, ProgramBuilder, T, int};
 use warrant::engine::{EvalOptions, evaluate};
-use warrant::explain::{self, render};
+use warrant::explain;
 use warrant::ir::Value;
 use warrant::likelihood::Likelihood;
+use warrant::render;
 
 /// `reach(1)`, `edge(i, i+1)` for i < n, `reach(Y) :- reach(X), edge(X, Y)`:
 /// the proof of `reach(n)` is n - 1 rule steps deep.
@@ -56,19 +57,19 @@ fn a_proof_2000_steps_deep() {
         assert_eq!(proof.depth(), 2000);
         assert_eq!(proof.nodes.len(), 1 + 2000 + 2000);
 
-        let text = render::text(proof, false);
+        let text = render::text::proof(proof, false);
         assert!(text.contains("(continued below)"));
         let longest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
         assert!(longest < 120, "lines stay short: {longest}");
         assert!(text.contains("[4001] edge(2000, 2001)") || text.contains("edge(2000, 2001)"));
 
-        let json = serde_json::to_string(&render::proof_json(proof)).expect("prints");
+        let json = serde_json::to_string(&render::json::proof(proof)).expect("prints");
         // serde_json parses with a nesting limit of 128: cut branches keep
         // the output within it.
         let back: serde_json::Value = serde_json::from_str(&json).expect("parses back");
         assert!(!back["continued"].as_array().expect("array").is_empty());
 
-        let dot = render::dot(proof);
+        let dot = render::dot::proof(proof);
         assert_eq!(dot.matches(" -> ").count(), 2000 * 3);
 
         let a = explain::assumptions(
@@ -84,7 +85,7 @@ fn a_proof_2000_steps_deep() {
 
         let w = model.why_not(&program, "reach(2002)").expect("ground");
         assert!(!w.is_derived());
-        let _ = render::why_not_text(&w, false);
+        let _ = render::text::why_not(&w, false);
     });
 }
 
@@ -102,7 +103,7 @@ fn a_shared_deep_proof_is_printed_once() {
             .collect();
         let forest = explain::explain_all(&program, &model, &rows).expect("forest");
         assert_eq!(forest.nodes.len(), 500 + 499);
-        let text = render::text(&forest, false);
+        let text = render::text::proof(&forest, false);
         assert_eq!(text.matches("by rule `step`").count(), 499);
     });
 }

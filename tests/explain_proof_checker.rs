@@ -11,6 +11,7 @@ use warrant::engine::{EvalOptions, Model, evaluate};
 use warrant::explain::{self, AttemptStatus, NodeKind, Origin, Outcome, Proof};
 use warrant::ir::{Arg, CompareKind, CompareOp, PredId, Program, Value};
 use warrant::likelihood::Likelihood;
+use warrant::render;
 
 // ---------------------------------------------------------------- random programs
 
@@ -352,10 +353,9 @@ fn every_proof_of_random_programs_checks() {
                     explain::explain(&program, &model, pred, id).expect("a row of the model");
                 check_proof(&program, &model, &proof, &format!("seed {seed}"));
                 // Rendering never panics, and JSON round-trips.
-                let _ = explain::render::text(&proof, true);
-                let _ = explain::render::dot(&proof);
-                let j =
-                    serde_json::to_string(&explain::render::proof_json(&proof)).expect("prints");
+                let _ = render::text::proof(&proof, true);
+                let _ = render::dot::proof(&proof);
+                let j = serde_json::to_string(&render::json::proof(&proof)).expect("prints");
                 let _: serde_json::Value = serde_json::from_str(&j).expect("parses back");
                 proofs += 1;
                 steps += proof

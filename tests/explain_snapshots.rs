@@ -4,7 +4,8 @@
 
 use warrant::Program;
 use warrant::engine::{EvalOptions, Model, evaluate};
-use warrant::explain::{self, Proof, render};
+use warrant::explain::{self, Proof};
+use warrant::render;
 
 const HEDGING: &str = "tests/data/explain/hedging.wr";
 const CHAIN: &str = "tests/data/explain/chain/chain.wr";
@@ -29,8 +30,8 @@ fn proof(program: &Program, model: &Model, atom: &str) -> Proof {
     explain::explain_all(program, model, &rows).expect("some row matches")
 }
 
-fn json(v: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(v).expect("JSON prints")
+fn json<T: serde::Serialize>(v: &T) -> String {
+    render::json::to_string(v)
 }
 
 fn why_not(program: &Program, model: &Model, atom: &str) -> explain::WhyNot {
@@ -41,9 +42,9 @@ fn why_not(program: &Program, model: &Model, atom: &str) -> explain::WhyNot {
 fn hedging_proof() {
     let (program, model) = load(HEDGING);
     let p = proof(&program, &model, "worried(P, A)");
-    insta::assert_snapshot!("hedging_proof_text", render::text(&p, false));
-    insta::assert_snapshot!("hedging_proof_json", json(&render::proof_json(&p)));
-    insta::assert_snapshot!("hedging_proof_dot", render::dot(&p));
+    insta::assert_snapshot!("hedging_proof_text", render::text::proof(&p, false));
+    insta::assert_snapshot!("hedging_proof_json", json(&render::json::proof(&p)));
+    insta::assert_snapshot!("hedging_proof_dot", render::dot::proof(&p));
 }
 
 #[test]
@@ -51,25 +52,25 @@ fn pattern_with_several_matches_shares_sub_proofs() {
     let (program, model) = load(HEDGING);
     let p = proof(&program, &model, "hedges(A)");
     assert_eq!(p.roots.len(), 2);
-    insta::assert_snapshot!("hedging_pattern_text", render::text(&p, false));
+    insta::assert_snapshot!("hedging_pattern_text", render::text::proof(&p, false));
 }
 
 #[test]
 fn colour_only_when_asked() {
     let (program, model) = load(HEDGING);
     let p = proof(&program, &model, "worried(P, A)");
-    assert!(!render::text(&p, false).contains('\x1b'));
-    assert!(render::text(&p, true).contains("\x1b[1m"));
+    assert!(!render::text::proof(&p, false).contains('\x1b'));
+    assert!(render::text::proof(&p, true).contains("\x1b[1m"));
 }
 
 #[test]
 fn input_rows_and_deep_branches() {
     let (program, model) = load(CHAIN);
     let p = proof(&program, &model, "path(1, 16)");
-    insta::assert_snapshot!("chain_proof_text", render::text(&p, false));
-    insta::assert_snapshot!("chain_proof_dot", render::dot(&p));
+    insta::assert_snapshot!("chain_proof_text", render::text::proof(&p, false));
+    insta::assert_snapshot!("chain_proof_dot", render::dot::proof(&p));
     let p = proof(&program, &model, "path(1, 3)");
-    insta::assert_snapshot!("chain_short_proof_json", json(&render::proof_json(&p)));
+    insta::assert_snapshot!("chain_short_proof_json", json(&render::json::proof(&p)));
 }
 
 #[test]
@@ -79,15 +80,15 @@ fn why_not_exception_blocked() {
     assert!(
         matches!(&w.outcome, explain::Outcome::NotDerived { attempts } if attempts[0].status == explain::AttemptStatus::Blocked)
     );
-    insta::assert_snapshot!("why_not_blocked_text", render::why_not_text(&w, false));
-    insta::assert_snapshot!("why_not_blocked_json", json(&render::why_not_json(&w)));
+    insta::assert_snapshot!("why_not_blocked_text", render::text::why_not(&w, false));
+    insta::assert_snapshot!("why_not_blocked_json", json(&render::json::why_not(&w)));
 }
 
 #[test]
 fn why_not_comparison_false() {
     let (program, model) = load(HEDGING);
     let w = why_not(&program, &model, "arms(korea)");
-    insta::assert_snapshot!("why_not_comparison_text", render::why_not_text(&w, false));
+    insta::assert_snapshot!("why_not_comparison_text", render::text::why_not(&w, false));
 }
 
 #[test]
@@ -95,8 +96,8 @@ fn why_not_no_matching_fact() {
     let (program, model) = load(HEDGING);
     // `worried(us, korea)`: korea hedges but does not arm.
     let w = why_not(&program, &model, "worried(us, korea)");
-    insta::assert_snapshot!("why_not_no_fact_text", render::why_not_text(&w, false));
-    insta::assert_snapshot!("why_not_no_fact_json", json(&render::why_not_json(&w)));
+    insta::assert_snapshot!("why_not_no_fact_text", render::text::why_not(&w, false));
+    insta::assert_snapshot!("why_not_no_fact_json", json(&render::json::why_not(&w)));
 }
 
 #[test]
@@ -106,7 +107,7 @@ fn why_not_misspelt_constant_and_predicate() {
     assert!(w.notes.iter().any(|n| n.contains("did you mean `japan`")));
     insta::assert_snapshot!(
         "why_not_misspelt_constant_text",
-        render::why_not_text(&w, false)
+        render::text::why_not(&w, false)
     );
     let w = why_not(&program, &model, "hedgs(japan)");
     assert!(
@@ -114,11 +115,11 @@ fn why_not_misspelt_constant_and_predicate() {
     );
     insta::assert_snapshot!(
         "why_not_misspelt_predicate_text",
-        render::why_not_text(&w, false)
+        render::text::why_not(&w, false)
     );
     insta::assert_snapshot!(
         "why_not_misspelt_predicate_json",
-        json(&render::why_not_json(&w))
+        json(&render::json::why_not(&w))
     );
 }
 
@@ -127,10 +128,10 @@ fn why_not_no_rule_at_all() {
     let (program, model) = load(HEDGING);
     let w = why_not(&program, &model, "ally(france, us)");
     assert!(matches!(w.outcome, explain::Outcome::NoRule { .. }));
-    insta::assert_snapshot!("why_not_no_rule_text", render::why_not_text(&w, false));
+    insta::assert_snapshot!("why_not_no_rule_text", render::text::why_not(&w, false));
     let w = why_not(&program, &model, "hedges(japan, us)");
     assert!(matches!(w.outcome, explain::Outcome::NoRule { .. }));
-    assert!(w.summary().contains("takes 1 argument"));
+    assert!(render::text::verdict(&w).contains("takes 1 argument"));
 }
 
 #[test]
@@ -138,7 +139,7 @@ fn why_not_already_derived() {
     let (program, model) = load(HEDGING);
     let w = why_not(&program, &model, "hedges(japan)");
     assert!(w.is_derived());
-    insta::assert_snapshot!("why_not_derived_text", render::why_not_text(&w, false));
+    insta::assert_snapshot!("why_not_derived_text", render::text::why_not(&w, false));
 }
 
 #[test]
@@ -168,7 +169,7 @@ fn why_not_closest_bindings() {
     std::fs::write(&file, text).expect("write");
     let (program, model) = load(file.to_str().expect("utf-8 path"));
     let w = why_not(&program, &model, "good(a)");
-    let rendered = render::why_not_text(&w, false);
+    let rendered = render::text::why_not(&w, false);
     std::fs::remove_dir_all(&dir).ok();
     let explain::Outcome::NotDerived { attempts } = &w.outcome else {
         panic!("not derived expected")
@@ -201,11 +202,11 @@ fn hedging_assumptions() {
     assert_eq!(a.exceptions.len(), 1);
     insta::assert_snapshot!(
         "hedging_assumptions_text",
-        render::assumptions_text(&a, false)
+        render::text::assumptions(&a, false)
     );
     insta::assert_snapshot!(
         "hedging_assumptions_json",
-        json(&render::assumptions_json(&a))
+        json(&render::json::assumptions(&a))
     );
 }
 
@@ -220,7 +221,7 @@ fn reasons_for_every_row() {
                 out.push_str(&format!(
                     "{}  — {}\n",
                     model.format_row(&program, pred, row),
-                    explain::reason(&program, &model, pred, id)
+                    render::text::reason(&explain::reason(&program, &model, pred, id))
                 ));
             }
         }
@@ -235,8 +236,8 @@ fn conflict_with_both_sides() {
     assert_eq!(hits.len(), 1);
     let c = explain::explain_conflict(&program, &model, &hits[0]).expect("a conflict");
     assert_eq!(c.proof.roots.len(), 2);
-    insta::assert_snapshot!("conflict_text", render::conflict_text(&c, false));
-    insta::assert_snapshot!("conflict_json", json(&render::conflict_json(&c)));
+    insta::assert_snapshot!("conflict_text", render::text::conflict(&c, false));
+    insta::assert_snapshot!("conflict_json", json(&render::json::conflict(&c)));
 }
 
 #[test]
@@ -247,18 +248,18 @@ fn kim_simon_rule_base() {
         &model,
         "should_pursue(european_allies, east_asian_allies, deterrence_dialogue)",
     );
-    insta::assert_snapshot!("kim_simon_proof_text", render::text(&p, false));
-    insta::assert_snapshot!("kim_simon_proof_json", json(&render::proof_json(&p)));
-    insta::assert_snapshot!("kim_simon_proof_dot", render::dot(&p));
+    insta::assert_snapshot!("kim_simon_proof_text", render::text::proof(&p, false));
+    insta::assert_snapshot!("kim_simon_proof_json", json(&render::json::proof(&p)));
+    insta::assert_snapshot!("kim_simon_proof_dot", render::dot::proof(&p));
     let pred = program.pred_id("should_pursue").expect("pred");
     let row = p.roots[0];
     let node = p.node(row).expect("root");
     let a = explain::assumptions(&program, &model, pred, node.row).expect("assumptions");
     insta::assert_snapshot!(
         "kim_simon_assumptions_text",
-        render::assumptions_text(&a, false)
+        render::text::assumptions(&a, false)
     );
     let w = why_not(&program, &model, "routine_pressure(us, european_allies)");
-    insta::assert_snapshot!("kim_simon_why_not_text", render::why_not_text(&w, false));
-    insta::assert_snapshot!("kim_simon_why_not_json", json(&render::why_not_json(&w)));
+    insta::assert_snapshot!("kim_simon_why_not_text", render::text::why_not(&w, false));
+    insta::assert_snapshot!("kim_simon_why_not_json", json(&render::json::why_not(&w)));
 }

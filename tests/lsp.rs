@@ -372,3 +372,67 @@ fn garbage_never_kills_the_server() {
 
     assert_eq!(client.shut_down(), Some(0));
 }
+
+#[test]
+fn did_you_mean_helps_are_code_actions() {
+    let (dir, main, _) = files("actions");
+    let text = MAIN.replace("use \"vocab.wr\"", "use \"vocb.wr\"");
+    std::fs::write(dir.join("main.wr"), &text).unwrap();
+    let mut client = Client::initialized();
+    client.open(&main, &text);
+    let diagnostics = client.diagnostics(&main);
+    assert_eq!(
+        codes(&diagnostics)[..2],
+        ["warrant::import_not_found", "warrant::unknown_predicate"]
+    );
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": 20, "character": 0}});
+    let params =
+        json!({"textDocument": {"uri": main}, "range": whole, "context": {"diagnostics": []}});
+    let actions = client.call("textDocument/codeAction", params);
+    let fixes: Vec<(&str, &Value, &str)> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let edit = &a["edit"]["changes"][main.as_str()][0];
+            (
+                a["title"].as_str().unwrap(),
+                &edit["range"]["start"],
+                edit["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            (
+                "Replace with `\"vocab.wr\"`",
+                &json!({"line": 0, "character": 4}),
+                "\"vocab.wr\""
+            ),
+            (
+                "Replace with `ally`",
+                &json!({"line": 6, "character": 7}),
+                "ally"
+            ),
+        ]
+    );
+    assert_eq!(actions[1]["kind"], "quickfix");
+    assert_eq!(
+        actions[1]["diagnostics"][0]["code"],
+        "warrant::unknown_predicate"
+    );
+    // Only the fixes that touch the range asked about.
+    let line = json!({"start": {"line": 6, "character": 8}, "end": {"line": 6, "character": 8}});
+    let params =
+        json!({"textDocument": {"uri": main}, "range": line, "context": {"diagnostics": []}});
+    assert_eq!(
+        client
+            .call("textDocument/codeAction", params)
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(client.shut_down(), Some(0));
+}

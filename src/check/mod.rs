@@ -41,7 +41,7 @@ mod scope;
 mod stratify;
 mod types;
 
-use crate::diagnostics::{self, Code, Diagnostic, did_you_mean};
+use crate::diagnostics::{self, Code, Diagnostic, Help, did_you_mean};
 use crate::ir::{self, ColumnType, PredId, Program, ScaleId, SourceId, Value, ValueId, Values};
 use crate::source::Span;
 use crate::syntax::Parsed;
@@ -460,10 +460,10 @@ impl<'a> Checker<'a> {
             let suggestion = did_you_mean(p.name, known.iter().copied());
             let help = |fallback: String| {
                 let mut h = match suggestion {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => fallback,
+                    Some(s) => Help::did_you_mean(s),
+                    None => Help::from(fallback),
                 };
-                h.push_str(&parse_note);
+                h.text.push_str(&parse_note);
                 h
             };
             if !p.loaded {
@@ -518,7 +518,7 @@ impl<'a> Checker<'a> {
     /// The did-you-mean help for a name among candidates, or `fallback`.
     /// Help for a value that is not in scale `s`: the closest value, or
     /// the list of the scale's values.
-    fn scale_value_help(&self, s: ir::ScaleId, text: &str) -> String {
+    fn scale_value_help(&self, s: ir::ScaleId, text: &str) -> Help {
         let values: Vec<String> = self.scales[s.0 as usize]
             .values
             .iter()
@@ -540,10 +540,10 @@ impl<'a> Checker<'a> {
         name: &str,
         candidates: impl IntoIterator<Item = &'c str>,
         fallback: impl Into<String>,
-    ) -> String {
+    ) -> Help {
         match did_you_mean(name, candidates) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => fallback.into(),
+            Some(s) => Help::did_you_mean(s),
+            None => Help::from(fallback.into()),
         }
     }
 }

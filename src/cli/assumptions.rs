@@ -2,7 +2,9 @@
 //! conclusion — the facts it rests on (marked when every proof needs them)
 //! and the exceptions its proof assumed absent.
 
-use warrant::explain::{self, render};
+use std::io::Write as _;
+
+use warrant::{explain, render};
 
 use super::Format;
 
@@ -31,11 +33,10 @@ pub fn run(args: Args) -> u8 {
         .iter()
         .filter_map(|&(p, r)| explain::assumptions(&program, &model, p, r))
         .collect();
-    match args.format {
+    let code = match args.format {
         Format::Json => {
-            super::print_json(&serde_json::Value::Array(
-                all.iter().map(render::assumptions_json).collect(),
-            ));
+            let list: Vec<_> = all.iter().map(render::json::assumptions).collect();
+            super::print_json(&list)
         }
         Format::Text if all.is_empty() => {
             super::explain::not_derived(
@@ -45,15 +46,19 @@ pub fn run(args: Args) -> u8 {
                 &args.target.atom,
                 &args.target.paths,
             );
+            super::EXIT_OK
         }
         Format::Text => {
             let color = super::stdout_color();
             let blocks: Vec<String> = all
                 .iter()
-                .map(|a| render::assumptions_text(a, color))
+                .map(|a| render::text::assumptions(a, color))
                 .collect();
-            print!("{}", blocks.join("\n"));
+            super::to_stdout(|out| out.write_all(blocks.join("\n").as_bytes()))
         }
+    };
+    if code != super::EXIT_OK {
+        return code;
     }
     if all.is_empty() {
         super::EXIT_FAILED

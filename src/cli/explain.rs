@@ -2,7 +2,10 @@
 //! the atom (`hedges(japan)` or a pattern such as `hedges(A)`), as a text
 //! tree, JSON or a Graphviz graph.
 
-use warrant::explain::{self, render};
+use warrant::explain;
+use warrant::render;
+
+use std::io::Write as _;
 
 use super::Paths;
 
@@ -69,7 +72,7 @@ pub fn not_derived(
 ) {
     match explain::why_not(program, model, atom) {
         Ok(w) => {
-            println!("{}", w.summary());
+            println!("{}", render::text::verdict(&w));
             for n in &w.notes {
                 println!("note: {n}");
             }
@@ -101,26 +104,31 @@ pub fn run(args: Args) -> u8 {
         }
     };
     let proof = explain::explain_all(&program, &model, &rows);
-    match (proof, args.format) {
+    let code = match (&proof, args.format) {
         (Some(proof), ExplainFormat::Text) => {
-            print!("{}", render::text(&proof, super::stdout_color()))
+            let text = render::text::proof(proof, super::stdout_color());
+            super::to_stdout(|out| out.write_all(text.as_bytes()))
         }
-        (Some(proof), ExplainFormat::Dot) => print!("{}", render::dot(&proof)),
-        (proof, ExplainFormat::Json) => {
-            let proof = proof
-                .as_ref()
-                .map_or(serde_json::Value::Null, render::proof_json);
-            super::print_json(
-                &serde_json::json!({ "query": args.target.atom.trim(), "proof": proof }),
+        (Some(proof), ExplainFormat::Dot) => {
+            super::to_stdout(|out| out.write_all(render::dot::proof(proof).as_bytes()))
+        }
+        (proof, ExplainFormat::Json) => super::print_json(&render::json::explain(
+            args.target.atom.trim(),
+            proof.as_ref(),
+        )),
+        (None, _) => {
+            not_derived(
+                &program,
+                &model,
+                &atom,
+                &args.target.atom,
+                &args.target.paths,
             );
+            super::EXIT_OK
         }
-        (None, _) => not_derived(
-            &program,
-            &model,
-            &atom,
-            &args.target.atom,
-            &args.target.paths,
-        ),
+    };
+    if code != super::EXIT_OK {
+        return code;
     }
     if rows.is_empty() {
         super::EXIT_FAILED

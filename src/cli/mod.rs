@@ -134,10 +134,29 @@ pub fn emit(diags: &[Diagnostic], sources: &Sources, format: Format) {
     }
 }
 
-pub fn print_json(value: &serde_json::Value) {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> u8 {
+    to_stdout(|out| warrant::render::json::write(out, value))
+}
+
+/// Runs a writer on buffered stdout. A closed pipe (`warrant run … | head`)
+/// ends the output quietly; another write error is reported, exit code 2.
+/// Returns the exit code of the writing: 0 or 2.
+pub fn to_stdout(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) -> u8 {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            let d = Diagnostic::error(
+                diagnostics::Code::Io,
+                format!("cannot write the output: {e}"),
+            );
+            emit(&[d], &Sources::new(), Format::Text);
+            EXIT_USAGE
+        }
+    }
 }
 
 /// The exit code for a run with these diagnostics: 2 when a file could not
@@ -206,11 +225,4 @@ pub fn parse_pattern(
         emit(&[d], &sources, Format::Text);
         EXIT_USAGE
     })
-}
-
-pub fn engine_format(format: Format) -> warrant::engine::render::Format {
-    match format {
-        Format::Text => warrant::engine::render::Format::Text,
-        Format::Json => warrant::engine::render::Format::Json,
-    }
 }

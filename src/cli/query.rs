@@ -1,7 +1,7 @@
 //! `warrant query PATH... 'PATTERN'`: the rows that match a pattern such as
 //! `hedges(A)` or `threat(china, R, _)`, one column per variable.
 
-use warrant::engine::render;
+use warrant::{engine, render};
 
 use super::{Format, Paths};
 
@@ -32,17 +32,16 @@ pub fn run(args: Args) -> u8 {
         Ok(m) => m,
         Err(code) => return code,
     };
-    let query = match render::resolve_query(&program, &model, &atom) {
+    let query = match engine::resolve_query(&program, &model, &atom) {
         Ok(q) => q,
         Err(d) => {
             super::emit(&[d], &program.sources, Format::Text);
             return super::EXIT_USAGE;
         }
     };
-    let table = render::query_table(&model, &query);
-    print!(
-        "{}",
-        render::render_query(&program, &model, &table, super::engine_format(args.format))
-    );
-    super::EXIT_OK
+    let table = engine::query_table(&model, &query);
+    match args.format {
+        Format::Text => super::to_stdout(|out| render::text::query(out, &model, &table)),
+        Format::Json => super::print_json(&render::json::query(&program, &model, &table)),
+    }
 }

@@ -1,8 +1,7 @@
 //! `warrant run PATH...`: derive every conclusion and print it, with the
 //! conflicts that hold; a summary goes to stderr.
 
-use warrant::engine::render;
-use warrant::explain;
+use warrant::render;
 
 use super::{Format, Paths};
 
@@ -32,25 +31,19 @@ pub fn run(args: Args) -> u8 {
         Ok(m) => m,
         Err(code) => return code,
     };
-    let reason = |pred, row| Some(explain::reason(&program, &model, pred, row));
-    let color = args.format == Format::Text && super::stdout_color();
-    // Each conflict is shown with the proofs of both its sides.
-    let conflict = |hit: &warrant::engine::ConflictHit| {
-        let c = explain::explain_conflict(&program, &model, hit)?;
-        Some((
-            explain::render::conflict_text(&c, color),
-            explain::render::conflict_json(&c),
-        ))
+    let code = match args.format {
+        Format::Text => {
+            let opts = render::text::RunOptions {
+                all: args.all,
+                explain: args.explain,
+                color: super::stdout_color(),
+            };
+            super::to_stdout(|out| render::text::run(out, &program, &model, &opts))
+        }
+        Format::Json => {
+            super::print_json(&render::json::run(&program, &model, args.all, args.explain))
+        }
     };
-    let opts = render::RenderOptions {
-        format: super::engine_format(args.format),
-        all: args.all,
-        reasons: (args.explain && model.has_provenance()).then_some(&reason as render::Reasons),
-        conflicts: model
-            .has_provenance()
-            .then_some(&conflict as render::ConflictDetail),
-    };
-    print!("{}", render::render_run(&program, &model, &opts));
-    eprintln!("{}", render::render_summary(&program, &model));
-    super::EXIT_OK
+    eprintln!("{}", render::text::summary(&program, &model));
+    code
 }

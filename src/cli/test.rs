@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use warrant::Program;
 use warrant::engine::Model;
-use warrant::explain::{self, render};
 use warrant::ir::{Arg, Expect};
 use warrant::testing::{self, Failure, Outcome};
+use warrant::{explain, render};
 
 use super::Paths;
 
@@ -147,7 +147,7 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
                     "  {at}: expected {wanted}, but {} is only {got} (at least {w} was required)",
                     row_text(*row)
                 );
-                let reason = explain::reason(program, model, pred, *row);
+                let reason = render::text::reason(&explain::reason(program, model, pred, *row));
                 writeln!(out, "      {reason}")
             }
             Failure::WrongRule {
@@ -166,7 +166,7 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
                 program.rule(*w).name
             )
             .and_then(|()| {
-                let reason = explain::reason(program, model, pred, *row);
+                let reason = render::text::reason(&explain::reason(program, model, pred, *row));
                 writeln!(out, "      {reason}")
             }),
             Failure::Conflict { .. } => Ok(()),
@@ -188,7 +188,7 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
                     .first()
                     .and_then(|&r| explain::explain(program, model, pred, r))
                 {
-                    indent(&render::text(&proof, false), out);
+                    indent(&render::text::proof(&proof, false), out);
                 }
                 Ok(())
             }
@@ -211,7 +211,7 @@ fn why_not(program: &Program, model: &Model, expect: &Expect, out: &mut String) 
         .collect();
     if let Some(values) = values {
         let report = explain::why_not_values(program, model, expect.atom.pred, &values);
-        indent(&render::why_not_text(&report, false), out);
+        indent(&render::text::why_not(&report, false), out);
     }
 }
 

@@ -1,7 +1,9 @@
 //! `warrant why-not PATH... 'ATOM'`: why a ground atom was not derived —
 //! every rule that could conclude it, and which of its conditions failed.
 
-use warrant::explain::{self, render};
+use std::io::Write as _;
+
+use warrant::{explain, render};
 
 use super::Format;
 
@@ -28,9 +30,15 @@ pub fn run(args: Args) -> u8 {
             return super::EXIT_USAGE;
         }
     };
-    match args.format {
-        Format::Text => print!("{}", render::why_not_text(&report, super::stdout_color())),
-        Format::Json => super::print_json(&render::why_not_json(&report)),
+    let code = match args.format {
+        Format::Text => {
+            let text = render::text::why_not(&report, super::stdout_color());
+            super::to_stdout(|out| out.write_all(text.as_bytes()))
+        }
+        Format::Json => super::print_json(&render::json::why_not(&report)),
+    };
+    if code != super::EXIT_OK {
+        return code;
     }
     if report.is_derived() {
         super::EXIT_OK

@@ -21,7 +21,7 @@
 //! value, so `1 = 1.0` holds).
 //!
 //! ```
-//! use warrant::engine::{Derivation, EvalOptions, RenderOptions, evaluate, render_run};
+//! use warrant::engine::{Derivation, EvalOptions, evaluate};
 //!
 //! let program = warrant::Program::load(&["tests/data/engine/hedging.wr"]).unwrap();
 //! let model = evaluate(&program, &EvalOptions::default()).unwrap();
@@ -34,15 +34,14 @@
 //!     }
 //! }
 //! assert_eq!(model.len(hedges), 2);
-//! print!("{}", render_run(&program, &model, &RenderOptions::default()));
 //! ```
 
 pub mod builder;
 mod eval;
 mod input;
 mod plan;
+mod query;
 mod relation;
-pub mod render;
 
 use std::time::{Duration, Instant};
 
@@ -55,10 +54,7 @@ use eval::{HeadPlan, RawHit, RuleRef, Sink, State, TAG_BASE, TAG_GIVEN, TAG_INPU
 use plan::Operand;
 use relation::{NIL, Relation};
 
-pub use render::{
-    Format, Query, QueryTable, RenderOptions, query_table, render_query, render_run,
-    render_summary, resolve_query, run_json,
-};
+pub use query::{Query, QueryTable, query_table, resolve_query};
 
 /// A row's index in its relation: stable, in insertion order.
 pub type RowId = u32;

@@ -7,10 +7,10 @@
 //! equally likely ones the shortest), so an explanation costs time in the
 //! size of the proof, not of the model.
 //!
-//! A proof is plain data: renderers in [`render`] turn it into text (a tree
-//! an analyst reads top-down), JSON (schema in [`render::proof_json`]) or
-//! Graphviz DOT. Proofs are built and rendered without recursion on the proof
-//! depth, so a proof thousands of steps deep does not overflow the stack.
+//! A proof is plain data: the [`render`](crate::render) layer turns it into
+//! text (a tree an analyst reads top-down), JSON or Graphviz DOT. Proofs are
+//! built without recursion on the proof depth, so a proof thousands of steps
+//! deep does not overflow the stack.
 //!
 //! ```
 //! use warrant::engine::{evaluate, EvalOptions};
@@ -34,19 +34,18 @@
 //! // Why: one proof per row matching the pattern.
 //! let proofs = model.explain(&program, "hedges(A)").unwrap();
 //! assert_eq!(proofs.len(), 1);
-//! let text = warrant::explain::render::text(&proofs[0], false);
+//! let text = warrant::render::text::proof(&proofs[0], false);
 //! assert!(text.contains("japan hedges: doubt about the US commitment is high"));
 //! assert!(text.contains("no `reassured(japan)` was derived"));
 //!
 //! // Why not: which condition failed.
 //! let why = model.why_not(&program, "hedges(korea)").unwrap();
 //! assert!(!why.is_derived());
-//! assert!(warrant::explain::render::why_not_text(&why, false).contains("ally(korea, us)"));
+//! assert!(warrant::render::text::why_not(&why, false).contains("ally(korea, us)"));
 //! # std::fs::remove_dir_all(&dir).ok();
 //! ```
 
 mod assumptions;
-pub mod render;
 mod whynot;
 
 use std::borrow::Cow;
@@ -122,13 +121,6 @@ pub struct ComparisonCheck {
     pub at: Location,
 }
 
-impl ComparisonCheck {
-    /// `high >= moderate`: the comparison with its values.
-    pub fn with_values(&self) -> String {
-        format!("{} {} {}", self.left, self.op.symbol(), self.right)
-    }
-}
-
 /// An `unless` exception under a rule's bindings: `reassured(japan)`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExceptionCheck {
@@ -168,16 +160,6 @@ pub enum Origin {
         row: usize,
         directive: Location,
     },
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Origin::Stated { at } => write!(f, "stated at {at}"),
-            Origin::Given { at } => write!(f, "given at {at}"),
-            Origin::Input { file, row, .. } => write!(f, "loaded from {file} row {row}"),
-        }
-    }
 }
 
 /// A rule application: one step of a proof.
@@ -762,36 +744,48 @@ fn origin_of(program: &Program, source: &FactSource, origin: &FactOrigin) -> Ori
 
 // ------------------------------------------------------------------ one-line reasons
 
-/// A one-line reason for a row, for `warrant run --explain`:
-/// "by rule `allies_hedge` from `commitment_doubt(us, high)`, `ally(japan, us)`",
-/// "stated at scenario.wr:3", "loaded from edges.csv row 3".
-pub fn reason(program: &Program, model: &Model, pred: PredId, row: RowId) -> String {
+/// Why a row holds, in one line (`warrant run --explain`): the rule and
+/// the premises of its recorded derivation, or where a base row comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reason {
+    /// Concluded by the rule `name` from these premises (body order).
+    Rule {
+        name: String,
+        premises: Vec<GroundAtom>,
+    },
+    /// A base row.
+    Fact(Origin),
+    /// The row is not in the model.
+    NotInModel,
+    /// Evaluated without provenance: nothing was recorded.
+    Unrecorded,
+}
+
+/// The one-line reason for a row.
+pub fn reason(program: &Program, model: &Model, pred: PredId, row: RowId) -> Reason {
     match model.derivation(pred, row) {
-        Some(Derivation::Rule { rule, premises, .. }) => {
-            let name = program
+        Some(Derivation::Rule { rule, premises, .. }) => Reason::Rule {
+            name: program
                 .rules
                 .get(rule.0 as usize)
-                .map_or("?", |r| r.name.as_str());
-            let from: Vec<String> = premises
+                .map_or_else(|| "?".to_string(), |r| r.name.clone()),
+            premises: premises
                 .iter()
                 .filter_map(|p| {
-                    Some(format!(
-                        "`{}`",
-                        model.format_row(program, p.pred, model.row(p.pred, p.row)?)
+                    Some(ground_atom(
+                        program,
+                        model,
+                        p.pred,
+                        model.row(p.pred, p.row)?,
                     ))
                 })
-                .collect();
-            if from.is_empty() {
-                format!("by rule `{name}`")
-            } else {
-                format!("by rule `{name}` from {}", from.join(", "))
-            }
-        }
+                .collect(),
+        },
         Some(Derivation::Fact { source, origin }) => {
-            origin_of(program, &source, &origin).to_string()
+            Reason::Fact(origin_of(program, &source, &origin))
         }
-        None if model.row(pred, row).is_none() => "not in the model".to_string(),
-        None => "no derivation recorded (evaluated without provenance)".to_string(),
+        None if model.row(pred, row).is_none() => Reason::NotInModel,
+        None => Reason::Unrecorded,
     }
 }
 

@@ -128,50 +128,6 @@ impl WhyNot {
     pub fn is_derived(&self) -> bool {
         matches!(self.outcome, Outcome::Derived(_))
     }
-
-    /// One sentence: derived, blocked by an exception, no rule applied, or
-    /// nothing could produce it.
-    pub fn summary(&self) -> String {
-        match &self.outcome {
-            Outcome::Derived(p) => match p.root() {
-                Some(n) => format!("`{}` was derived: {}", self.atom, n.likelihood),
-                None => format!("`{}` was derived", self.atom),
-            },
-            Outcome::NoRule { reason, suggestion } => {
-                let mut s = format!("`{}` cannot be derived: {reason}", self.atom);
-                if let Some(x) = suggestion {
-                    s.push_str(&format!(" (did you mean `{x}`?)"));
-                }
-                s
-            }
-            Outcome::NotDerived { attempts } => {
-                let blocked: Vec<String> = attempts
-                    .iter()
-                    .filter(|a| a.status == AttemptStatus::Blocked)
-                    .map(|a| format!("`{}`", a.name))
-                    .collect();
-                let n = attempts.len();
-                if blocked.is_empty() {
-                    format!(
-                        "`{}` was not derived: no rule could conclude it ({n} rule{} tried)",
-                        self.atom,
-                        if n == 1 { "" } else { "s" }
-                    )
-                } else {
-                    format!(
-                        "`{}` was not derived: {} applied but an exception blocked {}",
-                        self.atom,
-                        if blocked.len() == 1 {
-                            format!("rule {}", blocked[0])
-                        } else {
-                            format!("rules {}", blocked.join(", "))
-                        },
-                        if blocked.len() == 1 { "it" } else { "them" }
-                    )
-                }
-            }
-        }
-    }
 }
 
 /// Why a ground atom (parsed) was not derived. Errors: `warrant::not_ground`

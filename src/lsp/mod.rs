@@ -11,8 +11,9 @@
 //!   positions and URIs;
 //! - one file per feature: [`publish`] (diagnostics), [`hover`],
 //!   [`navigate`] (definition, references), [`complete`], [`symbols`],
-//!   [`format`].
+//!   [`format`], [`actions`] (did-you-mean fixes).
 
+mod actions;
 mod capabilities;
 mod complete;
 mod documents;

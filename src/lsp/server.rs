@@ -27,7 +27,7 @@ use super::documents::Documents;
 use super::position::{Encoding, uri_to_path};
 use super::transport::{Incoming, write_message};
 use super::world::World;
-use super::{capabilities, complete, format, hover, navigate, publish, symbols};
+use super::{actions, capabilities, complete, format, hover, navigate, publish, symbols};
 
 /// How long after the last keystroke diagnostics are computed: edits made
 /// in quick succession are checked once.
@@ -356,6 +356,7 @@ fn dispatch(
             reply(symbols::document_symbols(session, parse(params)?))
         }
         req::Formatting::METHOD => reply(format::formatting(session, parse(params)?)),
+        req::CodeActionRequest::METHOD => reply(actions::code_actions(session, parse(params)?)),
         _ => Err((
             ErrorCode::MethodNotFound,
             format!("unknown method {method}"),

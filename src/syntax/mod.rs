@@ -105,9 +105,7 @@ pub fn load_with_overlay(paths: &[PathBuf], overlay: &Overlay) -> Parsed {
                     uses.push((key, u.path.span));
                     queue.push(target);
                 } else {
-                    parsed
-                        .diagnostics
-                        .push(import_not_found(&target, u.path.span));
+                    parsed.diagnostics.push(import_not_found(&target, &u.path));
                 }
             }
         }
@@ -250,7 +248,8 @@ fn io_error(path: &Path, err: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Code::Io, format!("cannot read {}: {what}", display(path))).with_path(path)
 }
 
-fn import_not_found(target: &Path, span: Span) -> Diagnostic {
+fn import_not_found(target: &Path, written: &ast::Text) -> Diagnostic {
+    let span = written.span;
     let mut diag = Diagnostic::error(
         Code::ImportNotFound,
         format!("imported file {} does not exist", display(target)),
@@ -270,9 +269,14 @@ fn import_not_found(target: &Path, span: Span) -> Diagnostic {
         .as_deref()
         .and_then(|w| crate::diagnostics::did_you_mean(w, names.iter().map(String::as_str)));
     diag = match close {
-        Some(c) => diag.with_help(format!(
-            "did you mean \"{c}\"? (paths are relative to the importing file)"
-        )),
+        Some(c) => diag.with_help(crate::diagnostics::Help {
+            text: format!("did you mean \"{c}\"? (paths are relative to the importing file)"),
+            // The path as written, with the close file's name in its place.
+            replacement: Some(format!(
+                "\"{}\"",
+                display(&Path::new(&written.value).with_file_name(c))
+            )),
+        }),
         None => diag.with_help("paths in `use` are relative to the file that imports them"),
     };
     diag
@@ -346,6 +350,7 @@ fn visit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Code;
 
     /// A fresh folder under the system's temporary folder.
     fn scratch(name: &str) -> PathBuf {
@@ -377,7 +382,7 @@ mod tests {
 
         // Without the overlay the loader reads the disk, where new.wr is not.
         let parsed = load(&[dir.join("main.wr")]);
-        assert_eq!(parsed.diagnostics[0].code, "warrant::import_not_found");
+        assert_eq!(parsed.diagnostics[0].code, Code::ImportNotFound);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

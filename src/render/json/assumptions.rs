@@ -1,0 +1,68 @@
+//! Key assumptions as JSON.
+
+use serde::Serialize;
+
+use super::OriginJson;
+use crate::explain::{Assumed, AssumedFact, Assumptions};
+use crate::likelihood::Likelihood;
+
+#[derive(Serialize)]
+pub struct AssumptionsJson<'a> {
+    atom: String,
+    likelihood: Likelihood,
+    complete: bool,
+    facts: Vec<FactJson<'a>>,
+    exceptions: Vec<AssumedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FactJson<'a> {
+    atom: String,
+    likelihood: Likelihood,
+    origin: Option<OriginJson<'a>>,
+    necessary: Option<bool>,
+    caps_likelihood: bool,
+}
+
+#[derive(Serialize)]
+struct AssumedJson<'a> {
+    atom: &'a str,
+    rule: &'a str,
+    file: &'a str,
+    line: usize,
+    #[serde(rename = "for")]
+    for_atom: &'a str,
+    could_be_derived_by: &'a [String],
+}
+
+/// Key assumptions as JSON (schema in `docs/json.md`).
+pub fn assumptions(a: &Assumptions) -> AssumptionsJson<'_> {
+    AssumptionsJson {
+        atom: a.atom.to_string(),
+        likelihood: a.likelihood,
+        complete: a.complete,
+        facts: a.facts.iter().map(fact).collect(),
+        exceptions: a.exceptions.iter().map(assumed).collect(),
+    }
+}
+
+fn fact(f: &AssumedFact) -> FactJson<'_> {
+    FactJson {
+        atom: f.atom.to_string(),
+        likelihood: f.likelihood,
+        origin: f.origin.as_ref().map(OriginJson::of),
+        necessary: f.necessary,
+        caps_likelihood: f.caps_likelihood,
+    }
+}
+
+fn assumed(e: &Assumed) -> AssumedJson<'_> {
+    AssumedJson {
+        atom: &e.atom,
+        rule: &e.rule,
+        file: &e.at.file,
+        line: e.at.line,
+        for_atom: &e.for_atom,
+        could_be_derived_by: &e.could_be_derived_by,
+    }
+}

@@ -1,0 +1,292 @@
+//! `warrant run` and `warrant query` results as JSON. Rows are serialized
+//! straight from the model as the output is written: nothing holds more
+//! than one row.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+
+use super::{JsonValue, proof};
+use crate::engine::{ConflictHit, Derivation, Model, QueryTable, RowId};
+use crate::explain;
+use crate::ir::{PredId, Program, ValueId};
+use crate::likelihood::Likelihood;
+use crate::render::{derived_preds, shown_preds, text};
+
+/// The `warrant run` output (schema in `docs/json.md`).
+#[derive(Serialize)]
+pub struct RunJson<'a> {
+    predicates: Predicates<'a>,
+    conflicts: Conflicts<'a>,
+}
+
+/// `warrant run --format json`: every predicate shown (only those some
+/// rule concludes unless `all`), its rows with their likelihood and rule,
+/// and a one-line reason per row when `explain` is set and derivations
+/// were recorded; then the conflicts, each with the proofs of its sides
+/// when derivations were recorded.
+pub fn run<'a>(program: &'a Program, model: &'a Model, all: bool, explain: bool) -> RunJson<'a> {
+    let at = At { program, model };
+    RunJson {
+        predicates: Predicates {
+            at,
+            preds: shown_preds(program, model, all),
+            derived: derived_preds(program),
+            reasons: explain && model.has_provenance(),
+        },
+        conflicts: Conflicts { at },
+    }
+}
+
+/// What every lazily serialized part reads.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    program: &'a Program,
+    model: &'a Model,
+}
+
+struct Predicates<'a> {
+    at: At<'a>,
+    preds: Vec<PredId>,
+    derived: Vec<bool>,
+    reasons: bool,
+}
+
+#[derive(Serialize)]
+struct PredicateJson<'a> {
+    name: &'a str,
+    arity: usize,
+    derived: bool,
+    rows: Rows<'a>,
+}
+
+impl Serialize for Predicates<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.preds.len()))?;
+        for &p in &self.preds {
+            let pred = self.at.program.pred(p);
+            seq.serialize_element(&PredicateJson {
+                name: &pred.name,
+                arity: pred.arity,
+                derived: self.derived.get(p.0 as usize).copied().unwrap_or(false),
+                rows: Rows {
+                    at: self.at,
+                    pred: p,
+                    reasons: self.reasons,
+                },
+            })?;
+        }
+        seq.end()
+    }
+}
+
+struct Rows<'a> {
+    at: At<'a>,
+    pred: PredId,
+    reasons: bool,
+}
+
+#[derive(Serialize)]
+struct RowJson<'a> {
+    row: RowText<'a>,
+    args: Args<'a>,
+    likelihood: Likelihood,
+    rule: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let At { program, model } = self.at;
+        let mut seq = s.serialize_seq(Some(model.len(self.pred)))?;
+        for (id, row, likelihood) in model.rows(self.pred) {
+            seq.serialize_element(&RowJson {
+                row: RowText {
+                    at: self.at,
+                    pred: self.pred,
+                    row,
+                },
+                args: Args { model, row },
+                likelihood,
+                rule: rule_of(program, model, self.pred, id),
+                reason: self
+                    .reasons
+                    .then(|| text::reason(&explain::reason(program, model, self.pred, id))),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+fn rule_of<'a>(program: &'a Program, model: &Model, pred: PredId, row: RowId) -> Option<&'a str> {
+    match model.derivation(pred, row)? {
+        Derivation::Rule { rule, .. } => {
+            program.rules.get(rule.0 as usize).map(|r| r.name.as_str())
+        }
+        Derivation::Fact { .. } => None,
+    }
+}
+
+/// `pred(a, b)` as printed in text, written into the JSON string directly.
+struct RowText<'a> {
+    at: At<'a>,
+    pred: PredId,
+    row: &'a [ValueId],
+}
+
+impl fmt::Display for RowText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self
+            .at
+            .program
+            .preds
+            .get(self.pred.0 as usize)
+            .map_or("?", |p| p.name.as_str());
+        f.write_str(name)?;
+        f.write_str("(")?;
+        for (i, &v) in self.row.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            match self.at.model.value(v) {
+                Some(v) => write!(f, "{v}")?,
+                None => f.write_str("?")?,
+            }
+        }
+        f.write_str(")")
+    }
+}
+
+impl Serialize for RowText<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A row's values, typed; `null` for an id out of range.
+struct Args<'a> {
+    model: &'a Model,
+    row: &'a [ValueId],
+}
+
+impl Serialize for Args<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.row.iter().map(|&v| self.model.value(v).map(JsonValue)))
+    }
+}
+
+struct Conflicts<'a> {
+    at: At<'a>,
+}
+
+#[derive(Serialize)]
+struct ConflictHitJson<'a> {
+    name: &'a str,
+    description: Option<&'a str>,
+    bindings: HitBindings<'a>,
+    premises: Vec<String>,
+    likelihood: Likelihood,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<proof::ConflictJson<'a>>,
+}
+
+impl Serialize for Conflicts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let At { program, model } = self.at;
+        let mut seq = s.serialize_seq(None)?;
+        for h in model.conflicts() {
+            let Some(c) = program.conflicts.get(h.conflict) else {
+                continue;
+            };
+            // Explained only with provenance: the proofs of both sides.
+            let explained = model
+                .has_provenance()
+                .then(|| explain::explain_conflict(program, model, h))
+                .flatten();
+            let premises = h
+                .premises
+                .iter()
+                .filter_map(|p| Some(model.format_row(program, p.pred, model.row(p.pred, p.row)?)))
+                .collect();
+            seq.serialize_element(&ConflictHitJson {
+                name: &c.name,
+                description: c.description.as_deref(),
+                bindings: HitBindings {
+                    names: &c.body.vars,
+                    hit: h,
+                    model,
+                },
+                premises,
+                likelihood: h.likelihood,
+                explanation: explained.as_ref().map(proof::conflict),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// A conflict's variables and their values (`_…` ones included).
+struct HitBindings<'a> {
+    names: &'a [String],
+    hit: &'a ConflictHit,
+    model: &'a Model,
+}
+
+impl Serialize for HitBindings<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (name, &v) in self.names.iter().zip(&self.hit.bindings) {
+            m.serialize_entry(name, &self.model.value(v).map(JsonValue))?;
+        }
+        m.end()
+    }
+}
+
+/// The `warrant query` output (schema in `docs/json.md`).
+#[derive(Serialize)]
+pub struct QueryJson<'a> {
+    predicate: Option<&'a str>,
+    columns: &'a [String],
+    rows: QueryRows<'a>,
+}
+
+struct QueryRows<'a> {
+    model: &'a Model,
+    table: &'a QueryTable,
+}
+
+#[derive(Serialize)]
+struct QueryRowJson<'a> {
+    values: Args<'a>,
+    likelihood: Likelihood,
+}
+
+impl Serialize for QueryRows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.table
+                .rows
+                .iter()
+                .map(|(values, likelihood)| QueryRowJson {
+                    values: Args {
+                        model: self.model,
+                        row: values,
+                    },
+                    likelihood: *likelihood,
+                }),
+        )
+    }
+}
+
+pub fn query<'a>(program: &'a Program, model: &'a Model, table: &'a QueryTable) -> QueryJson<'a> {
+    QueryJson {
+        predicate: program
+            .preds
+            .get(table.pred.0 as usize)
+            .map(|p| p.name.as_str()),
+        columns: &table.columns,
+        rows: QueryRows { model, table },
+    }
+}

@@ -1,0 +1,59 @@
+//! Output: every result Warrant prints, as text, JSON or Graphviz DOT.
+//!
+//! This is the last stage of the pipeline. It reads plain data — the
+//! checked [`Program`](crate::Program), the evaluated
+//! [`Model`](crate::engine::Model) and the explanations built by
+//! [`explain`](crate::explain) — and turns it into bytes. Nothing below this
+//! layer formats output, and nothing here evaluates or explains: a renderer
+//! that needs an explanation (a conflict's proofs, a row's one-line reason)
+//! asks `explain` for the data and prints it.
+//!
+//! - [`text`]: what an analyst reads — `run` and `query` tables, proof trees,
+//!   why-not reports, key assumptions, conflicts, diffs.
+//! - [`json`]: the same as JSON, built from `#[derive(Serialize)]` structs;
+//!   the schemas are written once, in `docs/json.md`.
+//! - [`dot`]: a proof as a Graphviz graph.
+//!
+//! Results of `run` and `query` are written to an [`std::io::Write`] row by
+//! row, so printing a model holds no more than one row of output at a time.
+//! Likelihood is always printed as the ICD 203 word with its number
+//! (`likely (0.55)`).
+
+pub mod dot;
+pub mod json;
+mod paint;
+pub mod text;
+
+#[cfg(test)]
+mod tests;
+
+/// Nesting depth at which a JSON proof branch is cut and continued apart
+/// (in the `continued` list, referred to by node id), so deep proofs render
+/// in linear time without deep recursion.
+pub const MAX_NESTING: usize = 32;
+
+use crate::engine::Model;
+use crate::ir::{PredId, Program};
+
+/// Which predicates some rule concludes (indexed like `program.preds`).
+pub(crate) fn derived_preds(program: &Program) -> Vec<bool> {
+    let mut d = vec![false; program.preds.len()];
+    for r in &program.rules {
+        for h in &r.heads {
+            if let Some(x) = d.get_mut(h.pred.0 as usize) {
+                *x = true;
+            }
+        }
+    }
+    d
+}
+
+/// The predicates `run` prints: those some rule concludes (every one with
+/// `all`) that have rows, in declaration order.
+pub(crate) fn shown_preds(program: &Program, model: &Model, all: bool) -> Vec<PredId> {
+    let derived = derived_preds(program);
+    (0..program.preds.len().min(model.preds()))
+        .map(|p| PredId(p as u32))
+        .filter(|&p| (all || derived[p.0 as usize]) && model.len(p) > 0)
+        .collect()
+}

@@ -1,0 +1,294 @@
+//! `warrant run` and `warrant query` results as text, written row by row,
+//! and the one-line evaluation summary.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::group;
+use crate::engine::{Model, QueryTable};
+use crate::explain;
+use crate::ir::{Program, Value, ValueId};
+use crate::render::shown_preds;
+
+/// How `warrant run` prints as text.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// List base predicates (facts and input rows) too.
+    pub all: bool,
+    /// Follow each row with a one-line reason (needs provenance).
+    pub explain: bool,
+    /// ANSI colour in conflict explanations.
+    pub color: bool,
+}
+
+/// The `warrant run` output: conclusions grouped by predicate in
+/// declaration order, each row padded to the predicate's widest row and
+/// followed by its likelihood, then the conflicts that hold (with the
+/// proofs of their sides when derivations were recorded). Rows are
+/// written as they are formatted: the widths come from a first pass that
+/// measures without keeping anything.
+pub fn run<W: Write>(
+    out: &mut W,
+    program: &Program,
+    model: &Model,
+    opts: &RunOptions,
+) -> io::Result<()> {
+    let preds = shown_preds(program, model, opts.all);
+    if preds.is_empty() {
+        out.write_all(b"no conclusions\n")?;
+    }
+    let reasons = opts.explain && model.has_provenance();
+    let mut line = String::new();
+    let mut scratch = String::new();
+    for (i, &p) in preds.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        let name = program.pred(p).name.as_str();
+        let n = model.len(p);
+        writeln!(
+            out,
+            "{name} ({} row{})",
+            group(n),
+            if n == 1 { "" } else { "s" }
+        )?;
+        let width = model
+            .rows(p)
+            .map(|(_, row, _)| row_width(name, model, row, &mut scratch))
+            .max()
+            .unwrap_or(0);
+        for (id, row, l) in model.rows(p) {
+            line.clear();
+            line.push_str("  ");
+            write_row(&mut line, name, model, row);
+            let pad = width.saturating_sub(row_width(name, model, row, &mut scratch));
+            for _ in 0..pad {
+                line.push(' ');
+            }
+            let _ = write!(line, "  {l}");
+            if reasons {
+                let r = explain::reason(program, model, p, id);
+                let _ = write!(line, "  — {}", super::reason(&r));
+            }
+            line.push('\n');
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    conflicts(out, program, model, opts.color)
+}
+
+fn conflicts<W: Write>(
+    out: &mut W,
+    program: &Program,
+    model: &Model,
+    color: bool,
+) -> io::Result<()> {
+    let hits = model.conflicts();
+    if hits.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nconflicts ({})", hits.len())?;
+    for h in hits {
+        let Some(c) = program.conflicts.get(h.conflict) else {
+            continue;
+        };
+        // With provenance each conflict is shown with the proofs of its sides.
+        if model.has_provenance()
+            && let Some(x) = explain::explain_conflict(program, model, h)
+        {
+            out.write_all(b"\n")?;
+            for line in super::conflict(&x, color).lines() {
+                if line.is_empty() {
+                    out.write_all(b"\n")?;
+                } else {
+                    writeln!(out, "  {line}")?;
+                }
+            }
+            continue;
+        }
+        match &c.description {
+            Some(d) => writeln!(out, "  {}: {d}", c.name)?,
+            None => writeln!(out, "  {}", c.name)?,
+        }
+        let b: Vec<String> = c
+            .body
+            .vars
+            .iter()
+            .zip(&h.bindings)
+            .filter(|(name, _)| !name.starts_with('_'))
+            .map(|(name, &v)| format!("{name} = {}", value_text(model, v)))
+            .collect();
+        if !b.is_empty() {
+            writeln!(out, "    {}", b.join(", "))?;
+        }
+        let premises: Vec<String> = h
+            .premises
+            .iter()
+            .filter_map(|p| Some(model.format_row(program, p.pred, model.row(p.pred, p.row)?)))
+            .collect();
+        if !premises.is_empty() {
+            writeln!(out, "    on {}  {}", premises.join(", "), h.likelihood)?;
+        }
+    }
+    Ok(())
+}
+
+fn value_text(model: &Model, id: ValueId) -> String {
+    model
+        .value(id)
+        .map_or_else(|| "?".to_string(), Value::to_string)
+}
+
+/// Appends `name(a, b)`.
+fn write_row(line: &mut String, name: &str, model: &Model, row: &[ValueId]) {
+    line.push_str(name);
+    line.push('(');
+    for (i, &v) in row.iter().enumerate() {
+        if i > 0 {
+            line.push_str(", ");
+        }
+        match model.value(v) {
+            Some(Value::Symbol(s)) => line.push_str(s),
+            Some(v) => {
+                let _ = write!(line, "{v}");
+            }
+            None => line.push('?'),
+        }
+    }
+    line.push(')');
+}
+
+/// The width in characters of `name(a, b)`, measured without building it
+/// (symbols and integers directly; other values through `scratch`).
+fn row_width(name: &str, model: &Model, row: &[ValueId], scratch: &mut String) -> usize {
+    let mut w = name.chars().count() + 2 + 2 * row.len().saturating_sub(1);
+    for &v in row {
+        w += match model.value(v) {
+            Some(Value::Symbol(s)) => s.chars().count(),
+            Some(Value::Int(i)) => int_width(*i),
+            Some(v) => {
+                scratch.clear();
+                let _ = write!(scratch, "{v}");
+                scratch.chars().count()
+            }
+            None => 1,
+        };
+    }
+    w
+}
+
+fn int_width(i: i64) -> usize {
+    let digits = i
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |d| d as usize + 1);
+    digits + usize::from(i < 0)
+}
+
+/// The summary line for stderr: rows derived (the predicates with the most
+/// rows first, five at most), strata, time.
+pub fn summary(program: &Program, model: &Model) -> String {
+    let st = model.stats();
+    let mut per: Vec<(usize, &str)> = st
+        .derived
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > 0)
+        .filter_map(|(p, &n)| Some((n, program.preds.get(p)?.name.as_str())))
+        .collect();
+    // Most rows first; ties in declaration order (the sort is stable).
+    per.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
+    let total = st.total_derived();
+    let mut s = format!(
+        "derived {} row{}",
+        group(total),
+        if total == 1 { "" } else { "s" }
+    );
+    if !per.is_empty() {
+        let shown: Vec<String> = per
+            .iter()
+            .take(5)
+            .map(|(n, name)| format!("{name} {}", group(*n)))
+            .collect();
+        let more = per.len().saturating_sub(5);
+        let _ = write!(s, " ({}", shown.join(", "));
+        if more > 0 {
+            let _ = write!(
+                s,
+                ", and {more} more predicate{}",
+                if more == 1 { "" } else { "s" }
+            );
+        }
+        s.push(')');
+    }
+    let _ = write!(
+        s,
+        " · {} {} · {:.3} s",
+        st.strata,
+        if st.strata == 1 { "stratum" } else { "strata" },
+        st.eval_time.as_secs_f64()
+    );
+    s
+}
+
+/// A query table as aligned columns, then the likelihood; the header alone
+/// when nothing matches. Widths come from a first pass over the table.
+pub fn query<W: Write>(out: &mut W, model: &Model, table: &QueryTable) -> io::Result<()> {
+    let mut widths: Vec<usize> = table.columns.iter().map(|c| c.chars().count()).collect();
+    let mut scratch = String::new();
+    for (vals, _) in &table.rows {
+        for (w, &v) in widths.iter_mut().zip(vals) {
+            scratch.clear();
+            let _ = write!(scratch, "{}", ValueText(model, v));
+            *w = (*w).max(scratch.chars().count());
+        }
+    }
+    let mut line = String::new();
+    let cell = |line: &mut String, i: usize, text: &str| {
+        line.push_str(text);
+        let pad = widths[i].saturating_sub(text.chars().count()) + 2;
+        for _ in 0..pad {
+            line.push(' ');
+        }
+    };
+    for (i, c) in table.columns.iter().enumerate() {
+        cell(&mut line, i, c);
+    }
+    line.push_str("likelihood\n");
+    out.write_all(line.as_bytes())?;
+    for (vals, l) in &table.rows {
+        line.clear();
+        for (i, &v) in vals.iter().enumerate() {
+            scratch.clear();
+            let _ = write!(scratch, "{}", ValueText(model, v));
+            cell(&mut line, i, &scratch);
+        }
+        let _ = writeln!(line, "{l}");
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// A value of the model as printed; `?` for an id out of range.
+struct ValueText<'m>(&'m Model, ValueId);
+
+impl std::fmt::Display for ValueText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.value(self.1) {
+            Some(v) => write!(f, "{v}"),
+            None => f.write_str("?"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_widths_match_their_printed_length() {
+        for i in [0, 7, -7, 10, 99, 100, -100, i64::MAX, i64::MIN, 1_000_000] {
+            assert_eq!(int_width(i), i.to_string().len(), "{i}");
+        }
+    }
+}
