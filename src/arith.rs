@@ -116,7 +116,9 @@ pub fn call(f: Function, args: &[Value]) -> Result<Value, ArithError> {
         },
         Function::Len => {
             let n = text(&args[0])?.chars().count();
-            i64::try_from(n).map(Value::Int).map_err(|_| ArithError::Overflow)
+            i64::try_from(n)
+                .map(Value::Int)
+                .map_err(|_| ArithError::Overflow)
         }
         Function::Concat => Ok(Value::Str(
             (text(&args[0])? + &text(&args[1])?).into_boxed_str(),
@@ -145,6 +147,36 @@ pub fn eval(
             call(*f, &vals)
         }
     }
+}
+
+/// An expression with the values of its arguments: `3 + 4 * 2`, with the
+/// parentheses its precedence needs; `?` for an unknown argument.
+pub fn display(expr: &crate::ir::Expr, arg: &dyn Fn(crate::ir::Arg) -> Option<Value>) -> String {
+    fn go(e: &crate::ir::Expr, outer: u8, arg: &dyn Fn(crate::ir::Arg) -> Option<Value>) -> String {
+        use crate::ir::Expr;
+        match e {
+            Expr::Arg(a) => match arg(*a) {
+                Some(v @ (Value::Int(_) | Value::Dec(_)))
+                    if outer > 0 && v.to_string().starts_with('-') =>
+                {
+                    format!("({v})")
+                }
+                Some(v) => v.to_string(),
+                None => "?".to_string(),
+            },
+            Expr::Neg(x) => format!("-{}", go(x, 3, arg)),
+            Expr::Binary(op, a, b) => {
+                let p = op.precedence();
+                let text = format!("{} {} {}", go(a, p, arg), op.symbol(), go(b, p + 1, arg));
+                if p < outer { format!("({text})") } else { text }
+            }
+            Expr::Call(f, args) => {
+                let args: Vec<String> = args.iter().map(|a| go(a, 0, arg)).collect();
+                format!("{}({})", f.name(), args.join(", "))
+            }
+        }
+    }
+    go(expr, 0, arg)
 }
 
 #[cfg(test)]
@@ -198,16 +230,28 @@ mod tests {
     #[test]
     fn functions() {
         let s = |t: &str| Value::Symbol(t.into());
-        assert_eq!(call(Function::Min, &[int(3), Value::Dec(2.5)]), Ok(Value::Dec(2.5)));
+        assert_eq!(
+            call(Function::Min, &[int(3), Value::Dec(2.5)]),
+            Ok(Value::Dec(2.5))
+        );
         assert_eq!(call(Function::Max, &[int(3), int(3)]), Ok(int(3)));
-        assert_eq!(call(Function::Min, &[int(3), s("a")]), Err(ArithError::Kind));
+        assert_eq!(
+            call(Function::Min, &[int(3), s("a")]),
+            Err(ArithError::Kind)
+        );
         assert_eq!(call(Function::Abs, &[int(-4)]), Ok(int(4)));
-        assert_eq!(call(Function::Len, &[Value::Str("héllo".into())]), Ok(int(5)));
+        assert_eq!(
+            call(Function::Len, &[Value::Str("héllo".into())]),
+            Ok(int(5))
+        );
         assert_eq!(
             call(Function::Concat, &[s("ab"), Value::Str("cd".into())]),
             Ok(Value::Str("abcd".into()))
         );
-        assert_eq!(call(Function::Upper, &[s("ab")]), Ok(Value::Str("AB".into())));
+        assert_eq!(
+            call(Function::Upper, &[s("ab")]),
+            Ok(Value::Str("AB".into()))
+        );
         assert_eq!(call(Function::Len, &[int(1)]), Err(ArithError::Kind));
     }
 }

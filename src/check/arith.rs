@@ -175,7 +175,12 @@ impl<'a> Checker<'a> {
 
     /// A comparison that tests: each side an argument, expressions
     /// computed into hidden variables first.
-    fn lower_comparison_test(&mut self, c: &'a ast::Comparison, scope: &mut Scope<'a>, body: &mut ir::Body) {
+    fn lower_comparison_test(
+        &mut self,
+        c: &'a ast::Comparison,
+        scope: &mut Scope<'a>,
+        body: &mut ir::Body,
+    ) {
         let kind = self.compare_kind(c, &scope.types);
         let lhs = self.operand(&c.lhs, scope, body);
         let rhs = self.operand(&c.rhs, scope, body);
@@ -207,7 +212,12 @@ impl<'a> Checker<'a> {
     }
 
     /// An expression; aggregates inside it become hidden variables.
-    fn lower_expr(&mut self, term: &'a Term, scope: &mut Scope<'a>, body: &mut ir::Body) -> ir::Expr {
+    fn lower_expr(
+        &mut self,
+        term: &'a Term,
+        scope: &mut Scope<'a>,
+        body: &mut ir::Body,
+    ) -> ir::Expr {
         let Term::Expr(e) = term else {
             return ir::Expr::Arg(self.compare_arg(term, scope));
         };
@@ -348,9 +358,7 @@ impl<'a> Checker<'a> {
     /// What a term evaluates to, as far as the checker knows.
     pub(super) fn expr_type(&self, term: &Term, types: &VarTypes<'a>) -> ColumnType {
         match term {
-            Term::Var(n) => types
-                .get(n.text.as_str())
-                .map_or(ColumnType::Any, |t| t.ty),
+            Term::Var(n) => types.get(n.text.as_str()).map_or(ColumnType::Any, |t| t.ty),
             Term::Symbol(_) => ColumnType::Symbol,
             Term::Str(_) => ColumnType::Str,
             Term::Int { .. } => ColumnType::Int,
@@ -360,18 +368,16 @@ impl<'a> Checker<'a> {
                 ExprKind::Binary(_, a, b) => {
                     match (self.expr_type(a, types), self.expr_type(b, types)) {
                         (ColumnType::Int, ColumnType::Int) => ColumnType::Int,
-                        (ColumnType::Decimal, _) | (_, ColumnType::Decimal) => {
-                            ColumnType::Decimal
-                        }
+                        (ColumnType::Decimal, _) | (_, ColumnType::Decimal) => ColumnType::Decimal,
                         _ => ColumnType::Number,
                     }
                 }
                 ExprKind::Call(name, args) => match Function::from_name(&name.text) {
                     Some(Function::Len) => ColumnType::Int,
                     Some(Function::Concat | Function::Lower | Function::Upper) => ColumnType::Str,
-                    Some(Function::Abs) => args
-                        .first()
-                        .map_or(ColumnType::Number, |a| number_type(self.expr_type(a, types))),
+                    Some(Function::Abs) => args.first().map_or(ColumnType::Number, |a| {
+                        number_type(self.expr_type(a, types))
+                    }),
                     Some(Function::Min | Function::Max) => {
                         let tys: Vec<ColumnType> =
                             args.iter().map(|a| self.expr_type(a, types)).collect();
@@ -385,9 +391,7 @@ impl<'a> Checker<'a> {
                 ExprKind::Aggregate(agg) => match (agg.op, &agg.target) {
                     (AggregateOp::Count, _) => ColumnType::Int,
                     (_, Some(t)) => {
-                        let ty = types
-                            .get(t.text.as_str())
-                            .map_or(ColumnType::Any, |v| v.ty);
+                        let ty = types.get(t.text.as_str()).map_or(ColumnType::Any, |v| v.ty);
                         if agg.op == AggregateOp::Sum {
                             number_type(ty)
                         } else {

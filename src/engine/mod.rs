@@ -118,6 +118,10 @@ pub enum Derivation {
         rule: RuleId,
         head: usize,
         premises: Vec<Premise>,
+        /// The values of the rule's variables that the conclusion and the
+        /// record give (by `VarId`; computed values included, premises'
+        /// variables too unless an atom has a wildcard).
+        bindings: Vec<Option<ValueId>>,
         /// Proof height: 1 + the highest premise's height.
         height: u32,
     },
@@ -192,6 +196,8 @@ pub struct Model {
     conflicts: Vec<ConflictHit>,
     provenance: bool,
     stats: Stats,
+    /// Warnings of the evaluation (divisions by zero).
+    warnings: Vec<Diagnostic>,
 }
 
 /// How the record of a (rule, head) derivation reads back into premises.
@@ -232,6 +238,19 @@ fn recipe(rule_id: RuleId, rule: &ir::Rule, head: usize) -> Recipe {
     for arg in &h.args {
         if let Arg::Var(v) = *arg {
             nvars = nvars.max(v as usize + 1);
+        }
+    }
+    // Values computed by arithmetic and aggregates (and the groups an
+    // aggregate binds) are recorded too: explanations show them.
+    let mut computed: Vec<u32> = rule.body.assignments.iter().map(|a| a.var).collect();
+    for a in &rule.body.aggregates {
+        computed.push(a.result);
+        computed.extend(&a.group);
+    }
+    for v in computed {
+        nvars = nvars.max(v as usize + 1);
+        if !h.args.contains(&Arg::Var(v)) && !stored.contains(&v) {
+            stored.push(v);
         }
     }
     stored.sort_unstable();
@@ -520,7 +539,7 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         }
     }
     for (s, list) in by_stratum.iter().enumerate() {
-        if state.overflow.is_some() {
+        if state.stopped() {
             break;
         }
         let rules: Vec<RuleRef> = list
@@ -548,6 +567,9 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
             continue;
         }
         state.stratum(&rules, &preds);
+    }
+    if let Some(f) = &state.fault {
+        return Err(vec![overflow_diagnostic(program, f)]);
     }
     if let Some(p) = state.overflow {
         let pred = &program.preds[p];
@@ -613,6 +635,27 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         }
     }
 
+    if let Some(f) = &state.fault {
+        return Err(vec![overflow_diagnostic(program, f)]);
+    }
+    let mut warnings = Vec::new();
+    if state.divisions_by_zero > 0 {
+        let n = state.divisions_by_zero;
+        let mut d = Diagnostic::warning(
+            Code::DivisionByZero,
+            format!(
+                "{n} division{} by zero derived nothing",
+                if n == 1 { "" } else { "s" }
+            ),
+        )
+        .with_help(
+            "a division by zero leaves that binding out; test the divisor first, e.g. `D != 0`",
+        );
+        for &r in &state.division_rules {
+            d = d.with_label(r, "this rule divided by zero");
+        }
+        warnings.push(d);
+    }
     let rels = state.rels;
     let values = state.values;
     let stats = Stats {
@@ -633,7 +676,31 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         conflicts,
         provenance: options.provenance,
         stats,
+        warnings,
     })
+}
+
+/// `warrant::overflow`: the rule and the computation that left the range.
+fn overflow_diagnostic(program: &Program, f: &eval::ArithFault) -> Diagnostic {
+    let rule = f
+        .rule
+        .and_then(|s| program.rules.iter().find(|r| r.span == s));
+    let name = rule.map_or_else(|| "a rule".to_string(), |r| format!("rule `{}`", r.name));
+    let mut d = Diagnostic::error(
+        Code::Overflow,
+        format!(
+            "evaluation stopped: {} is outside the 64-bit integer range in {name}",
+            f.computation
+        ),
+    )
+    .with_help(
+        "integers range from -9223372036854775808 to 9223372036854775807; bound the recursion \
+         (e.g. `N < 90`) or compute with decimals",
+    );
+    if let Some(r) = rule {
+        d = d.with_label(r.span, format!("`{}` computed {}", r.name, f.computation));
+    }
+    d
 }
 
 impl Model {
@@ -671,6 +738,11 @@ impl Model {
 
     pub fn stats(&self) -> &Stats {
         &self.stats
+    }
+
+    /// Warnings of the evaluation (`warrant::division_by_zero`).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// The conflicts that hold, by conflict then in the order found.
@@ -768,6 +840,13 @@ impl Model {
             });
         }
         let rc = self.recipes.get(tag as usize)?;
+        // The bindings the head and the record give.
+        let mut b = vec![NIL; rc.nvars];
+        for (arg, &v) in rc.head_args.iter().zip(r.row(row)) {
+            if let Arg::Var(x) = *arg {
+                b[x as usize] = v;
+            }
+        }
         let premises = match &rc.stored {
             None => rec
                 .iter()
@@ -779,12 +858,6 @@ impl Model {
                 .collect(),
             Some(vars) => {
                 // Rebuild the bindings, then find each premise row.
-                let mut b = vec![NIL; rc.nvars];
-                for (arg, &v) in rc.head_args.iter().zip(r.row(row)) {
-                    if let Arg::Var(x) = *arg {
-                        b[x as usize] = v;
-                    }
-                }
                 for (&x, &v) in vars.iter().zip(rec) {
                     b[x as usize] = v;
                 }
@@ -816,6 +889,7 @@ impl Model {
             rule: rc.rule,
             head: rc.head as usize,
             premises,
+            bindings: b.into_iter().map(|v| (v != NIL).then_some(v)).collect(),
             height: r.height.get(i),
         })
     }

@@ -107,8 +107,14 @@ pub enum Term {
     Var(Name),
     Symbol(Name),
     Str(Text),
-    Int { value: i64, span: Span },
-    Dec { value: f64, span: Span },
+    Int {
+        value: i64,
+        span: Span,
+    },
+    Dec {
+        value: f64,
+        span: Span,
+    },
     /// Arithmetic, a function call or an aggregate (only in comparisons and
     /// conclusions; `check` rejects it elsewhere).
     Expr(Box<Expr>),

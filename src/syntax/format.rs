@@ -210,11 +210,7 @@ fn expr(e: &Expr, outer: u8) -> String {
             // Left-associative: the right operand needs parentheses at the
             // same precedence (`a - (b - c)`).
             let text = format!("{} {} {}", operand(a, p), op.symbol(), operand(b, p + 1));
-            if p < outer {
-                format!("({text})")
-            } else {
-                text
-            }
+            if p < outer { format!("({text})") } else { text }
         }
         ExprKind::Call(name, args) => {
             let args: Vec<String> = args.iter().map(term).collect();

@@ -31,8 +31,30 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
     // (pest's token queue for a large file is costly), and the same loop
     // recovers after errors.
     let mut pos = 0;
+    // Parentheses nest in expressions; pest recurses once per level, so
+    // the text is parsed only up to a place nested too deeply.
+    let mut deep = too_deep(text, 0);
     while pos < text.len() {
-        let rest = &text[pos..];
+        let stop = deep.unwrap_or(text.len());
+        if pos >= stop {
+            diags.push(
+                Diagnostic::error(Code::Parse, "parentheses nested too deeply")
+                    .with_label(
+                        Span::new(file, stop, stop + 1),
+                        format!("more than {MAX_NESTING} levels deep here"),
+                    )
+                    .with_help("split the expression: bind a part to a variable with `=`"),
+            );
+            match resume_point(text, stop + 1) {
+                Some(next) => {
+                    pos = next;
+                    deep = too_deep(text, pos);
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let rest = &text[pos..stop];
         match WarrantParser::parse(Rule::item_at, rest) {
             Ok(mut pairs) => {
                 let Some(item_at) = pairs.next() else { break };
@@ -58,6 +80,11 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
             }
             Err(err) => {
                 let at = pos + error_offset(&err).min(rest.len());
+                if deep.is_some() && at >= stop {
+                    // Cut short at the deep place: reported there.
+                    pos = stop;
+                    continue;
+                }
                 diags.push(parse_error(file, pos, rest, err));
                 // The failed item starts at the first non-blank character.
                 let item_start = pos + (rest.len() - rest.trim_start().len());
@@ -73,6 +100,49 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
         }
     }
     (Module { file, items }, diags)
+}
+
+/// How deeply parentheses may nest.
+const MAX_NESTING: usize = 64;
+
+/// The first offset at or after `from` where parentheses nest more than
+/// [`MAX_NESTING`] deep (outside strings and comments).
+fn too_deep(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Parses one atom, as typed on the command line (`hedges(A)`).
@@ -180,7 +250,15 @@ fn parse_error(
                 .to_string(),
         );
     }
+    // After `name(…)` a condition was most likely an atom, not the call
+    // a comparison could begin with: do not offer operators there.
+    let after_paren = rest[..error_offset(&err).min(rest.len())]
+        .trim_end()
+        .ends_with(')');
     for rule in &message_rules {
+        if after_paren && matches!(rule, Rule::compare_op | Rule::add_op | Rule::mul_op) {
+            continue;
+        }
         if let Some(words) = describe(*rule) {
             let words = words.to_string();
             if !expected.contains(&words) {
@@ -362,6 +440,19 @@ impl Builder<'_> {
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
         Span::new(self.file, self.offset + s.start(), self.offset + s.end())
+    }
+
+    /// The span from the start of `pair` to the end of its last child:
+    /// without the blanks and comments pest keeps at the end of a rule
+    /// that ends in an optional part (`count { … } [likely]?`).
+    fn tight_span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        let end = pair
+            .clone()
+            .into_inner()
+            .last()
+            .map_or(s.end(), |p| p.as_span().end());
+        Span::new(self.file, self.offset + s.start(), self.offset + end)
     }
 
     fn name(&self, pair: Pair<Rule>) -> Name {
@@ -583,7 +674,7 @@ impl Builder<'_> {
     }
 
     fn comparison(&mut self, pair: Pair<Rule>) -> Option<Comparison> {
-        let span = self.span(&pair);
+        let start = self.span(&pair);
         let mut inner = kids(pair);
         let lhs = self.expr(inner.next()?)?;
         let op = match inner.next()?.as_str() {
@@ -595,6 +686,7 @@ impl Builder<'_> {
             _ => CompareOp::Ge,
         };
         let rhs = self.expr(inner.next()?)?;
+        let span = Span::new(self.file, start.start as usize, rhs.span().end as usize);
         Some(Comparison { lhs, op, rhs, span })
     }
 
@@ -628,7 +720,11 @@ impl Builder<'_> {
                         _ => ArithOp::Rem,
                     };
                     let rhs = self.expr(inner.next()?)?;
-                    let span = Span::new(self.file, lhs.span().start as usize, rhs.span().end as usize);
+                    let span = Span::new(
+                        self.file,
+                        lhs.span().start as usize,
+                        rhs.span().end as usize,
+                    );
                     lhs = Term::Expr(Box::new(Expr {
                         kind: ExprKind::Binary(op, lhs, rhs),
                         span,
@@ -681,7 +777,7 @@ impl Builder<'_> {
                 })))
             }
             Rule::aggregate => {
-                let span = self.span(&pair);
+                let span = self.tight_span(&pair);
                 let mut op = AggregateOp::Count;
                 let mut target = None;
                 let mut body = Vec::new();
