@@ -269,6 +269,10 @@ impl<'a> Checker<'a> {
                         .with_label(name.span, "not a built-in function")
                         .with_help(help),
                     );
+                    // Its arguments still count as uses of their variables.
+                    for a in args {
+                        self.lower_expr(a, scope, body);
+                    }
                     return ir::Expr::Arg(Arg::Wildcard);
                 };
                 if args.len() != f.arity() {

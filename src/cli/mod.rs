@@ -201,17 +201,25 @@ pub fn load_program(paths: &[PathBuf]) -> Result<warrant::Program, u8> {
     }
 }
 
-/// Evaluates; prints the diagnostics of a failed evaluation.
+/// Evaluates; prints the diagnostics of a failed evaluation, and the
+/// warnings of a successful one.
 pub fn evaluate(program: &warrant::Program, args: &EvalArgs) -> Result<warrant::engine::Model, u8> {
     let options = warrant::engine::EvalOptions {
         provenance: !args.no_provenance,
         max_rows: args.max_rows,
         ..Default::default()
     };
-    warrant::engine::evaluate(program, &options).map_err(|diags| {
-        emit(&diags, &program.sources, Format::Text);
-        EXIT_FAILED
-    })
+    match warrant::engine::evaluate(program, &options) {
+        Ok(model) => {
+            // Warnings of the evaluation (divisions by zero) on stderr.
+            emit(model.warnings(), &program.sources, Format::Text);
+            Ok(model)
+        }
+        Err(diags) => {
+            emit(&diags, &program.sources, Format::Text);
+            Err(EXIT_FAILED)
+        }
+    }
 }
 
 /// Parses an atom typed on the command line; its diagnostics point into it.
