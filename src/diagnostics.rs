@@ -91,6 +91,9 @@ codes! {
     Overflow => "warrant::overflow",
     /// A division by zero during evaluation derived nothing (warning).
     DivisionByZero => "warrant::division_by_zero",
+    /// A command-line option or environment variable has a value that cannot be
+    /// used (e.g. `SOURCE_DATE_EPOCH` that is not a number of seconds).
+    Usage => "warrant::usage",
     /// A broken invariant inside Warrant: a bug, never the user's mistake.
     Internal => "warrant::internal",
 }
@@ -275,6 +278,25 @@ pub struct Style {
     pub width: usize,
 }
 
+/// Text from data or files (a CSV field, a file name) with its control
+/// characters escaped (`ESC` as `\u{1b}`), so that a diagnostic can never
+/// send terminal control sequences. Line breaks and tabs stay.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_raw = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(is_raw) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_raw(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Renders one diagnostic in miette's graphical form.
 pub fn render(diag: &Diagnostic, sources: &Sources, style: Style) -> String {
     let theme = if style.color {
@@ -289,7 +311,7 @@ pub fn render(diag: &Diagnostic, sources: &Sources, style: Style) -> String {
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
         // Rendering into a String cannot fail; fall back to the message alone.
-        out = format!("{}: {}\n", diag.code, diag.message);
+        out = format!("{}: {}\n", diag.code, escape_controls(&diag.message));
     }
     out
 }
@@ -405,18 +427,23 @@ impl<'a> MietteView<'a> {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         };
+        // Every text of the diagnostic is escaped here, once for every code.
         let mut view = MietteView {
             code: diag.code,
             severity,
-            message: diag.message.clone(),
-            help: diag.help.clone(),
+            message: escape_controls(&diag.message).into_owned(),
+            help: diag
+                .help
+                .as_deref()
+                .map(|h| escape_controls(h).into_owned()),
             source: None,
             labels: Vec::new(),
             related: Vec::new(),
         };
         let Some(primary) = diag.primary_span() else {
             if let Some(path) = &diag.path {
-                view.message = format!("{} ({})", view.message, path.display());
+                let path = path.display().to_string();
+                view.message = format!("{} ({})", view.message, escape_controls(&path));
             }
             return view;
         };
@@ -436,7 +463,8 @@ impl<'a> MietteView<'a> {
                 .filter(|(_, l)| l.span.file == file)
                 .map(|(j, l)| {
                     let span = SourceSpan::new((l.span.start as usize).into(), l.span.len());
-                    let text = (!l.message.is_empty()).then(|| l.message.clone());
+                    let text =
+                        (!l.message.is_empty()).then(|| escape_controls(&l.message).into_owned());
                     // The first label is the primary one: miette then reports
                     // the diagnostic at its line, not at the earliest label.
                     if j == 0 {
@@ -563,6 +591,32 @@ mod tests {
             assert!(code.as_str().starts_with("warrant::"), "{code}");
             assert!(seen.insert(code.as_str()), "{code} twice");
         }
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape_controls("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(escape_controls("line\r"), "line\\r");
+        assert_eq!(escape_controls("two\nlines\tand é"), "two\nlines\tand é");
+        let diag = Diagnostic::error(Code::Input, "bad value \u{1b}[2J")
+            .with_help("not \u{7}")
+            .with_path("data\u{1b}.csv");
+        let shown = render(
+            &diag,
+            &Sources::default(),
+            Style {
+                color: false,
+                width: 80,
+            },
+        );
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{shown:?}"
+        );
+        assert!(
+            shown.contains("\\u{1b}[2J") && shown.contains("\\u{7}"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -62,7 +62,10 @@ fn warrant_answers(edges: &[(i64, i64)], weights: &[(i64, i64)]) -> [Rows; 5] {
     for (a, w) in weights {
         text.push_str(&format!("weight({a}, {w}).\n"));
     }
-    let file = dir.join(format!("graph{}.wr", std::process::id()));
+    // One file per call: the tests run in parallel.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = dir.join(format!("graph{}-{n}.wr", std::process::id()));
     std::fs::write(&file, text).unwrap();
     let loaded = warrant::load(&[&file]);
     let program = loaded

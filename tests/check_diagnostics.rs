@@ -161,3 +161,37 @@ diagnostic_test!(
     "aggregate_cycle.wr",
     ["warrant::aggregate_cycle", "warrant::type_mismatch"]
 );
+
+/// A test whose file must give exactly these codes, in this order: parse
+/// errors must not be followed by errors that only follow from them.
+macro_rules! exact_diagnostic_test {
+    ($test:ident, $file:expr, [$($code:expr),+ $(,)?]) => {
+        #[test]
+        fn $test() {
+            let (rendered, codes) = diagnose($file);
+            assert_eq!(codes, [$($code),+], "{rendered}");
+            insta::assert_snapshot!(rendered);
+        }
+    };
+}
+
+exact_diagnostic_test!(
+    parse_missing_dot_after_cite,
+    "parse_missing_dot_after_cite.wr",
+    ["warrant::parse"]
+);
+exact_diagnostic_test!(
+    parse_single_quotes,
+    "parse_single_quotes.wr",
+    ["warrant::parse"]
+);
+exact_diagnostic_test!(
+    parse_keyword_typo_unless,
+    "parse_keyword_typo_unless.wr",
+    ["warrant::parse"]
+);
+exact_diagnostic_test!(
+    parse_keyword_typo_because,
+    "parse_keyword_typo_because.wr",
+    ["warrant::parse"]
+);

@@ -8,11 +8,22 @@ use warrant::engine::{Derivation, EvalOptions, Model, PatternArg, Query, evaluat
 use warrant::ir::Value;
 use warrant::render::{self, text::RunOptions};
 
-/// `warrant run` text output.
-fn render_run(program: &Program, model: &Model, opts: &RunOptions) -> String {
+/// `warrant run` text output (`--all`, `--explain`).
+fn render_run(program: &Program, model: &Model, all: bool, explain: bool) -> String {
+    let preds = render::run_predicates(program, model, all, false);
+    let opts = RunOptions {
+        explain,
+        color: false,
+    };
     let mut out = Vec::new();
-    render::text::run(&mut out, program, model, opts).expect("writes to memory");
+    render::text::run(&mut out, program, model, &preds, &opts).expect("writes to memory");
     String::from_utf8(out).expect("UTF-8")
+}
+
+/// `warrant run --format json` output.
+fn run_json(program: &Program, model: &Model, all: bool, explain: bool) -> String {
+    let preds = render::run_predicates(program, model, all, false);
+    render::json::to_string(&render::json::run(program, model, &preds, explain))
 }
 
 fn data(name: &str) -> PathBuf {
@@ -32,7 +43,7 @@ fn load(name: &str) -> Program {
 fn hedging_run() {
     let program = load("hedging.wr");
     let model = evaluate(&program, &EvalOptions::default()).unwrap();
-    let text = render_run(&program, &model, &RunOptions::default());
+    let text = render_run(&program, &model, false, false);
     // Columns are aligned: compare with runs of spaces folded.
     let text = text
         .lines()
@@ -64,18 +75,11 @@ fn hedging_run() {
     // Base facts only with --all (the conflicts' proofs show them anyway).
     let (results, _) = text.split_once("conflicts (").expect("a conflict");
     assert!(!results.contains("ally(japan, us)"));
-    let all = render_run(
-        &program,
-        &model,
-        &RunOptions {
-            all: true,
-            ..Default::default()
-        },
-    );
+    let all = render_run(&program, &model, true, false);
     assert!(all.contains("ally(japan, us)"));
 
-    let json = serde_json::to_value(render::json::run(&program, &model, false, false))
-        .expect("serializes");
+    let json: serde_json::Value =
+        serde_json::from_str(&run_json(&program, &model, false, false)).expect("valid JSON");
     let hedges = json["predicates"]
         .as_array()
         .unwrap()
@@ -170,12 +174,12 @@ fn byte_identical_output() {
     let program = load("hedging.wr");
     let a = evaluate(&program, &EvalOptions::default()).unwrap();
     let b = evaluate(&program, &EvalOptions::default()).unwrap();
-    let o = RunOptions {
-        all: true,
-        explain: true,
-        ..Default::default()
-    };
-    assert_eq!(render_run(&program, &a, &o), render_run(&program, &b, &o));
-    let json = |m| render::json::to_string(&render::json::run(&program, m, true, true));
-    assert_eq!(json(&a), json(&b));
+    assert_eq!(
+        render_run(&program, &a, true, true),
+        render_run(&program, &b, true, true)
+    );
+    assert_eq!(
+        run_json(&program, &a, true, true),
+        run_json(&program, &b, true, true)
+    );
 }

@@ -67,7 +67,7 @@ fn labels(items: &Value) -> Vec<&str> {
 
 #[test]
 fn an_editing_session() {
-    let (_dir, main, vocab) = files("session");
+    let (dir, main, vocab) = files("session");
     let mut client = Client::start();
     let init = client.call("initialize", json!({"processId": null, "capabilities": {}}));
     let caps = &init["capabilities"];
@@ -114,13 +114,13 @@ fn an_editing_session() {
     // Hover: a predicate's declaration and doc, a scale value, a rule's
     // sentence and citation, a source's title, a constant's count.
     let doubt = hover_text(&mut client, &main, 3, 2);
-    assert!(
-        doubt.contains("pred doubt(country, level: level)"),
-        "{doubt}"
-    );
-    assert!(
-        doubt.contains("\n\nHow much a country doubts its patron."),
-        "{doubt}"
+    let vocab_path = dir.join("vocab.wr");
+    assert_eq!(
+        doubt,
+        format!(
+            "```warrant\npred doubt(country, level: level)\n```\n\nHow much a country doubts its patron.\n\n*{}:3*",
+            vocab_path.display()
+        )
     );
     assert_eq!(
         hover_text(&mut client, &main, 3, 14),

@@ -33,6 +33,7 @@
 //!   does not bind, it is part of that variable's `warrant::unsafe_variable`.
 
 mod arith;
+mod cascade;
 mod decls;
 mod expect;
 mod fxhash;
@@ -77,6 +78,7 @@ pub fn check(parsed: &Parsed) -> Checked {
     cx.lower_tests(&mut lowered);
     let strata = stratify::stratify(&mut cx, &lowered.rules);
     let mut diagnostics = std::mem::take(&mut cx.diags);
+    cascade::drop_follow_ups(parsed, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
     let failed = parsed.has_errors() || diagnostics.iter().any(Diagnostic::is_error);
     let program = (!failed).then(|| {
@@ -505,11 +507,17 @@ impl<'a> Checker<'a> {
         self.diags.extend(found);
     }
 
-    /// Added to the help of a name that is not found, when some item failed
-    /// to parse: the missing definition may be in it.
+    /// Added to the help of a name that is not found, when some file could
+    /// not be read: the missing definition may be in it. (Names mentioned
+    /// by items that failed to parse are not reported at all: `cascade`.)
     fn parse_note(&self) -> String {
-        if self.parsed.has_errors() {
-            " (some items have syntax errors; the definition may be in one of them)".to_string()
+        let unread = self
+            .parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.code != Code::Parse);
+        if unread {
+            " (some files could not be read; the definition may be in one of them)".to_string()
         } else {
             String::new()
         }

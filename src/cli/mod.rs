@@ -16,6 +16,7 @@ mod diff;
 mod explain;
 mod fmt;
 mod query;
+mod report;
 mod run;
 mod test;
 mod why_not;
@@ -60,6 +61,8 @@ enum Command {
     WhyNot(why_not::Args),
     /// List the key assumptions of a conclusion: the facts and exceptions it rests on
     Assumptions(assumptions::Args),
+    /// Write a report to share: every conclusion with its proof, the conflicts, the changes (HTML or Markdown)
+    Report(report::Args),
     /// Serve the Language Server Protocol on stdin/stdout, for editors
     Lsp,
 }
@@ -94,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::WhyNot(args) => why_not::run(args),
         Command::Assumptions(args) => assumptions::run(args),
+        Command::Report(args) => report::run(args),
         Command::Lsp => crate::lsp::serve(),
     };
     ExitCode::from(code)

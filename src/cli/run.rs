@@ -1,7 +1,14 @@
 //! `warrant run PATH...`: derive every conclusion and print it, with the
-//! conflicts that hold; a summary goes to stderr.
+//! conflicts that hold; a summary goes to stderr. `--output-dir` writes one
+//! file per predicate instead, `--only` picks predicates, `--quiet` prints
+//! the summary alone.
 
-use warrant::render;
+use std::path::{Path, PathBuf};
+
+use warrant::diagnostics::{Code, Diagnostic, did_you_mean};
+use warrant::engine::Model;
+use warrant::ir::PredId;
+use warrant::render::{self, export::TableFormat};
 
 use super::{Format, Paths};
 
@@ -20,6 +27,39 @@ pub struct Args {
     /// Follow each conclusion with a one-line reason
     #[arg(long)]
     explain: bool,
+    /// Only these predicates (comma-separated or repeated), whether concluded or given
+    #[arg(long, value_name = "PRED", value_delimiter = ',')]
+    only: Vec<String>,
+    /// Print nothing but the summary line (on stderr)
+    #[arg(long, conflicts_with_all = ["explain", "format"])]
+    quiet: bool,
+    /// Write each predicate's rows to DIR/PRED.csv (or .tsv, .jsonl) instead of printing them
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Format of the files written by --output-dir
+    #[arg(long, value_enum, default_value_t = OutputFormat::Csv, requires = "output_dir")]
+    output_format: OutputFormat,
+}
+
+/// Format of the files of `--output-dir`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Comma-separated, a header row, the likelihood as word and number
+    Csv,
+    /// Tab-separated, likewise
+    Tsv,
+    /// JSON Lines: one object per row
+    Jsonl,
+}
+
+impl OutputFormat {
+    fn table(self) -> TableFormat {
+        match self {
+            OutputFormat::Csv => TableFormat::Csv,
+            OutputFormat::Tsv => TableFormat::Tsv,
+            OutputFormat::Jsonl => TableFormat::Jsonl,
+        }
+    }
 }
 
 pub fn run(args: Args) -> u8 {
@@ -27,23 +67,114 @@ pub fn run(args: Args) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    // Named predicates are checked before the (possibly long) evaluation.
+    let only = match named(&program, &args.only) {
+        Ok(only) => only,
+        Err(d) => {
+            super::emit(&[d], &program.sources, Format::Text);
+            return super::EXIT_USAGE;
+        }
+    };
     let model = match super::evaluate(&program, &args.eval) {
         Ok(m) => m,
         Err(code) => return code,
     };
-    let code = match args.format {
-        Format::Text => {
-            let opts = render::text::RunOptions {
-                all: args.all,
-                explain: args.explain,
-                color: super::stdout_color(),
-            };
-            super::to_stdout(|out| render::text::run(out, &program, &model, &opts))
+    let code = if let Some(dir) = &args.output_dir {
+        let preds =
+            only.unwrap_or_else(|| render::run_predicates(&program, &model, args.all, true));
+        let code = write_files(dir, args.output_format.table(), &program, &model, &preds);
+        if code != super::EXIT_OK || args.quiet {
+            code
+        } else {
+            // The rows went to files; the conflicts still print.
+            eprintln!(
+                "wrote {} file{} to {}",
+                preds.len(),
+                if preds.len() == 1 { "" } else { "s" },
+                dir.display()
+            );
+            print(&args, &program, &model, &[])
         }
-        Format::Json => {
-            super::print_json(&render::json::run(&program, &model, args.all, args.explain))
-        }
+    } else if args.quiet {
+        super::EXIT_OK
+    } else {
+        let preds =
+            only.unwrap_or_else(|| render::run_predicates(&program, &model, args.all, false));
+        print(&args, &program, &model, &preds)
     };
     eprintln!("{}", render::text::summary(&program, &model));
     code
+}
+
+/// The rows of `preds` and the conflicts, on stdout.
+fn print(args: &Args, program: &warrant::Program, model: &Model, preds: &[PredId]) -> u8 {
+    match args.format {
+        Format::Text if preds.is_empty() && args.output_dir.is_some() => super::to_stdout(|out| {
+            render::text::conflicts(out, program, model, super::stdout_color())
+        }),
+        Format::Text => {
+            let opts = render::text::RunOptions {
+                explain: args.explain,
+                color: super::stdout_color(),
+            };
+            super::to_stdout(|out| render::text::run(out, program, model, preds, &opts))
+        }
+        Format::Json => super::print_json(&render::json::run(program, model, preds, args.explain)),
+    }
+}
+
+/// The predicates named by `--only`, in the order given (`None` without).
+fn named(program: &warrant::Program, names: &[String]) -> Result<Option<Vec<PredId>>, Diagnostic> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let mut preds = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.trim();
+        let Some(p) = program.pred_id(name) else {
+            let mut d = Diagnostic::error(
+                Code::UnknownPredicate,
+                format!("`--only {name}`: no predicate `{name}`"),
+            );
+            if let Some(s) = did_you_mean(name, program.preds.iter().map(|p| p.name.as_str())) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            return Err(d);
+        };
+        if !preds.contains(&p) {
+            preds.push(p);
+        }
+    }
+    Ok(Some(preds))
+}
+
+/// Writes `DIR/PRED.ext` for each predicate; the directory is created if
+/// missing. A file that cannot be written is a `warrant::io` error (exit 2).
+fn write_files(
+    dir: &Path,
+    format: TableFormat,
+    program: &warrant::Program,
+    model: &Model,
+    preds: &[PredId],
+) -> u8 {
+    let fail = |path: &Path, e: std::io::Error| {
+        let d = Diagnostic::error(Code::Io, format!("cannot write `{}`: {e}", path.display()))
+            .with_path(path);
+        super::emit(&[d], &program.sources, Format::Text);
+        super::EXIT_USAGE
+    };
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return fail(dir, e);
+    }
+    for &p in preds {
+        let path = dir.join(format!("{}.{}", program.pred(p).name, format.extension()));
+        let written = std::fs::File::create(&path).and_then(|file| {
+            let out = std::io::BufWriter::with_capacity(1 << 16, file);
+            render::export::predicate(out, program, model, p, format)
+        });
+        if let Err(e) = written {
+            return fail(&path, e);
+        }
+    }
+    super::EXIT_OK
 }

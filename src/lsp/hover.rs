@@ -40,7 +40,15 @@ pub fn describe(world: &World, symbol: &Symbol) -> Option<String> {
             });
             match decl {
                 Some(p) => {
-                    let mut text = code(sources.slice(p.span));
+                    let params: Vec<String> = p
+                        .params
+                        .iter()
+                        .map(|x| match &x.ty {
+                            Some(ty) => format!("{}: {}", x.name.text, ty.text),
+                            None => x.name.text.clone(),
+                        })
+                        .collect();
+                    let mut text = code(&format!("pred {name}({})", params.join(", ")));
                     if let Some(doc) = &p.doc {
                         text.push_str(&format!("\n\n{}", doc.value));
                     }

@@ -13,6 +13,7 @@
 //! - [`json`]: the same as JSON, built from `#[derive(Serialize)]` structs;
 //!   the schemas are written once, in `docs/json.md`.
 //! - [`dot`]: a proof as a Graphviz graph.
+//! - [`report`]: `warrant report`, one document to share (HTML or Markdown).
 //!
 //! Results of `run` and `query` are written to an [`std::io::Write`] row by
 //! row, so printing a model holds no more than one row of output at a time.
@@ -20,8 +21,10 @@
 //! (`likely (0.55)`).
 
 pub mod dot;
+pub mod export;
 pub mod json;
 mod paint;
+pub mod report;
 pub mod text;
 
 #[cfg(test)]
@@ -48,12 +51,18 @@ pub(crate) fn derived_preds(program: &Program) -> Vec<bool> {
     d
 }
 
-/// The predicates `run` prints: those some rule concludes (every one with
-/// `all`) that have rows, in declaration order.
-pub(crate) fn shown_preds(program: &Program, model: &Model, all: bool) -> Vec<PredId> {
+/// The predicates `run` lists, in declaration order: those some rule
+/// concludes (every one with `all`), and of those only the ones with rows
+/// unless `with_empty`.
+pub fn run_predicates(
+    program: &Program,
+    model: &Model,
+    all: bool,
+    with_empty: bool,
+) -> Vec<PredId> {
     let derived = derived_preds(program);
     (0..program.preds.len().min(model.preds()))
         .map(|p| PredId(p as u32))
-        .filter(|&p| (all || derived[p.0 as usize]) && model.len(p) > 0)
+        .filter(|&p| (all || derived[p.0 as usize]) && (with_empty || model.len(p) > 0))
         .collect()
 }

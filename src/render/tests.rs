@@ -17,9 +17,10 @@ fn query_text(model: &Model, table: &QueryTable) -> String {
     String::from_utf8(out).unwrap()
 }
 
-fn run_text(program: &Program, model: &Model, opts: &RunOptions) -> String {
+fn run_text(program: &Program, model: &Model, all: bool) -> String {
+    let preds = super::run_predicates(program, model, all, false);
     let mut out = Vec::new();
-    text::run(&mut out, program, model, opts).unwrap();
+    text::run(&mut out, program, model, &preds, &RunOptions::default()).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -91,7 +92,7 @@ fn query_and_run_output() {
     assert_eq!(j["rows"][0]["values"][0], "east_asia");
 
     // With provenance a conflict is shown with the proofs of its sides.
-    let out = run_text(&p, &m, &RunOptions::default());
+    let out = run_text(&p, &m, false);
     assert!(
         out.starts_with("high (1 row)\n  high(china, east_asia)  likely (0.55)\n\nconflicts (1)\n\n  conflict `c`: desc (built.wr:1)\n    where A = china\n"),
         "{out}"
@@ -107,19 +108,13 @@ fn query_and_run_output() {
     };
     let unrecorded = evaluate(&p, &bare).unwrap();
     assert_eq!(
-        run_text(&p, &unrecorded, &RunOptions::default()),
+        run_text(&p, &unrecorded, false),
         "high (1 row)\n  high(china, east_asia)  likely (0.55)\n\nconflicts (1)\n  c: desc\n    A = china\n    on high(china, east_asia)  likely (0.55)\n"
     );
-    let all = run_text(
-        &p,
-        &m,
-        &RunOptions {
-            all: true,
-            ..Default::default()
-        },
-    );
+    let all = run_text(&p, &m, true);
     assert!(all.starts_with("threat (2 rows)\n"));
-    let j = serde_json::to_value(json::run(&p, &m, false, false)).unwrap();
+    let preds = super::run_predicates(&p, &m, false, false);
+    let j = serde_json::to_value(json::run(&p, &m, &preds, false)).unwrap();
     assert_eq!(j["predicates"][0]["rows"][0]["rule"], "high");
     assert_eq!(j["predicates"][0]["rows"][0]["args"][0], "china");
     assert_eq!(j["conflicts"][0]["bindings"]["A"], "china");

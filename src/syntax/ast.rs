@@ -8,6 +8,10 @@ use crate::source::{FileId, Span};
 pub struct Module {
     pub file: FileId,
     pub items: Vec<Item>,
+    /// The text of each item that failed to parse (from its first character
+    /// to where parsing resumed), so that `check` does not report what it
+    /// would have declared as missing.
+    pub broken: Vec<Span>,
 }
 
 #[derive(Debug, Clone)]

@@ -37,66 +37,35 @@ pub fn format_module(text: &str, module: &Module) -> String {
     out
 }
 
-/// The text between two items (or before the first, or after the last): a
-/// comment on the previous item's line stays on it; the rest keeps its
-/// comments and paragraph breaks.
+/// The text between two items (or before the first, or after the last),
+/// which holds only blanks and comments. Comments on the previous item's
+/// line stay on it; comments on the next item's line, before it, go on a
+/// line of their own; the lines between keep their comments, with one blank
+/// line at most between paragraphs.
 fn push_between(out: &mut String, gap: &str, at_start: bool, before_item: bool) {
-    let (trailing, rest) = if at_start {
-        (None, gap)
-    } else {
-        split_trailing_comment(gap)
-    };
-    if let Some(c) = trailing {
-        if out.ends_with('\n') {
-            out.pop();
-        }
-        out.push(' ');
-        out.push_str(c);
-        out.push('\n');
-    }
-    push_gap(out, rest, at_start, before_item);
-}
-
-/// A `//` comment that starts on the first line of the gap (after the
-/// previous item, before any line break), and the rest of the gap.
-fn split_trailing_comment(gap: &str) -> (Option<&str>, &str) {
-    let first_line_end = gap.find('\n').unwrap_or(gap.len());
-    let first = &gap[..first_line_end];
-    let trimmed = first.trim_start();
-    if trimmed.starts_with("//") {
-        (Some(trimmed.trim_end()), &gap[first_line_end..])
-    } else {
-        (None, gap)
-    }
-}
-
-/// Keeps the comments of a gap between items, one blank line at most
-/// between paragraphs.
-fn push_gap(out: &mut String, gap: &str, at_start: bool, before_item: bool) {
-    let mut blank_run = 0;
-    let mut segments: Vec<&str> = gap.split('\n').collect();
-    // Before an item, the last segment is the indentation of the item's line.
-    if before_item {
-        segments.pop();
-    }
-    let mut lines = segments.into_iter();
-    // The gap starts right after the previous item (rest of its line).
+    let mut lines = gap_lines(gap);
     if !at_start {
-        lines.next();
-    }
-    let mut in_block = false;
-    for line in lines {
-        let t = line.trim_end_matches('\r').trim();
-        let t = t.trim_start_matches('\u{feff}');
-        if in_block {
-            out.push_str(line.trim_end_matches('\r'));
-            out.push('\n');
-            if t.contains("*/") {
-                in_block = false;
+        // The first line continues the previous item's line.
+        let trailing = lines.remove(0);
+        if !trailing.is_empty() {
+            if out.ends_with('\n') {
+                out.pop();
             }
-            continue;
+            out.push(' ');
+            out.push_str(&trailing.join(" "));
+            out.push('\n');
         }
-        if t.is_empty() {
+    }
+    // Before an item, the last line is the part of the item's own line
+    // before it: its comments, if any, get a line of their own.
+    let leading = if before_item && !lines.is_empty() {
+        lines.pop()
+    } else {
+        None
+    };
+    let mut blank_run = 0;
+    for line in lines {
+        if line.is_empty() {
             blank_run += 1;
             continue;
         }
@@ -104,15 +73,47 @@ fn push_gap(out: &mut String, gap: &str, at_start: bool, before_item: bool) {
             out.push('\n');
         }
         blank_run = 0;
-        out.push_str(t);
+        out.push_str(&line.join(" "));
         out.push('\n');
-        if t.starts_with("/*") && !t.contains("*/") {
-            in_block = true;
-        }
     }
     if blank_run > 0 && !out.is_empty() && !out.ends_with("\n\n") {
         out.push('\n');
     }
+    if let Some(line) = leading.filter(|l| !l.is_empty()) {
+        out.push_str(&line.join(" "));
+        out.push('\n');
+    }
+}
+
+/// The comments of a gap, line by line (a line is empty when it holds
+/// none). A block comment over several lines is one comment, kept as
+/// written, on the line where it starts.
+fn gap_lines(gap: &str) -> Vec<Vec<&str>> {
+    let mut lines = vec![Vec::new()];
+    let mut rest = gap;
+    while let Some(c) = rest.chars().next() {
+        let len = if rest.starts_with("//") {
+            rest.find('\n').unwrap_or(rest.len())
+        } else if let Some(body) = rest.strip_prefix("/*") {
+            body.find("*/").map_or(rest.len(), |i| i + 4)
+        } else if c == '\n' {
+            lines.push(Vec::new());
+            rest = &rest[1..];
+            continue;
+        } else if c.is_whitespace() || c == '\u{feff}' {
+            rest = &rest[c.len_utf8()..];
+            continue;
+        } else {
+            // Not reached for a file that parsed (a gap holds only blanks
+            // and comments); kept rather than lost if it ever is.
+            rest.find(char::is_whitespace).unwrap_or(rest.len())
+        };
+        if let Some(line) = lines.last_mut() {
+            line.push(rest[..len].trim_end_matches('\r'));
+        }
+        rest = &rest[len..];
+    }
+    lines
 }
 
 /// Whether a piece of source has a comment outside string literals.
@@ -451,6 +452,25 @@ mod tests {
         let out = fmt(&src);
         assert!(out.contains(",\n       long_condition_1(X)"), "{out}");
         assert_eq!(fmt(&out), out);
+    }
+
+    #[test]
+    fn comments_on_an_items_line_are_kept() {
+        // A block comment after an item on its line was dropped.
+        assert_eq!(fmt("p(a).  /* keep me */\n"), "p(a). /* keep me */\n");
+        assert_eq!(
+            fmt("p(a). /* one */ // two\nq(b)./* x\n  y */\n"),
+            "p(a). /* one */ // two\nq(b). /* x\n  y */\n"
+        );
+        // A comment before an item on its line gets a line of its own.
+        assert_eq!(
+            fmt("/* a */ p(a). /* b */ q(b).\n"),
+            "/* a */\np(a). /* b */\nq(b).\n"
+        );
+        assert_eq!(
+            fmt("p(a).\n\n  /* c */ /* d */  q(b).\n"),
+            "p(a).\n\n/* c */ /* d */\nq(b).\n"
+        );
     }
 
     #[test]

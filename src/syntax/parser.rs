@@ -26,6 +26,7 @@ fn limit_calls() {
 pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
     limit_calls();
     let mut items = Vec::new();
+    let mut broken = Vec::new();
     let mut diags = Vec::new();
     // One item per parse: measured faster than one parse of the whole file
     // (pest's token queue for a large file is costly), and the same loop
@@ -92,14 +93,23 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
                 // on: a line the error only cut short (a missing `.`) is parsed
                 // again, a line with an error inside is skipped. Always move
                 // past the failed item's first character, so the loop ends.
-                match resume_point(text, at.max(item_start + 1)) {
+                let next = resume_point(text, at.max(item_start + 1));
+                broken.push(Span::new(file, item_start, next.unwrap_or(text.len())));
+                match next {
                     Some(next) => pos = next,
                     None => break,
                 }
             }
         }
     }
-    (Module { file, items }, diags)
+    (
+        Module {
+            file,
+            items,
+            broken,
+        },
+        diags,
+    )
 }
 
 /// How deeply parentheses may nest.
@@ -173,9 +183,6 @@ pub fn parse_atom(file: FileId, text: &str) -> Result<Atom, Diagnostic> {
 /// The first line start at or after `after` whose line begins, at column 0,
 /// with a top-level keyword or a fact (`name(`).
 fn resume_point(text: &str, after: usize) -> Option<usize> {
-    const STARTERS: [&str; 8] = [
-        "use", "scale", "pred", "source", "input", "rule", "conflict", "test",
-    ];
     // Start at the first line start at or after `after`; scanning from the
     // top of the file at every error would be quadratic in a large file.
     let after = after.min(text.len());
@@ -194,7 +201,7 @@ fn resume_point(text: &str, after: usize) -> Option<usize> {
             .unwrap_or(line.len());
         let word = &line[..word_len];
         let next = line[word_len..].chars().next();
-        let is_keyword = STARTERS.contains(&word) && next.is_none_or(|c| !c.is_alphanumeric());
+        let is_keyword = ITEM_KEYWORDS.contains(&word) && next.is_none_or(|c| !c.is_alphanumeric());
         let is_fact = word.starts_with(|c: char| c.is_ascii_lowercase())
             && line[word_len..].trim_start().starts_with('(');
         if is_keyword || is_fact {
@@ -285,9 +292,10 @@ fn parse_error(
             .map_or(0, |_| first_token_len(&rest[rel..]))
     };
     // When the unexpected token starts a new line, the mistake is at the
-    // end of the line before (a missing `.` or `,`): point there.
+    // end of the last token before it (a missing `.` or `,`), past any
+    // blank lines and comments: point there.
     let before = &rest[..rel.min(rest.len())];
-    let prev_end = before.trim_end().len();
+    let prev_end = last_token_end(before);
     let label = if before[prev_end..].contains('\n') && prev_end > 0 {
         let p = offset + prev_end;
         (
@@ -300,23 +308,86 @@ fn parse_error(
             "not expected here".to_string(),
         )
     };
+    let found_text = &rest[rel.min(rest.len())..];
+    let help = if found_text.starts_with('\'') {
+        "strings are written in double quotes: \"like this\"".to_string()
+    } else {
+        match keyword_typo(&found_text[..first_token_len(found_text)], &expected) {
+            Some(keyword) => format!("did you mean `{keyword}`?"),
+            None => help_for(&expected),
+        }
+    };
     Diagnostic::error(Code::Parse, message)
         .with_label(label.0, label.1)
-        .with_help(help_for(&expected))
+        .with_help(help)
 }
 
+/// The keyword a misspelt word was probably meant to be (`unles` →
+/// `unless`), among the keywords the grammar expected at that point.
+fn keyword_typo(word: &str, expected: &[String]) -> Option<String> {
+    if !word.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return None;
+    }
+    let mut keywords: Vec<&str> = expected
+        .iter()
+        .filter_map(|e| e.strip_prefix('`')?.strip_suffix('`'))
+        .filter(|k| k.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    // At the start of an item every item keyword is expected.
+    if expected.iter().any(|e| e.starts_with("a fact, a rule")) {
+        keywords.extend(ITEM_KEYWORDS);
+    }
+    crate::diagnostics::did_you_mean(word, keywords).map(str::to_string)
+}
+
+/// Where the last token of `text` ends, skipping blanks and comments.
+fn last_token_end(text: &str) -> usize {
+    let mut end = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
+                // A line comment: up to the end of the line.
+                while chars.next_if(|&(_, n)| n != '\n').is_some() {}
+            }
+            '/' if chars.peek().is_some_and(|&(_, n)| n == '*') => {
+                chars.next();
+                let mut star = false;
+                for (_, n) in chars.by_ref() {
+                    if star && n == '/' {
+                        break;
+                    }
+                    star = n == '*';
+                }
+            }
+            '"' => {
+                // A string, so that `//` inside it is no comment.
+                end = text.len();
+                while let Some((j, n)) = chars.next() {
+                    if n == '\\' {
+                        chars.next();
+                    } else if n == '"' {
+                        end = j + 1;
+                        break;
+                    }
+                }
+            }
+            c if c.is_whitespace() => {}
+            c => end = i + c.len_utf8(),
+        }
+    }
+    end
+}
+
+/// The keywords that start a top-level item.
+const ITEM_KEYWORDS: [&str; 8] = [
+    "use", "scale", "pred", "source", "input", "rule", "conflict", "test",
+];
+
 fn is_item_keyword(t: &str) -> bool {
-    matches!(
-        t,
-        "`use`"
-            | "`scale`"
-            | "`pred`"
-            | "`source`"
-            | "`input`"
-            | "`rule`"
-            | "`conflict`"
-            | "`test`"
-    )
+    t.strip_prefix('`')
+        .and_then(|t| t.strip_suffix('`'))
+        .is_some_and(|t| ITEM_KEYWORDS.contains(&t))
 }
 
 fn help_for(expected: &[String]) -> String {
@@ -393,7 +464,8 @@ fn found_token(rest: &str) -> String {
     let token = &rest[..len];
     match token {
         "\n" | "\r\n" | "\r" => "end of line".to_string(),
-        _ => format!("`{}`", token.escape_debug()),
+        // As typed: the diagnostics layer escapes control characters.
+        _ => format!("`{token}`"),
     }
 }
 
@@ -974,6 +1046,13 @@ mod tests {
 
     fn parse(text: &str) -> (Module, Vec<Diagnostic>) {
         parse_module(FileId(0), text)
+    }
+
+    #[test]
+    fn last_token_skips_comments_not_strings() {
+        assert_eq!(last_token_end("a \"x\" // c\n\n/* d */ "), 5);
+        assert_eq!(last_token_end("cite ks \"http://x\"\n"), 18);
+        assert_eq!(last_token_end("  \n"), 0);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::engine::{ConflictHit, Derivation, Model, QueryTable, RowId};
 use crate::explain;
 use crate::ir::{PredId, Program, ValueId};
 use crate::likelihood::Likelihood;
-use crate::render::{derived_preds, shown_preds, text};
+use crate::render::{derived_preds, text};
 
 /// The `warrant run` output (schema in `docs/json.md`).
 #[derive(Serialize)]
@@ -21,17 +21,22 @@ pub struct RunJson<'a> {
     conflicts: Conflicts<'a>,
 }
 
-/// `warrant run --format json`: every predicate shown (only those some
-/// rule concludes unless `all`), its rows with their likelihood and rule,
+/// `warrant run --format json`: the predicates `preds` (see
+/// [`run_predicates`](crate::render::run_predicates)), their rows with their likelihood and rule,
 /// and a one-line reason per row when `explain` is set and derivations
 /// were recorded; then the conflicts, each with the proofs of its sides
 /// when derivations were recorded.
-pub fn run<'a>(program: &'a Program, model: &'a Model, all: bool, explain: bool) -> RunJson<'a> {
+pub fn run<'a>(
+    program: &'a Program,
+    model: &'a Model,
+    preds: &'a [PredId],
+    explain: bool,
+) -> RunJson<'a> {
     let at = At { program, model };
     RunJson {
         predicates: Predicates {
             at,
-            preds: shown_preds(program, model, all),
+            preds,
             derived: derived_preds(program),
             reasons: explain && model.has_provenance(),
         },
@@ -48,7 +53,7 @@ struct At<'a> {
 
 struct Predicates<'a> {
     at: At<'a>,
-    preds: Vec<PredId>,
+    preds: &'a [PredId],
     derived: Vec<bool>,
     reasons: bool,
 }
@@ -64,7 +69,7 @@ struct PredicateJson<'a> {
 impl Serialize for Predicates<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.preds.len()))?;
-        for &p in &self.preds {
+        for &p in self.preds {
             let pred = self.at.program.pred(p);
             seq.serialize_element(&PredicateJson {
                 name: &pred.name,

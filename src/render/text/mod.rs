@@ -10,7 +10,7 @@ mod why_not;
 pub use assumptions::assumptions;
 pub use conflict::conflict;
 pub use proof::proof;
-pub use results::{RunOptions, query, run, summary};
+pub use results::{RunOptions, conflicts, query, run, summary};
 pub use why_not::{verdict, why_not};
 
 use crate::explain::{Binding, Citation, ComparisonCheck, ExceptionCheck, Origin, Reason};

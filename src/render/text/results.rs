@@ -7,22 +7,20 @@ use std::io::{self, Write};
 use super::group;
 use crate::engine::{Model, QueryTable};
 use crate::explain;
-use crate::ir::{Program, Value, ValueId};
-use crate::render::shown_preds;
+use crate::ir::{PredId, Program, Value, ValueId};
 
 /// How `warrant run` prints as text.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RunOptions {
-    /// List base predicates (facts and input rows) too.
-    pub all: bool,
     /// Follow each row with a one-line reason (needs provenance).
     pub explain: bool,
     /// ANSI colour in conflict explanations.
     pub color: bool,
 }
 
-/// The `warrant run` output: conclusions grouped by predicate in
-/// declaration order, each row padded to the predicate's widest row and
+/// The `warrant run` output: the rows of `preds` (see
+/// [`run_predicates`](crate::render::run_predicates)) grouped by predicate,
+/// each row padded to the predicate's widest row and
 /// followed by its likelihood, then the conflicts that hold (with the
 /// proofs of their sides when derivations were recorded). Rows are
 /// written as they are formatted: the widths come from a first pass that
@@ -31,9 +29,9 @@ pub fn run<W: Write>(
     out: &mut W,
     program: &Program,
     model: &Model,
+    preds: &[PredId],
     opts: &RunOptions,
 ) -> io::Result<()> {
-    let preds = shown_preds(program, model, opts.all);
     if preds.is_empty() {
         out.write_all(b"no conclusions\n")?;
     }
@@ -77,7 +75,9 @@ pub fn run<W: Write>(
     conflicts(out, program, model, opts.color)
 }
 
-fn conflicts<W: Write>(
+/// The conflicts that hold, as `run` prints them after the rows (nothing
+/// when none holds).
+pub fn conflicts<W: Write>(
     out: &mut W,
     program: &Program,
     model: &Model,

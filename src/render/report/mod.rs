@@ -1,0 +1,319 @@
+//! `warrant report`: one document a colleague can open without Warrant —
+//! every conclusion of one or more worlds with its proof, its key
+//! assumptions, the conflicts that hold and (for two worlds) what changed.
+//!
+//! [`build`] gathers the data from the `explain` stage (one proof forest per
+//! world, so a sub-proof shared by many conclusions is built and shown once
+//! and linked by anchor); [`html`] and [`markdown`] write it. Graphs are
+//! optional data: the caller runs Graphviz on [`World::dot`] and hands the
+//! SVGs back (the library never starts a process).
+//!
+//! Likelihood is printed as its ICD 203 word with the number; nothing here
+//! prints analytic confidence.
+
+mod anchor;
+mod changes;
+pub mod html;
+pub mod markdown;
+
+use crate::engine::{Model, RowId};
+use crate::explain::{self, Assumptions, ConflictExplanation, NodeKind, Proof};
+use crate::ir::{PredId, Program};
+use crate::render::text;
+
+pub use anchor::anchor;
+pub use changes::{Change, Changes, Side};
+
+/// What the report says about how it was made (the header).
+#[derive(Clone, Debug)]
+pub struct Meta {
+    /// When the run happened, as the caller wants it printed (a fixed value
+    /// makes the document reproducible).
+    pub date: String,
+    /// Warrant's version.
+    pub version: String,
+    /// Whether proof graphs are included, and if not, why.
+    pub graphs: Graphs,
+}
+
+/// Whether the document carries a graph of each proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Graphs {
+    /// Each conclusion's proof is drawn (inline SVG).
+    Included,
+    /// Left out on request (`--no-graphs`).
+    Skipped,
+    /// Graphviz could not be run: the reason, printed in the document.
+    Unavailable(String),
+}
+
+/// A world given to [`build`]: its root file (as the user named it), its
+/// program and its evaluated model (with provenance).
+pub struct WorldInput<'a> {
+    pub path: String,
+    pub program: &'a Program,
+    pub model: &'a Model,
+}
+
+/// The whole document.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub meta: Meta,
+    pub worlds: Vec<World>,
+    /// With exactly two worlds: what the second gains, loses and changes
+    /// against the first.
+    pub changes: Option<Changes>,
+}
+
+/// One world: its conclusions by predicate, its conflicts.
+#[derive(Clone, Debug)]
+pub struct World {
+    pub path: String,
+    /// Prefixed to every anchor of this world (empty for a single world).
+    pub prefix: String,
+    /// Declared sources: name and title.
+    pub sources: Vec<(String, String)>,
+    /// Rule files loaded (the root and everything it uses).
+    pub files: usize,
+    pub groups: Vec<Group>,
+    pub conflicts: Vec<ConflictExplanation>,
+    /// The proofs of every conclusion as one forest: each node once.
+    pub proof: Proof,
+    /// Anchor of each node of `proof` that is a conclusion of the report
+    /// (indexed by node id − 1).
+    pub anchors: Vec<Option<String>>,
+}
+
+/// The conclusions of one predicate.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub pred: String,
+    /// The predicate's documentation from its `pred` declaration.
+    pub doc: Option<String>,
+    pub conclusions: Vec<Conclusion>,
+}
+
+/// One conclusion: a root of its world's proof forest.
+#[derive(Clone, Debug)]
+pub struct Conclusion {
+    /// Its node in [`World::proof`].
+    pub node: usize,
+    pub anchor: String,
+    /// Key assumptions (`None` without a recorded derivation). Its `proof`
+    /// field is emptied: the forest has it.
+    pub assumptions: Option<Assumptions>,
+    /// An SVG drawing of the proof, when graphs are included.
+    pub graph: Option<String>,
+}
+
+impl World {
+    /// The anchor of a proof node that is a conclusion of this world.
+    pub fn anchor_of(&self, node: usize) -> Option<&str> {
+        self.anchors.get(node.checked_sub(1)?)?.as_deref()
+    }
+
+    /// Number of conclusions.
+    pub fn len(&self) -> usize {
+        self.groups.iter().map(|g| g.conclusions.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.iter().all(|g| g.conclusions.is_empty())
+    }
+
+    /// Each conclusion's own best proof as a Graphviz graph, in document
+    /// order, for the caller to draw; [`Report::set_graphs`] takes the SVGs.
+    pub fn dot(&self, input: &WorldInput) -> Vec<String> {
+        self.groups
+            .iter()
+            .flat_map(|g| &g.conclusions)
+            .filter_map(|c| {
+                let n = self.proof.node(c.node)?;
+                let proof = explain::explain(input.program, input.model, n.pred, n.row)?;
+                Some(crate::render::dot::proof(&proof))
+            })
+            .collect()
+    }
+}
+
+impl World {
+    /// The reason a conclusion holds in a world: its rule's sentence, or how it
+    /// was stated.
+    pub fn reason(world: Option<&World>, node: usize) -> String {
+        let Some(n) = world.and_then(|w| w.proof.node(node)) else {
+            return String::new();
+        };
+        match &n.kind {
+            NodeKind::Rule(s) => match &s.because {
+                Some(b) => format!("by rule `{}`: {b}", s.name),
+                None => format!("by rule `{}`", s.name),
+            },
+            NodeKind::Fact(o) => text::origin(o),
+            NodeKind::Unrecorded => String::new(),
+        }
+    }
+}
+
+impl Report {
+    /// Attaches drawn graphs to the conclusions of world `w`, in document
+    /// order (as [`World::dot`] listed them).
+    pub fn set_graphs(&mut self, w: usize, svgs: Vec<String>) {
+        let Some(world) = self.worlds.get_mut(w) else {
+            return;
+        };
+        let slots = world.groups.iter_mut().flat_map(|g| &mut g.conclusions);
+        for (c, svg) in slots.zip(svgs) {
+            c.graph = Some(svg);
+        }
+    }
+}
+
+/// Predicates that some rule concludes: the ones a report lists (as `run`
+/// does without `--all`).
+fn concluded(program: &Program) -> Vec<bool> {
+    let mut d = vec![false; program.preds.len()];
+    for r in &program.rules {
+        for h in &r.heads {
+            if let Some(x) = d.get_mut(h.pred.0 as usize) {
+                *x = true;
+            }
+        }
+    }
+    d
+}
+
+/// Gathers the report of one or more worlds.
+pub fn build(worlds: &[WorldInput], meta: Meta) -> Report {
+    let many = worlds.len() > 1;
+    let built: Vec<World> = worlds
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let prefix = if many {
+                format!("w{}.", i + 1)
+            } else {
+                String::new()
+            };
+            world(w, prefix)
+        })
+        .collect();
+    let changes = match (worlds, built.as_slice()) {
+        ([_, b], [wa, wb]) => Some(changes::compare(wa, b, wb)),
+        _ => None,
+    };
+    Report {
+        meta,
+        worlds: built,
+        changes,
+    }
+}
+
+fn world(input: &WorldInput, prefix: String) -> World {
+    let (program, model) = (input.program, input.model);
+    let shown = concluded(program);
+    let mut rows: Vec<(PredId, RowId)> = Vec::new();
+    let mut preds: Vec<PredId> = Vec::new();
+    for (p, &listed) in shown.iter().enumerate().take(model.preds()) {
+        let pred = PredId(p as u32);
+        if !listed || model.len(pred) == 0 {
+            continue;
+        }
+        preds.push(pred);
+        rows.extend(model.rows(pred).map(|(id, _, _)| (pred, id)));
+    }
+    let proof = explain::explain_all(program, model, &rows).unwrap_or(Proof {
+        roots: Vec::new(),
+        nodes: Vec::new(),
+    });
+    let mut anchors: Vec<Option<String>> = vec![None; proof.nodes.len()];
+    // Roots follow `rows` in order (a row is a root once).
+    let mut roots = proof.roots.iter().copied();
+    let mut groups: Vec<Group> = Vec::new();
+    for pred in preds {
+        let decl = program.pred(pred);
+        let mut conclusions = Vec::new();
+        for _ in 0..model.len(pred) {
+            let Some(node) = roots.next() else { break };
+            let Some(n) = proof.node(node) else { continue };
+            let anchor = format!("{prefix}{}", anchor(&n.atom));
+            anchors[node - 1] = Some(anchor.clone());
+            let assumptions = explain::assumptions(program, model, n.pred, n.row).map(|mut a| {
+                // An exception that holds (and so only weakens the
+                // conclusion) is no assumption of absence: its proof step
+                // shows it.
+                let holds = |e: &explain::Assumed| {
+                    a.proof.nodes.iter().any(|n| match &n.kind {
+                        NodeKind::Rule(s) => {
+                            n.atom.to_string() == e.for_atom
+                                && s.exceptions.iter().any(|x| x.atom == e.atom && x.derived)
+                        }
+                        _ => false,
+                    })
+                };
+                let absent: Vec<explain::Assumed> =
+                    a.exceptions.iter().filter(|e| !holds(e)).cloned().collect();
+                a.exceptions = absent;
+                a.proof = Proof {
+                    roots: Vec::new(),
+                    nodes: Vec::new(),
+                };
+                a
+            });
+            conclusions.push(Conclusion {
+                node,
+                anchor,
+                assumptions,
+                graph: None,
+            });
+        }
+        groups.push(Group {
+            pred: decl.name.clone(),
+            doc: decl.doc.clone(),
+            conclusions,
+        });
+    }
+    let conflicts = model
+        .conflicts()
+        .iter()
+        .filter_map(|hit| explain::explain_conflict(program, model, hit))
+        .collect();
+    World {
+        path: input.path.clone(),
+        prefix,
+        sources: program
+            .source_decls
+            .iter()
+            .map(|s| (s.name.clone(), s.title.clone()))
+            .collect(),
+        files: program.sources.len(),
+        groups,
+        conflicts,
+        proof,
+        anchors,
+    }
+}
+
+/// The ICD 203 scale, lowest first: word and band as published.
+pub const SCALE: [(&str, &str); 7] = [
+    ("almost no chance", "0.01–0.05"),
+    ("very unlikely", "0.05–0.20"),
+    ("unlikely", "0.20–0.45"),
+    ("roughly even chance", "0.45–0.55"),
+    ("likely", "0.55–0.80"),
+    ("very likely", "0.80–0.95"),
+    ("almost certain", "0.95–0.99"),
+];
+
+/// What `necessary` says of a fact, in the report's words.
+pub fn necessity(necessary: Option<bool>) -> &'static str {
+    match necessary {
+        Some(true) => "in every proof",
+        Some(false) => "best proof only",
+        None => "undecided (search bound reached)",
+    }
+}
+
+/// `[likely]` as a CSS class name: `likely`, `very-likely`, …
+pub fn band_class(word: &str) -> String {
+    word.replace(' ', "-")
+}
