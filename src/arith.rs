@@ -120,11 +120,11 @@ pub fn call(f: Function, args: &[Value]) -> Result<Value, ArithError> {
                 .map(Value::Int)
                 .map_err(|_| ArithError::Overflow)
         }
-        Function::Concat => Ok(Value::Str(
+        Function::Concat => Ok(Value::Text(
             (text(&args[0])? + &text(&args[1])?).into_boxed_str(),
         )),
-        Function::Lower => Ok(Value::Str(text(&args[0])?.to_lowercase().into_boxed_str())),
-        Function::Upper => Ok(Value::Str(text(&args[0])?.to_uppercase().into_boxed_str())),
+        Function::Lower => Ok(Value::Text(text(&args[0])?.to_lowercase().into_boxed_str())),
+        Function::Upper => Ok(Value::Text(text(&args[0])?.to_uppercase().into_boxed_str())),
     }
 }
 
@@ -222,14 +222,14 @@ mod tests {
             Err(ArithError::Overflow)
         );
         assert_eq!(
-            binary(ArithOp::Add, &Value::Symbol("a".into()), &int(1)),
+            binary(ArithOp::Add, &Value::Text("a".into()), &int(1)),
             Err(ArithError::Kind)
         );
     }
 
     #[test]
     fn functions() {
-        let s = |t: &str| Value::Symbol(t.into());
+        let s = |t: &str| Value::Text(t.into());
         assert_eq!(
             call(Function::Min, &[int(3), Value::Dec(2.5)]),
             Ok(Value::Dec(2.5))
@@ -241,16 +241,16 @@ mod tests {
         );
         assert_eq!(call(Function::Abs, &[int(-4)]), Ok(int(4)));
         assert_eq!(
-            call(Function::Len, &[Value::Str("héllo".into())]),
+            call(Function::Len, &[Value::Text("héllo".into())]),
             Ok(int(5))
         );
         assert_eq!(
-            call(Function::Concat, &[s("ab"), Value::Str("cd".into())]),
-            Ok(Value::Str("abcd".into()))
+            call(Function::Concat, &[s("ab"), Value::Text("cd".into())]),
+            Ok(Value::Text("abcd".into()))
         );
         assert_eq!(
             call(Function::Upper, &[s("ab")]),
-            Ok(Value::Str("AB".into()))
+            Ok(Value::Text("AB".into()))
         );
         assert_eq!(call(Function::Len, &[int(1)]), Err(ArithError::Kind));
     }

@@ -79,6 +79,8 @@ codes! {
     NegationCycle => "warrant::negation_cycle",
     /// An `input` file is missing or its rows do not fit the predicate.
     Input => "warrant::input",
+    /// Rows of an `input` file were not loaded: an empty cell has no value (warning).
+    EmptyCell => "warrant::empty_cell",
     /// Evaluation passed the `--max-rows` limit.
     RowLimit => "warrant::row_limit",
     /// `why-not` was given an atom with variables.

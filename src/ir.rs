@@ -31,11 +31,11 @@ pub struct SourceId(pub u32);
 /// Index of a variable in its rule's `vars`.
 pub type VarId = u32;
 
-/// A constant of the language.
+/// A constant of the language. Text is one kind of value however it was
+/// written: `abc`, `"abc"` and a CSV field `abc` are the same `Text`.
 #[derive(Clone, Debug)]
 pub enum Value {
-    Symbol(Box<str>),
-    Str(Box<str>),
+    Text(Box<str>),
     Int(i64),
     Dec(f64),
 }
@@ -54,8 +54,7 @@ impl Value {
     /// interning is an equivalence.
     fn key(&self) -> ValueKey<'_> {
         match self {
-            Value::Symbol(s) => ValueKey::Symbol(s),
-            Value::Str(s) => ValueKey::Str(s),
+            Value::Text(s) => ValueKey::Text(s),
             Value::Int(i) => ValueKey::Int(*i),
             Value::Dec(d) => ValueKey::Dec(if *d == 0.0 { 0 } else { d.to_bits() }),
         }
@@ -78,18 +77,44 @@ impl std::hash::Hash for Value {
 
 #[derive(PartialEq, Eq, Hash)]
 enum ValueKey<'a> {
-    Symbol(&'a str),
-    Str(&'a str),
+    Text(&'a str),
     Int(i64),
     Dec(u64),
 }
 
-/// Symbols print bare, strings quoted, numbers as written.
+/// Whether text can be written without quotes: `[a-z][A-Za-z0-9_]*`.
+pub fn is_symbol(s: &str) -> bool {
+    let mut b = s.bytes();
+    matches!(b.next(), Some(c) if c.is_ascii_lowercase())
+        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
+}
+
+/// Text as the language writes it: bare when it needs no quotes, else in
+/// double quotes with `"` and `\\` escaped, and control characters escaped
+/// so that data never reaches a terminal raw.
+pub fn write_text(f: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    if is_symbol(s) {
+        return f.write_str(s);
+    }
+    f.write_char('"')?;
+    for c in s.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\t' => f.write_str("\\t")?,
+            c if c.is_control() => write!(f, "\\u{{{:x}}}", c as u32)?,
+            c => f.write_char(c)?,
+        }
+    }
+    f.write_char('"')
+}
+
+/// Text prints bare when it needs no quotes (else quoted), numbers as written.
 impl std::fmt::Display for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Value::Symbol(s) => f.write_str(s),
-            Value::Str(s) => write!(f, "{s:?}"),
+            Value::Text(s) => write_text(f, s),
             Value::Int(i) => write!(f, "{i}"),
             Value::Dec(d) => {
                 if d.fract() == 0.0 && d.is_finite() {
@@ -133,8 +158,7 @@ fn value_hash(value: &Value) -> u64 {
         mix_word(mix_word(h, u64::from_le_bytes(last)), s.len() as u64)
     };
     let h = match value.key() {
-        ValueKey::Symbol(s) => bytes_hash(1, s),
-        ValueKey::Str(s) => bytes_hash(2, s),
+        ValueKey::Text(s) => bytes_hash(1, s),
         ValueKey::Int(i) => mix_word(3, i as u64),
         ValueKey::Dec(d) => mix_word(4, d),
     };
@@ -248,8 +272,8 @@ pub enum ColumnType {
     Decimal,
     /// Integers or decimals.
     Number,
-    Symbol,
-    Str,
+    /// Text (declared `text`, `symbol` or `string`: one kind of value).
+    Text,
 }
 
 #[derive(Clone, Debug)]
@@ -329,6 +353,16 @@ pub struct Input {
     pub format: InputFormat,
     pub header: bool,
     pub span: Span,
+    /// The rows read from the file by `check`.
+    pub rows: InputRows,
+}
+
+/// The rows of an input file: `arity` values per row, flat, and each row's
+/// 1-based line in the file.
+#[derive(Clone, Debug, Default)]
+pub struct InputRows {
+    pub data: Vec<ValueId>,
+    pub lines: Vec<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -362,7 +396,7 @@ pub enum CompareKind {
 pub enum ValueKind {
     /// An integer or a decimal.
     Number,
-    /// A symbol or a string.
+    /// Text, however written.
     Text,
 }
 
@@ -370,14 +404,14 @@ impl Value {
     pub fn kind(&self) -> ValueKind {
         match self {
             Value::Int(_) | Value::Dec(_) => ValueKind::Number,
-            Value::Symbol(_) | Value::Str(_) => ValueKind::Text,
+            Value::Text(_) => ValueKind::Text,
         }
     }
 
-    /// The text of a symbol or string.
+    /// The text of a text value.
     pub fn as_text(&self) -> Option<&str> {
         match self {
-            Value::Symbol(s) | Value::Str(s) => Some(s),
+            Value::Text(s) => Some(s),
             _ => None,
         }
     }
@@ -767,10 +801,10 @@ mod tests {
 
     #[test]
     fn texts_order_lexicographically_and_kinds_never_mix() {
-        let sym = |s: &str| Value::Symbol(s.into());
+        let sym = |s: &str| Value::Text(s.into());
         assert_eq!(order(&sym("alpha"), &sym("beta")), Some(Ordering::Less));
         assert_eq!(
-            order(&sym("abc"), &Value::Str("abc".into())),
+            order(&sym("abc"), &Value::Text("abc".into())),
             Some(Ordering::Equal)
         );
         assert_eq!(order(&sym("abc"), &int(2)), None);
@@ -781,7 +815,7 @@ mod tests {
         let mut values = Values::default();
         let two = values.intern(int(2));
         let two_dec = values.intern(Value::Dec(2.0));
-        let text = values.intern(Value::Symbol("two".into()));
+        let text = values.intern(Value::Text("two".into()));
         let cmp = |a, op, b| compare(&values, &[], a, op, b, CompareKind::Value);
         assert!(cmp(text, CompareOp::Ne, two));
         assert!(!cmp(text, CompareOp::Eq, two));
@@ -793,9 +827,9 @@ mod tests {
     #[test]
     fn scale_values_order_by_rank_and_outsiders_by_nothing() {
         let mut values = Values::default();
-        let low = values.intern(Value::Symbol("low".into()));
-        let high = values.intern(Value::Symbol("high".into()));
-        let other = values.intern(Value::Symbol("other".into()));
+        let low = values.intern(Value::Text("low".into()));
+        let high = values.intern(Value::Text("high".into()));
+        let other = values.intern(Value::Text("other".into()));
         let scale = Scale {
             name: "level".into(),
             values: vec![low, high],

@@ -28,7 +28,7 @@ fn value(rng: &mut Rng, domain: usize) -> Value {
     // comparisons but not under joins) and a symbol.
     match rng.below(20) {
         0 => Value::Dec(i as f64),
-        1 => Value::Symbol("s".into()),
+        1 => Value::Text("s".into()),
         _ => Value::Int(i as i64),
     }
 }

@@ -29,7 +29,7 @@ fn value(rng: &mut Rng, domain: usize) -> Value {
     let i = rng.below(domain);
     match rng.below(10) {
         0 => Value::Dec(i as f64),
-        1 => Value::Symbol("s".into()),
+        1 => Value::Text("s".into()),
         _ => Value::Int(i as i64),
     }
 }
@@ -426,7 +426,7 @@ fn why_not_agrees_with_naive_matching() {
         let mut rng = Rng(seed ^ 0x5eed);
         let domain: Vec<Value> = (0..6)
             .map(Value::Int)
-            .chain([Value::Symbol("s".into()), Value::Int(99)])
+            .chain([Value::Text("s".into()), Value::Int(99)])
             .collect();
         for p in 0..program.preds.len() {
             let pred = PredId(p as u32);

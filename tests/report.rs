@@ -255,8 +255,19 @@ fn graphs_with_graphviz_are_inline_svg() {
     }
     let (code, html, err) = warrant(&["report", BASE, "--date", "d"], &[]);
     assert_eq!(code, 0, "{err}");
-    // One drawing per conclusion, inside the page (no XML prologue).
-    assert_eq!(html.matches("<svg").count(), 7);
+    // One drawing per conclusion whose proof takes more than one rule step
+    // (`arms(japan)` and `worried(us, japan)`), inside the page.
+    assert_eq!(html.matches("<svg").count(), 2);
+    assert!(html.contains("(2 drawn)"));
     assert!(!html.contains("<?xml"));
+    // The drawings carry the argument: each step's sentence and cited passage.
+    let drawings: String = html
+        .split("<svg")
+        .skip(1)
+        .map(|s| &s[..s.find("</svg>").expect("closed")])
+        .collect();
+    assert!(drawings.contains("japan hedges and faces a high threat: it arms"));
+    assert!(drawings.contains("The Stage"));
+    assert!(drawings.contains("The specter of US retrenchment"));
     assert!(!html.contains("Proof graphs are not included"));
 }

@@ -317,7 +317,7 @@ impl<'a> Checker<'a> {
         let bad = match ty {
             ColumnType::Any => false,
             ColumnType::Int | ColumnType::Decimal | ColumnType::Number => wants_text,
-            ColumnType::Symbol | ColumnType::Str => f == Function::Abs,
+            ColumnType::Text => f == Function::Abs,
             ColumnType::Scale(_) => f != Function::Min && f != Function::Max,
         };
         if bad {
@@ -336,10 +336,7 @@ impl<'a> Checker<'a> {
     /// Reports an operand of arithmetic known not to be a number.
     fn want_number(&mut self, t: &Term, what: &str, scope: &Scope<'a>) {
         let ty = self.expr_type(t, &scope.types);
-        if matches!(
-            ty,
-            ColumnType::Symbol | ColumnType::Str | ColumnType::Scale(_)
-        ) {
+        if matches!(ty, ColumnType::Text | ColumnType::Scale(_)) {
             let from = match t {
                 Term::Var(n) => scope
                     .types
@@ -363,8 +360,8 @@ impl<'a> Checker<'a> {
     pub(super) fn expr_type(&self, term: &Term, types: &VarTypes<'a>) -> ColumnType {
         match term {
             Term::Var(n) => types.get(n.text.as_str()).map_or(ColumnType::Any, |t| t.ty),
-            Term::Symbol(_) => ColumnType::Symbol,
-            Term::Str(_) => ColumnType::Str,
+            Term::Symbol(_) => ColumnType::Text,
+            Term::Str(_) => ColumnType::Text,
             Term::Int { .. } => ColumnType::Int,
             Term::Dec { .. } => ColumnType::Decimal,
             Term::Expr(e) => match &e.kind {
@@ -378,7 +375,7 @@ impl<'a> Checker<'a> {
                 }
                 ExprKind::Call(name, args) => match Function::from_name(&name.text) {
                     Some(Function::Len) => ColumnType::Int,
-                    Some(Function::Concat | Function::Lower | Function::Upper) => ColumnType::Str,
+                    Some(Function::Concat | Function::Lower | Function::Upper) => ColumnType::Text,
                     Some(Function::Abs) => args.first().map_or(ColumnType::Number, |a| {
                         number_type(self.expr_type(a, types))
                     }),

@@ -8,15 +8,16 @@ use crate::source::Span;
 use crate::syntax::ast::{Item, Name, PredDecl, ScaleDecl};
 
 /// The built-in column types a `pred` parameter may name.
-pub(super) const BUILTIN_TYPES: [&str; 5] = ["int", "decimal", "number", "symbol", "string"];
+/// `text`, `symbol` and `string` are one type: text is one kind of value.
+pub(super) const BUILTIN_TYPES: [&str; 6] =
+    ["int", "decimal", "number", "text", "symbol", "string"];
 
 fn builtin(name: &str) -> Option<ColumnType> {
     Some(match name {
         "int" => ColumnType::Int,
         "decimal" => ColumnType::Decimal,
         "number" => ColumnType::Number,
-        "symbol" => ColumnType::Symbol,
-        "string" => ColumnType::Str,
+        "text" | "symbol" | "string" => ColumnType::Text,
         _ => return None,
     })
 }
@@ -102,7 +103,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             seen.push(v);
-            let value = self.symbol(&v.text);
+            let value = self.text(&v.text);
             values.push(value);
             self.value_scales.entry(value).or_default().push(id);
         }

@@ -9,7 +9,7 @@ use super::arith;
 use super::fxhash::HashMap;
 use super::scope::{Place, Scope, similar_var, wildcard};
 use super::types::meet;
-use crate::diagnostics::{Code, Diagnostic, did_you_mean, edit_distance};
+use crate::diagnostics::{Code, Diagnostic, Help, did_you_mean, edit_distance};
 use crate::ir::{self, Arg, ColumnType, PredId, Value, ValueId};
 use crate::likelihood::Likelihood;
 use crate::source::Span;
@@ -143,9 +143,13 @@ impl<'a> Checker<'a> {
                 let lower = folded.to_lowercase();
                 let close = did_you_mean(&lower, Likelihood::all_words())
                     .filter(|s| edit_distance(&lower, s) <= (lower.chars().count() / 5).max(1));
-                let help = match close {
-                    Some(s) => format!("did you mean `{s}`? {terms}"),
-                    None => terms.to_string(),
+                let help = Help {
+                    text: match close {
+                        Some(s) => format!("did you mean `{s}`? {terms}"),
+                        None => terms.to_string(),
+                    },
+                    // The label covers the brackets.
+                    replacement: close.map(|s| format!("[{s}]")),
                 };
                 self.error(
                     Diagnostic::error(
@@ -172,14 +176,13 @@ impl<'a> Checker<'a> {
             _ => self.term_value(term),
         };
         let found = match term {
-            Term::Symbol(_) => ColumnType::Symbol,
-            Term::Str(_) => ColumnType::Str,
+            Term::Symbol(_) | Term::Str(_) => ColumnType::Text,
             Term::Int { .. } => ColumnType::Int,
             Term::Dec { .. } => ColumnType::Decimal,
             Term::Var(_) | Term::Expr(_) => ColumnType::Any,
         };
         let fits = match (ty, found) {
-            (ColumnType::Scale(s), ColumnType::Symbol) => {
+            (ColumnType::Scale(s), ColumnType::Text) => {
                 if !self.scales[s.0 as usize].values.contains(&id) {
                     self.unknown_scale_value(term, pred, col, s);
                 }
@@ -222,15 +225,8 @@ impl<'a> Checker<'a> {
     /// value seen before) allocates nothing.
     fn term_value(&mut self, term: &'a Term) -> ValueId {
         match term {
-            Term::Symbol(n) => self.symbol(&n.text),
-            Term::Str(t) => match self.string_cache.get(t.value.as_str()) {
-                Some(&v) => v,
-                None => {
-                    let v = self.values.intern(Value::Str(t.value.as_str().into()));
-                    self.string_cache.insert(&t.value, v);
-                    v
-                }
-            },
+            Term::Symbol(n) => self.text(&n.text),
+            Term::Str(t) => self.text(&t.value),
             Term::Int { value, .. } => match self.int_cache.get(value) {
                 Some(&v) => v,
                 None => {
@@ -242,8 +238,8 @@ impl<'a> Checker<'a> {
             Term::Dec { value, .. } => self.values.intern(Value::Dec(*value)),
             // Not a constant; callers handle variables and expressions
             // first (the grammar allows expressions only where they do).
-            Term::Var(n) => self.symbol(&n.text),
-            Term::Expr(_) => self.symbol("?"),
+            Term::Var(n) => self.text(&n.text),
+            Term::Expr(_) => self.text("?"),
         }
     }
 
@@ -284,7 +280,7 @@ impl<'a> Checker<'a> {
                          to state something for many values, write a rule",
                         ),
                 );
-                row.push(self.symbol(&n.text));
+                row.push(self.text(&n.text));
             } else {
                 row.push(self.constant(term, pred, col));
             }
@@ -579,8 +575,12 @@ impl<'a> Checker<'a> {
                         )
                     };
                     let help = match similar_var(&n.text, names.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => listing,
+                        // The label covers the braces.
+                        Some(s) => Help {
+                            replacement: Some(format!("{{{s}}}")),
+                            ..Help::did_you_mean(s)
+                        },
+                        None => Help::from(listing),
                     };
                     self.error(
                         Diagnostic::error(
@@ -627,7 +627,8 @@ impl<'a> Checker<'a> {
                 return None;
             }
         };
-        if !path.is_file() {
+        let readable = path.is_file();
+        if !readable {
             let shown = path.to_string_lossy().replace('\\', "/");
             let what = if path.exists() {
                 "is not a file"
@@ -648,6 +649,8 @@ impl<'a> Checker<'a> {
             format,
             header: i.header,
             span: i.span,
+            rows: ir::InputRows::default(),
         })
+        .filter(|_| readable)
     }
 }

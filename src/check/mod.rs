@@ -76,6 +76,7 @@ pub fn check(parsed: &Parsed) -> Checked {
     cx.report_unknown_predicates();
     let mut lowered = cx.lower_all();
     cx.lower_tests(&mut lowered);
+    cx.read_inputs(&mut lowered.inputs);
     let strata = stratify::stratify(&mut cx, &lowered.rules);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     cascade::drop_follow_ups(parsed, &mut diagnostics);
@@ -166,9 +167,8 @@ pub(crate) struct Checker<'a> {
     source_index: HashMap<&'a str, SourceId>,
     preds: Vec<PredInfo<'a>>,
     pred_index: HashMap<&'a str, PredId>,
-    /// Interned symbols and strings by their text (see `term_value`).
-    symbol_cache: HashMap<&'a str, ValueId>,
-    string_cache: HashMap<&'a str, ValueId>,
+    /// Interned text values by their text (see `term_value`).
+    text_cache: HashMap<&'a str, ValueId>,
     int_cache: HashMap<i64, ValueId>,
 }
 
@@ -247,8 +247,7 @@ impl<'a> Checker<'a> {
             source_index: HashMap::default(),
             preds: Vec::new(),
             pred_index: HashMap::default(),
-            symbol_cache: HashMap::default(),
-            string_cache: HashMap::default(),
+            text_cache: HashMap::default(),
             int_cache: HashMap::default(),
         }
     }
@@ -262,12 +261,36 @@ impl<'a> Checker<'a> {
         self.diags.push(diag);
     }
 
-    fn symbol(&mut self, text: &'a str) -> ValueId {
-        if let Some(&v) = self.symbol_cache.get(text) {
+    /// Reads every input file into its rows (see [`crate::input`]), so that
+    /// a file `run` would reject is an error of `check`.
+    fn read_inputs(&mut self, inputs: &mut [ir::Input]) {
+        for input in inputs {
+            let p = &self.preds[input.pred.0 as usize];
+            if !p.arity_known {
+                continue; // reported as an unknown predicate
+            }
+            let target = crate::input::Target {
+                name: p.name,
+                arity: p.arity,
+                params: &p.params,
+            };
+            match crate::input::read(input, &target, &self.scales, &mut self.values) {
+                Ok(read) => {
+                    input.rows = read.rows;
+                    self.diags.extend(read.warnings);
+                }
+                Err(d) => self.diags.push(d),
+            }
+        }
+    }
+
+    /// The value of text, written bare (`abc`) or quoted (`"abc"`).
+    fn text(&mut self, text: &'a str) -> ValueId {
+        if let Some(&v) = self.text_cache.get(text) {
             return v;
         }
-        let v = self.values.intern(Value::Symbol(text.into()));
-        self.symbol_cache.insert(text, v);
+        let v = self.values.intern(Value::Text(text.into()));
+        self.text_cache.insert(text, v);
         v
     }
 

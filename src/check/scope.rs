@@ -5,7 +5,7 @@
 use super::Checker;
 use super::fxhash::HashMap;
 use super::types::{VarType, VarTypes, meet};
-use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, Help, did_you_mean};
 use crate::ir::{ColumnType, VarId};
 use crate::source::Span;
 use crate::syntax::ast::{self, Term};
@@ -213,12 +213,15 @@ impl<'a> Checker<'a> {
                 if occs.len() == 1 && !name.starts_with('_') {
                     let others = bound.iter().copied().filter(|b| b != name);
                     let help = match similar_var(name, others) {
-                        Some(s) => {
-                            format!("did you mean `{s}`? If any value will do here, write `_`")
-                        }
-                        None => format!(
+                        Some(s) => Help {
+                            text: format!(
+                                "did you mean `{s}`? If any value will do here, write `_`"
+                            ),
+                            replacement: Some(s.to_string()),
+                        },
+                        None => Help::from(format!(
                             "if any value will do here, write `_` (or start the name with `_`: `_{name}`)"
-                        ),
+                        )),
                     };
                     self.diags.push(
                         Diagnostic::warning(
@@ -256,14 +259,14 @@ impl<'a> Checker<'a> {
                 d = d.with_label(occ.span, msg);
             }
             let help = match similar_var(name, bound.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None if first.place == Place::Unless => format!(
+                Some(s) => Help::did_you_mean(s),
+                None if first.place == Place::Unless => Help::from(format!(
                     "bind `{name}` in a `when` atom, or write `_` in the `unless` if any value will do"
-                ),
-                None => format!(
+                )),
+                None => Help::from(format!(
                     "add a `when` atom that binds `{name}`, or compute it from bound variables \
                      with `{name} = …` (only positive atoms and `=` give variables values)"
-                ),
+                )),
             };
             self.diags.push(d.with_help(help));
         }

@@ -268,7 +268,6 @@ fn type_errors() {
         .is_empty()
     );
     has("rule r when n(X), X = \"m\" then o(X).", Code::TypeMismatch);
-    has("rule r when s(X), X = m then o(X).", Code::TypeMismatch);
     has(
         "rule r when d(X), X >= hgh then o(X).",
         Code::UnknownScaleValue,

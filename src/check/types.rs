@@ -25,9 +25,9 @@ pub(super) fn meet(a: ColumnType, b: ColumnType) -> Option<ColumnType> {
     match (a, b) {
         (Any, t) | (t, Any) => Some(t),
         (Scale(s), Scale(t)) => (s == t).then_some(a),
-        (Scale(s), Symbol) | (Symbol, Scale(s)) => Some(Scale(s)),
+        (Scale(s), Text) | (Text, Scale(s)) => Some(Scale(s)),
         (Number, n @ (Int | Decimal | Number)) | (n @ (Int | Decimal), Number) => Some(n),
-        (Int, Int) | (Decimal, Decimal) | (Symbol, Symbol) | (Str, Str) => Some(a),
+        (Int, Int) | (Decimal, Decimal) | (Text, Text) => Some(a),
         _ => None,
     }
 }
@@ -78,8 +78,7 @@ impl<'a> Checker<'a> {
             ColumnType::Int => "an integer".into(),
             ColumnType::Decimal => "a decimal".into(),
             ColumnType::Number => "a number".into(),
-            ColumnType::Symbol => "a symbol".into(),
-            ColumnType::Str => "a string".into(),
+            ColumnType::Text => "text".into(),
         }
     }
 
@@ -122,20 +121,24 @@ impl<'a> Checker<'a> {
                     side.var = Some((&n.text, None));
                 }
             }
-            Term::Symbol(n) => {
+            Term::Symbol(_) | Term::Str(_) => {
+                let text = match term {
+                    Term::Symbol(n) => n.text.as_str(),
+                    Term::Str(t) => t.value.as_str(),
+                    _ => "",
+                };
                 side.scales = self
-                    .symbol_cache
-                    .get(n.text.as_str())
+                    .text_cache
+                    .get(text)
                     .and_then(|v| self.value_scales.get(v))
                     .cloned()
                     .unwrap_or_default();
                 side.ty = match side.scales[..] {
                     [s] => ColumnType::Scale(s),
-                    _ => ColumnType::Symbol,
+                    _ => ColumnType::Text,
                 };
                 side.ambiguous = side.scales.len() > 1;
             }
-            Term::Str(_) => side.ty = ColumnType::Str,
             Term::Int { .. } => side.ty = ColumnType::Int,
             Term::Dec { .. } => side.ty = ColumnType::Decimal,
             Term::Expr(_) => side.ty = self.expr_type(term, types),
@@ -208,9 +211,9 @@ impl<'a> Checker<'a> {
         };
         match other.ty {
             ColumnType::Any | ColumnType::Scale(_) => {}
-            ColumnType::Symbol if other.var.is_some() => {}
-            ColumnType::Symbol if other.scales.contains(&s) => {}
-            ColumnType::Symbol => {
+            ColumnType::Text if other.var.is_some() => {}
+            ColumnType::Text if other.scales.contains(&s) => {}
+            ColumnType::Text => {
                 let scale = self.scale_name(s).to_string();
                 let help = self.scale_value_help(s, other.text);
                 self.error(
@@ -253,7 +256,7 @@ impl<'a> Checker<'a> {
                 self.compare_mismatch(
                     l,
                     r,
-                    "a string and a symbol are never equal: `\"japan\"` is not `japan`",
+                    "values of different kinds are never equal: text is not a number",
                 );
             }
             return CompareKind::Value;
@@ -301,9 +304,9 @@ mod tests {
         assert_eq!(meet(Any, Int), Some(Int));
         assert_eq!(meet(Number, Decimal), Some(Decimal));
         assert_eq!(meet(Int, Decimal), None);
-        assert_eq!(meet(Scale(ScaleId(0)), Symbol), Some(Scale(ScaleId(0))));
+        assert_eq!(meet(Scale(ScaleId(0)), Text), Some(Scale(ScaleId(0))));
         assert_eq!(meet(Scale(ScaleId(0)), Scale(ScaleId(1))), None);
-        assert_eq!(meet(Str, Symbol), None);
+        assert_eq!(meet(Text, Text), Some(Text));
         assert_eq!(meet(Scale(ScaleId(0)), Int), None);
     }
 }

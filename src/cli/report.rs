@@ -105,8 +105,12 @@ pub fn run(args: Args) -> u8 {
             let Some(world) = doc.worlds.get(i) else {
                 continue;
             };
-            match draw(&world.dot(input)) {
-                Ok(svgs) => doc.set_graphs(i, svgs),
+            let offered = world.dot(input);
+            let (places, dots): (Vec<usize>, Vec<String>) = offered.graphs.into_iter().unzip();
+            match draw(&dots) {
+                Ok(svgs) => {
+                    doc.set_graphs(i, places.into_iter().zip(svgs).collect(), offered.eligible)
+                }
                 Err(why) => {
                     eprintln!("warning: the report has no proof graphs: {why}");
                     doc.meta.graphs = Graphs::Unavailable(why);

@@ -29,7 +29,7 @@ pub enum T {
 
 /// A symbol constant.
 pub fn sym(s: &str) -> T {
-    T::C(Value::Symbol(s.into()))
+    T::C(Value::Text(s.into()))
 }
 
 /// An integer constant.
@@ -120,7 +120,7 @@ impl ProgramBuilder {
     pub fn scale(&mut self, name: &str, values: &[&str]) -> ScaleId {
         let ids = values
             .iter()
-            .map(|v| self.value(Value::Symbol((*v).into())))
+            .map(|v| self.value(Value::Text((*v).into())))
             .collect();
         let span = self.span();
         self.program.scales.push(ir::Scale {
@@ -142,21 +142,38 @@ impl ProgramBuilder {
         });
     }
 
+    /// An `input` directive; the file is read now, as `check` would.
     pub fn input(
         &mut self,
         pred: PredId,
         path: impl Into<PathBuf>,
         format: InputFormat,
         header: bool,
-    ) {
+    ) -> Result<(), crate::diagnostics::Diagnostic> {
         let span = self.span();
-        self.program.inputs.push(Input {
+        let mut input = Input {
             pred,
             path: path.into(),
             format,
             header,
             span,
-        });
+            rows: ir::InputRows::default(),
+        };
+        let p = &self.program.preds[pred.0 as usize];
+        let target = crate::input::Target {
+            name: &p.name,
+            arity: p.arity,
+            params: &p.params,
+        };
+        let read = crate::input::read(
+            &input,
+            &target,
+            &self.program.scales,
+            &mut self.program.values,
+        )?;
+        input.rows = read.rows;
+        self.program.inputs.push(input);
+        Ok(())
     }
 
     fn body(&mut self, vars: &mut Vec<String>, conds: &[Cond]) -> Body {

@@ -38,7 +38,6 @@
 
 pub mod builder;
 mod eval;
-mod input;
 mod plan;
 mod query;
 mod relation;
@@ -390,26 +389,17 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
     let start = Instant::now();
     validate(program, &options.extra_facts).map_err(|d| vec![d])?;
     let files = &options.files;
-    let mut values = program.values.clone();
+    let values = program.values.clone();
 
     // Inputs first: every file is checked whole before any row is used.
-    let mut diags = Vec::new();
-    let mut loaded = Vec::new();
-    let mut ints = input::IntCache::default();
-    for (i, inp) in program.inputs.iter().enumerate() {
-        if !file_ok(files, inp.span.file) {
-            continue;
-        }
-        let pred = program.pred(inp.pred);
-        match input::load(inp, pred, &program.scales, &mut values, &mut ints) {
-            Ok(l) => loaded.push((i, l)),
-            Err(d) => diags.push(d),
-        }
-    }
-    drop(ints);
-    if !diags.is_empty() {
-        return Err(diags);
-    }
+    // `check` read the input files; their rows are in the program.
+    let loaded: Vec<(usize, &ir::InputRows)> = program
+        .inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, inp)| file_ok(files, inp.span.file))
+        .map(|(i, inp)| (i, &inp.rows))
+        .collect();
     let load_time = start.elapsed();
 
     // Derivation tags and record widths: one word for a base row's

@@ -70,8 +70,8 @@ pub fn resolve_query(
                     });
                     return PatternArg::Var(i as u32);
                 }
-                ast::Term::Symbol(n) => Value::Symbol(n.text.as_str().into()),
-                ast::Term::Str(s) => Value::Str(s.value.as_str().into()),
+                ast::Term::Symbol(n) => Value::Text(n.text.as_str().into()),
+                ast::Term::Str(s) => Value::Text(s.value.as_str().into()),
                 ast::Term::Int { value, .. } => Value::Int(*value),
                 ast::Term::Dec { value, .. } => Value::Dec(*value),
             };

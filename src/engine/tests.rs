@@ -129,8 +129,8 @@ fn likelihood_min_max_and_height() {
     let a = b.pred("a", 1);
     let c = b.pred("c", 1);
     let d = b.pred("d", 1);
-    b.fact(a, vec![Value::Symbol("x".into())], l(0.9));
-    b.fact(c, vec![Value::Symbol("x".into())], l(0.3));
+    b.fact(a, vec![Value::Text("x".into())], l(0.9));
+    b.fact(c, vec![Value::Text("x".into())], l(0.3));
     // d(X) from a at 0.6 (rule) → 0.6; from c → 0.3; best 0.6.
     b.rule(
         "from_a",
@@ -145,7 +145,7 @@ fn likelihood_min_max_and_height() {
         Likelihood::CERTAIN,
     );
     // Stated twice: the max.
-    b.fact(c, vec![Value::Symbol("x".into())], l(0.4));
+    b.fact(c, vec![Value::Text("x".into())], l(0.4));
     let p = b.finish().unwrap();
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
     assert_eq!(rows_of(&p, &m, "d"), vec![("d(x)".into(), 6000)]);
@@ -217,30 +217,30 @@ fn negation_comparisons_scales_conflicts() {
     let big = b.pred("big", 1);
     b.fact(
         doubt,
-        vec![Value::Symbol("us".into()), Value::Symbol("high".into())],
+        vec![Value::Text("us".into()), Value::Text("high".into())],
         l(0.8),
     );
     for c in ["japan", "korea", "germany"] {
-        b.fact(ally, vec![Value::Symbol(c.into())], Likelihood::CERTAIN);
+        b.fact(ally, vec![Value::Text(c.into())], Likelihood::CERTAIN);
     }
     b.fact(
         reassured,
-        vec![Value::Symbol("germany".into())],
+        vec![Value::Text("germany".into())],
         Likelihood::CERTAIN,
     );
     b.fact(
         score,
-        vec![Value::Symbol("japan".into()), Value::Int(3)],
+        vec![Value::Text("japan".into()), Value::Int(3)],
         Likelihood::CERTAIN,
     );
     b.fact(
         score,
-        vec![Value::Symbol("korea".into()), Value::Dec(3.0)],
+        vec![Value::Text("korea".into()), Value::Dec(3.0)],
         Likelihood::CERTAIN,
     );
     b.fact(
         score,
-        vec![Value::Symbol("germany".into()), Value::Str("n/a".into())],
+        vec![Value::Text("germany".into()), Value::Text("n/a".into())],
         Likelihood::CERTAIN,
     );
     b.rule(
@@ -324,7 +324,7 @@ fn files_filter_and_given_facts() {
     let mut b = ProgramBuilder::new();
     let p = b.pred("p", 1);
     let q = b.pred("q", 1);
-    b.fact(p, vec![Value::Symbol("a".into())], Likelihood::CERTAIN);
+    b.fact(p, vec![Value::Text("a".into())], Likelihood::CERTAIN);
     b.rule(
         "r",
         &[Cond::Atom(p, vec![T::V("X")])],
@@ -332,7 +332,7 @@ fn files_filter_and_given_facts() {
         Likelihood::CERTAIN,
     );
     let f2 = b.file("other.wr");
-    b.fact(p, vec![Value::Symbol("b".into())], Likelihood::CERTAIN);
+    b.fact(p, vec![Value::Text("b".into())], Likelihood::CERTAIN);
     let prog = b.finish().unwrap();
     let all = evaluate(&prog, &EvalOptions::default()).unwrap();
     assert_eq!(all.len(q), 2);
@@ -355,7 +355,7 @@ fn files_filter_and_given_facts() {
     .unwrap();
     // The rule lives in file 0: nothing derived.
     assert_eq!(only_second.len(q), 0);
-    let a = prog.values.lookup(&Value::Symbol("a".into())).unwrap();
+    let a = prog.values.lookup(&Value::Text("a".into())).unwrap();
     let given = evaluate(
         &prog,
         &EvalOptions {
@@ -446,6 +446,7 @@ fn int_v(i: i64) -> Value {
 
 #[test]
 fn inputs_load_and_fail_whole() {
+    // Read by the builder (as by `check`); the engine uses the rows.
     let dir = std::env::temp_dir().join(format!("warrant-engine-input-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("good.csv");
@@ -461,15 +462,16 @@ fn inputs_load_and_fail_whole() {
 
     let mut b = ProgramBuilder::new();
     let e = b.pred("e", 2);
-    b.input(e, &good, InputFormat::Csv, true);
+    b.input(e, &good, InputFormat::Csv, true).unwrap();
     let p = b.finish().unwrap();
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
     assert_eq!(
         names(&rows_of(&p, &m, "e")),
         vec!["e(1,2)", "e(2,japan)", "e(3,\"Hello,world\")", "e(4,0.5)"]
     );
+    let d = m.derivation(e, 1);
     assert!(matches!(
-        m.derivation(e, 1),
+        d,
         Some(Derivation::Fact {
             source: FactSource::Input { input: 0, row: 3 },
             ..
@@ -483,12 +485,10 @@ fn inputs_load_and_fail_whole() {
     ] {
         let mut b = ProgramBuilder::new();
         let e = b.pred("e", 2);
-        b.input(e, path, fmt, false);
-        let p = b.finish().unwrap();
-        let err = evaluate(&p, &EvalOptions::default()).unwrap_err();
-        assert_eq!(err[0].code, Code::Input);
-        assert!(err[0].message.contains(want), "{}", err[0].message);
-        assert_eq!(err[0].labels.len(), 1);
+        let err = b.input(e, path, fmt, false).unwrap_err();
+        assert_eq!(err.code, Code::Input);
+        assert!(err.message.contains(want), "{}", err.message);
+        assert_eq!(err.labels.len(), 1);
     }
     std::fs::remove_dir_all(&dir).ok();
 }

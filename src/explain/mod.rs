@@ -533,7 +533,7 @@ pub(crate) fn fill_template(
                 .flatten()
                 .and_then(|v| model.value(v))
             {
-                Some(Value::Str(t)) => s.push_str(t),
+                Some(Value::Text(t)) => s.push_str(t),
                 Some(v) => s.push_str(&v.to_string()),
                 None => {
                     s.push('{');
@@ -717,7 +717,7 @@ pub(crate) fn ground_atom(
             .map_or_else(|| "?".to_string(), |p| p.name.clone()),
         args: row
             .iter()
-            .map(|&v| model.value(v).cloned().unwrap_or(Value::Symbol("?".into())))
+            .map(|&v| model.value(v).cloned().unwrap_or(Value::Text("?".into())))
             .collect(),
     }
 }
@@ -878,8 +878,8 @@ pub(crate) fn extend_values<'m>(
 pub(crate) fn term_value(t: &ast::Term) -> Option<Value> {
     Some(match t {
         ast::Term::Var(_) | ast::Term::Expr(_) => return None,
-        ast::Term::Symbol(n) => Value::Symbol(n.text.as_str().into()),
-        ast::Term::Str(s) => Value::Str(s.value.as_str().into()),
+        ast::Term::Symbol(n) => Value::Text(n.text.as_str().into()),
+        ast::Term::Str(s) => Value::Text(s.value.as_str().into()),
         ast::Term::Int { value, .. } => Value::Int(*value),
         ast::Term::Dec { value, .. } => Value::Dec(*value),
     })

@@ -311,27 +311,17 @@ fn constant_notes(model: &Model, args: &[Value]) -> Vec<String> {
         if values.lookup(v).is_some() {
             continue;
         }
-        let (text, same_kind): (&str, fn(&Value) -> Option<&str>) = match v {
-            Value::Symbol(s) => (s, |x| match x {
-                Value::Symbol(s) => Some(s),
-                _ => None,
-            }),
-            Value::Str(s) => (s, |x| match x {
-                Value::Str(s) => Some(s),
-                _ => None,
-            }),
-            _ => {
-                notes.push(format!("`{v}` appears nowhere in the rules or the data"));
-                continue;
-            }
+        let Value::Text(text) = v else {
+            notes.push(format!("`{v}` appears nowhere in the rules or the data"));
+            continue;
         };
-        let candidates = (0..values.len() as u32).filter_map(|i| same_kind(values.get(i)));
+        let candidates = (0..values.len() as u32).filter_map(|i| match values.get(i) {
+            Value::Text(s) => Some(&**s),
+            _ => None,
+        });
         let mut note = format!("`{v}` appears nowhere in the rules or the data");
         if let Some(s) = did_you_mean(text, candidates) {
-            let shown = match v {
-                Value::Str(_) => format!("{s:?}"),
-                _ => s.to_string(),
-            };
+            let shown = Value::Text(s.into());
             note.push_str(&format!("; did you mean `{shown}`?"));
         }
         notes.push(note);

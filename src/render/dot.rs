@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::explain::{NodeKind, Proof};
+use crate::explain::{NodeKind, Proof, RuleStep};
 use crate::render::text;
 
 fn escape(s: &str) -> String {
@@ -28,12 +28,102 @@ fn label(lines: &[String]) -> String {
         .join("\\n")
 }
 
-/// A proof as a Graphviz graph: atoms are nodes (`n<id>`; facts filled
-/// grey notes, conclusions rounded boxes, the explained conclusions bold),
-/// each rule application a small ellipse (`r<id>`, labelled with the rule,
-/// its `file:line`, comparisons and exceptions) with edges from its
-/// premises and to its conclusion. Ids follow the proof's node ids, so the
-/// output is deterministic.
+/// Text for an HTML-like label: markup characters as entities.
+fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Width, in characters, at which a rule step's prose is wrapped.
+const WRAP: usize = 56;
+
+/// Greedy word wrap; a word longer than the width keeps its own line.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The label of a rule step: the argument itself, so that the drawing can
+/// be read without the terminal — the `because` sentence in bold, the rule
+/// and where it stands, each cited passage in italics with its source and
+/// section, then what the step checked and which exceptions it assumed
+/// absent or was weakened by. Lines are left-aligned.
+fn step_label(step: &RuleStep) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(b) = &step.because {
+        lines.extend(wrap(b, WRAP).iter().map(|l| format!("<B>{}</B>", html(l))));
+    }
+    let by = format!("by rule {}, rated {}", step.name, step.qualifier);
+    lines.extend(wrap(&by, WRAP).iter().map(|l| html(l)));
+    lines.push(html(&format!("at {}", step.at)));
+    for c in &step.citations {
+        if let Some(q) = &c.quote {
+            let quoted = format!("“{q}”");
+            lines.extend(
+                wrap(&quoted, WRAP)
+                    .iter()
+                    .map(|l| format!("<I>{}</I>", html(l))),
+            );
+        }
+        let title = if c.title.is_empty() {
+            &c.source
+        } else {
+            &c.title
+        };
+        let from = format!("— {title}, “{}”", c.section);
+        lines.extend(wrap(&from, WRAP).iter().map(|l| html(l)));
+    }
+    for c in &step.comparisons {
+        let checked = format!("checked {}", text::comparison_shown(c));
+        lines.extend(wrap(&checked, WRAP).iter().map(|l| html(l)));
+    }
+    for e in &step.exceptions {
+        let said = match (&e.matched, e.cap()) {
+            (Some((row, p)), Some(cap)) => format!("weakened by {row} ({p}): capped at {cap}"),
+            _ if e.derived => format!("but {} was derived", e.atom),
+            _ => format!("unless {}: none derived", e.atom),
+        };
+        lines.extend(wrap(&said, WRAP).iter().map(|l| html(l)));
+    }
+    let mut label = String::from("<");
+    for l in &lines {
+        label.push_str(l);
+        label.push_str("<BR ALIGN=\"LEFT\"/>");
+    }
+    label.push('>');
+    label
+}
+
+/// A proof as a Graphviz graph that carries the argument: atoms are nodes
+/// (`n<id>`; facts filled grey notes with where they were stated,
+/// conclusions rounded boxes, the explained conclusions bold), and each rule
+/// application is a tinted box (`r<id>`) whose label reads as the step of
+/// the argument (see [`step_label`]), with edges from its premises and to
+/// its conclusion. Ids follow the proof's node ids, so the output is
+/// deterministic.
 pub fn proof(proof: &Proof) -> String {
     let mut out = String::new();
     out.push_str("digraph proof {\n");
@@ -60,10 +150,10 @@ pub fn proof(proof: &Proof) -> String {
         let NodeKind::Rule(step) = &n.kind else {
             continue;
         };
-        let mut lines = vec![step.name.clone(), step.at.to_string()];
-        lines.extend(step.comparisons.iter().map(text::comparison_shown));
-        lines.extend(step.exceptions.iter().map(|e| format!("unless {}", e.atom)));
-        let mut attrs = format!("shape=ellipse, fontsize=9, label=\"{}\"", label(&lines));
+        let mut attrs = format!(
+            "shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fa\", color=\"#9fb3cf\", fontsize=10, label={}",
+            step_label(step)
+        );
         if let Some(b) = &step.because {
             let _ = write!(attrs, ", tooltip=\"{}\"", escape(b));
         }
@@ -75,4 +165,21 @@ pub fn proof(proof: &Proof) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_word_boundaries() {
+        assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("unbreakable_word x", 4), vec!["unbreakable_word", "x"]);
+        assert!(wrap("   ", 10).is_empty());
+    }
+
+    #[test]
+    fn html_labels_hold_markup_as_text() {
+        assert_eq!(html("<b> & \"x\""), "&lt;b&gt; &amp; &quot;x&quot;");
+    }
 }

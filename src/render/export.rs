@@ -94,7 +94,7 @@ fn delimited<W: Write>(
     for (_, row, likelihood) in model.rows(pred) {
         for &v in row {
             match model.value(v) {
-                Some(Value::Symbol(s) | Value::Str(s)) => w.write_field(s.as_bytes())?,
+                Some(Value::Text(s)) => w.write_field(s.as_bytes())?,
                 Some(v) => {
                     field.clear();
                     let _ = write!(field, "{v}");

@@ -32,8 +32,8 @@ fn query_and_run_output() {
     b.fact(
         t,
         vec![
-            Value::Symbol("china".into()),
-            Value::Symbol("east_asia".into()),
+            Value::Text("china".into()),
+            Value::Text("east_asia".into()),
             Value::Int(3),
         ],
         l(0.8),
@@ -41,8 +41,8 @@ fn query_and_run_output() {
     b.fact(
         t,
         vec![
-            Value::Symbol("russia".into()),
-            Value::Symbol("europe".into()),
+            Value::Text("russia".into()),
+            Value::Text("europe".into()),
             Value::Int(2),
         ],
         Likelihood::CERTAIN,
@@ -59,7 +59,7 @@ fn query_and_run_output() {
     b.conflict("c", Some("desc"), &[Cond::Atom(h, vec![T::V("A"), T::W])]);
     let p = b.finish().unwrap();
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
-    let china = m.values().lookup(&Value::Symbol("china".into())).unwrap();
+    let china = m.values().lookup(&Value::Text("china".into())).unwrap();
     let q = Query {
         pred: t,
         args: vec![

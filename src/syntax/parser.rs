@@ -309,17 +309,27 @@ fn parse_error(
         )
     };
     let found_text = &rest[rel.min(rest.len())..];
+    let word_len = first_token_len(found_text);
+    let typo = keyword_typo(&found_text[..word_len], &expected);
     let help = if found_text.starts_with('\'') {
         "strings are written in double quotes: \"like this\"".to_string()
     } else {
-        match keyword_typo(&found_text[..first_token_len(found_text)], &expected) {
+        match &typo {
             Some(keyword) => format!("did you mean `{keyword}`?"),
             None => help_for(&expected),
         }
     };
-    Diagnostic::error(Code::Parse, message)
+    let diag = Diagnostic::error(Code::Parse, message)
         .with_label(label.0, label.1)
-        .with_help(help)
+        .with_help(help);
+    match typo {
+        // The label may point before the word (at a missing `.`); the fix
+        // replaces the misspelt word itself.
+        Some(keyword) if !found_text.starts_with('\'') => {
+            diag.with_suggestion(Span::new(file, at, at + word_len), keyword)
+        }
+        _ => diag,
+    }
 }
 
 /// The keyword a misspelt word was probably meant to be (`unles` →

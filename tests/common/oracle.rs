@@ -37,7 +37,7 @@ pub fn compare_values(
         }
         CompareKind::Value => {
             let text = |v: &Value| match v {
-                Value::Symbol(s) | Value::Str(s) => Some(s.to_string()),
+                Value::Text(s) => Some(s.to_string()),
                 _ => None,
             };
             let (x, y) = (value(a), value(b));

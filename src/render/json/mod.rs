@@ -43,7 +43,7 @@ pub struct JsonValue<'a>(pub &'a Value);
 impl Serialize for JsonValue<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0 {
-            Value::Symbol(x) | Value::Str(x) => s.serialize_str(x),
+            Value::Text(x) => s.serialize_str(x),
             Value::Int(i) => s.serialize_i64(*i),
             Value::Dec(d) if d.is_finite() => s.serialize_f64(*d),
             Value::Dec(_) => s.serialize_unit(),

@@ -64,8 +64,8 @@ mod tests {
         let a = atom(
             "wedge_between",
             vec![
-                Value::Symbol("south_korea".into()),
-                Value::Symbol("japan".into()),
+                Value::Text("south_korea".into()),
+                Value::Text("japan".into()),
             ],
         );
         assert_eq!(anchor(&a), "wedge_between-south_korea-japan");
@@ -74,11 +74,8 @@ mod tests {
 
     #[test]
     fn distinct_atoms_get_distinct_anchors() {
-        let one = atom("p", vec![Value::Str("a-b".into())]);
-        let two = atom(
-            "p",
-            vec![Value::Symbol("a".into()), Value::Symbol("b".into())],
-        );
+        let one = atom("p", vec![Value::Text("a-b".into())]);
+        let two = atom("p", vec![Value::Text("a".into()), Value::Text("b".into())]);
         let three = atom("p", vec![Value::Dec(1.5)]);
         let four = atom("p", vec![Value::Int(15)]);
         let all = [anchor(&one), anchor(&two), anchor(&three), anchor(&four)];

@@ -217,7 +217,7 @@ fn linked(w: &World, proof: &Proof, n: &Node) -> String {
         w.anchor_of(n.id).map(str::to_string)
     } else {
         let a = format!("{}{}", w.prefix, anchor(&n.atom));
-        w.anchors.iter().flatten().any(|x| *x == a).then_some(a)
+        w.anchor_set.contains(&a).then_some(a)
     };
     match a {
         Some(a) => format!("[{}](#{a})", code(&n.atom.to_string())),

@@ -16,6 +16,8 @@ mod changes;
 pub mod html;
 pub mod markdown;
 
+use std::collections::HashSet;
+
 use crate::engine::{Model, RowId};
 use crate::explain::{self, Assumptions, ConflictExplanation, NodeKind, Proof};
 use crate::ir::{PredId, Program};
@@ -82,6 +84,12 @@ pub struct World {
     /// Anchor of each node of `proof` that is a conclusion of the report
     /// (indexed by node id − 1).
     pub anchors: Vec<Option<String>>,
+    /// Every conclusion's anchor, to link atoms of other proofs (a
+    /// conflict's sides) to their entries.
+    pub anchor_set: HashSet<String>,
+    /// Proof graphs attached, and how many conclusions could have had one.
+    pub graphs_drawn: usize,
+    pub graphs_eligible: usize,
 }
 
 /// The conclusions of one predicate.
@@ -121,19 +129,49 @@ impl World {
         self.groups.iter().all(|g| g.conclusions.is_empty())
     }
 
-    /// Each conclusion's own best proof as a Graphviz graph, in document
-    /// order, for the caller to draw; [`Report::set_graphs`] takes the SVGs.
-    pub fn dot(&self, input: &WorldInput) -> Vec<String> {
-        self.groups
-            .iter()
-            .flat_map(|g| &g.conclusions)
-            .filter_map(|c| {
-                let n = self.proof.node(c.node)?;
-                let proof = explain::explain(input.program, input.model, n.pred, n.row)?;
-                Some(crate::render::dot::proof(&proof))
-            })
-            .collect()
+    /// The graphs to draw, for the caller: the best proof of each
+    /// conclusion that takes more than one rule step (a single step reads
+    /// fully in text), in document order, at most [`MAX_GRAPHS`]; each with
+    /// the conclusion's index in document order. [`Report::set_graphs`]
+    /// takes the drawings back.
+    pub fn dot(&self, input: &WorldInput) -> Graphable {
+        let mut graphs = Vec::new();
+        let mut eligible = 0;
+        for (i, c) in self.groups.iter().flat_map(|g| &g.conclusions).enumerate() {
+            let Some(n) = self.proof.node(c.node) else {
+                continue;
+            };
+            let Some(proof) = explain::explain(input.program, input.model, n.pred, n.row) else {
+                continue;
+            };
+            let steps = proof
+                .nodes
+                .iter()
+                .filter(|n| matches!(n.kind, NodeKind::Rule(_)))
+                .count();
+            if steps < 2 {
+                continue;
+            }
+            eligible += 1;
+            if graphs.len() < MAX_GRAPHS {
+                graphs.push((i, crate::render::dot::proof(&proof)));
+            }
+        }
+        Graphable { graphs, eligible }
     }
+}
+
+/// Graphs are drawn for at most this many conclusions per world, so that a
+/// large world still gives a document a browser opens quickly.
+pub const MAX_GRAPHS: usize = 300;
+
+/// What [`World::dot`] offers to draw.
+#[derive(Clone, Debug, Default)]
+pub struct Graphable {
+    /// (conclusion index in document order, DOT text).
+    pub graphs: Vec<(usize, String)>,
+    /// Conclusions whose proof takes more than one rule step.
+    pub eligible: usize,
 }
 
 impl World {
@@ -155,15 +193,24 @@ impl World {
 }
 
 impl Report {
-    /// Attaches drawn graphs to the conclusions of world `w`, in document
-    /// order (as [`World::dot`] listed them).
-    pub fn set_graphs(&mut self, w: usize, svgs: Vec<String>) {
+    /// Attaches drawn graphs to the conclusions of world `w`: each SVG with
+    /// the conclusion index [`World::dot`] gave it; `eligible` is how many
+    /// conclusions could have had one.
+    pub fn set_graphs(&mut self, w: usize, svgs: Vec<(usize, String)>, eligible: usize) {
         let Some(world) = self.worlds.get_mut(w) else {
             return;
         };
-        let slots = world.groups.iter_mut().flat_map(|g| &mut g.conclusions);
-        for (c, svg) in slots.zip(svgs) {
-            c.graph = Some(svg);
+        world.graphs_eligible = eligible;
+        world.graphs_drawn = svgs.len();
+        let mut slots: Vec<&mut Conclusion> = world
+            .groups
+            .iter_mut()
+            .flat_map(|g| &mut g.conclusions)
+            .collect();
+        for (i, svg) in svgs {
+            if let Some(c) = slots.get_mut(i) {
+                c.graph = Some(svg);
+            }
         }
     }
 }
@@ -289,7 +336,10 @@ fn world(input: &WorldInput, prefix: String) -> World {
         groups,
         conflicts,
         proof,
+        anchor_set: anchors.iter().flatten().cloned().collect(),
         anchors,
+        graphs_drawn: 0,
+        graphs_eligible: 0,
     }
 }
 

@@ -148,7 +148,7 @@ fn write_row(line: &mut String, name: &str, model: &Model, row: &[ValueId]) {
             line.push_str(", ");
         }
         match model.value(v) {
-            Some(Value::Symbol(s)) => line.push_str(s),
+            Some(Value::Text(s)) if crate::ir::is_symbol(s) => line.push_str(s),
             Some(v) => {
                 let _ = write!(line, "{v}");
             }
@@ -164,7 +164,7 @@ fn row_width(name: &str, model: &Model, row: &[ValueId], scratch: &mut String) -
     let mut w = name.chars().count() + 2 + 2 * row.len().saturating_sub(1);
     for &v in row {
         w += match model.value(v) {
-            Some(Value::Symbol(s)) => s.chars().count(),
+            Some(Value::Text(s)) if crate::ir::is_symbol(s) => s.len(),
             Some(Value::Int(i)) => int_width(*i),
             Some(v) => {
                 scratch.clear();

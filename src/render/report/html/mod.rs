@@ -3,14 +3,13 @@
 //! without the script (which only adds filtering, sorting and opening the
 //! conclusion a link points to). All text is HTML-escaped.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 mod changes;
 mod proof;
 
 use super::anchor::{anchor, group_anchor};
-use super::{Conclusion, Graphs, Group, Report, SCALE, World, band_class};
+use super::{Conclusion, Graphs, Group, MAX_GRAPHS, Report, SCALE, World, band_class};
 use crate::explain::{Node, NodeKind, Proof};
 use crate::likelihood::Likelihood;
 
@@ -137,7 +136,21 @@ fn header(out: &mut String, report: &Report, title: &str) {
         escape(&report.meta.version)
     );
     let note = match &report.meta.graphs {
-        Graphs::Included => None,
+        Graphs::Included => {
+            let drawn: usize = report.worlds.iter().map(|w| w.graphs_drawn).sum();
+            let eligible: usize = report.worlds.iter().map(|w| w.graphs_eligible).sum();
+            let mut n = format!(
+                "Proof graphs: each conclusion whose proof takes more than one rule step opens with a drawing of it ({drawn} drawn"
+            );
+            if eligible > drawn {
+                let _ = write!(
+                    n,
+                    " of {eligible}: at most {MAX_GRAPHS} per world keep the page quick to open"
+                );
+            }
+            n.push_str(").");
+            Some(n)
+        }
         Graphs::Skipped => Some("Proof graphs were left out (--no-graphs).".to_string()),
         Graphs::Unavailable(why) => Some(format!("Proof graphs are not included: {why}.")),
     };
@@ -245,22 +258,14 @@ fn legend(out: &mut String) {
     out.push_str("</ul>\n</section>\n");
 }
 
-/// Where the conclusions of a world live: node id → anchor, for links.
+/// Links from proof nodes to the entries of the world's conclusions.
 struct Links<'w> {
     world: &'w World,
-    /// Anchors of every conclusion, for proofs other than the forest.
-    known: HashMap<String, ()>,
 }
 
 impl<'w> Links<'w> {
     fn new(world: &'w World) -> Self {
-        let known = world
-            .anchors
-            .iter()
-            .flatten()
-            .map(|a| (a.clone(), ()))
-            .collect();
-        Links { world, known }
+        Links { world }
     }
 
     /// The anchor of a node of `proof` when it is a conclusion of the world.
@@ -269,7 +274,7 @@ impl<'w> Links<'w> {
             return self.world.anchor_of(node.id).map(str::to_string);
         }
         let a = format!("{}{}", self.world.prefix, anchor(&node.atom));
-        self.known.contains_key(&a).then_some(a)
+        self.world.anchor_set.contains(&a).then_some(a)
     }
 }
 
