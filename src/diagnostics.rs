@@ -39,7 +39,8 @@ macro_rules! codes {
 }
 
 codes! {
-    /// A file or folder cannot be read, is not UTF-8, or holds no rule files.
+    /// A file or folder cannot be read (missing, a pipe, unreadable), is not
+    /// UTF-8, or holds no rule files; `input` files included. Exit code 2.
     Io => "warrant::io",
     /// The text does not follow the grammar.
     Parse => "warrant::parse",
@@ -77,10 +78,14 @@ codes! {
     UnknownConflict => "warrant::unknown_conflict",
     /// Predicates depend on each other through negation.
     NegationCycle => "warrant::negation_cycle",
-    /// An `input` file is missing or its rows do not fit the predicate.
+    /// An `input` declaration or the rows of its file do not fit the predicate.
     Input => "warrant::input",
     /// Rows of an `input` file were not loaded: an empty cell has no value (warning).
     EmptyCell => "warrant::empty_cell",
+    /// A `retract` (or a test's `without`) matches no stated fact or input row of its world.
+    RetractUnmatched => "warrant::retract_unmatched",
+    /// A command that needs one world was given several root files.
+    SeveralWorlds => "warrant::several_worlds",
     /// Evaluation passed the `--max-rows` limit.
     RowLimit => "warrant::row_limit",
     /// `why-not` was given an atom with variables.

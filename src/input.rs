@@ -64,8 +64,10 @@ pub fn read(
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
             _ => e.to_string(),
         };
-        fail(String::new(), format!("cannot read the file: {what}"))
-            .with_help("input paths are relative to the rule file that names them")
+        let mut d = fail(String::new(), format!("cannot read the file: {what}"))
+            .with_help("input paths are relative to the rule file that names them");
+        d.code = Code::Io; // unreadable: an I/O problem (exit 2), not a bad row
+        d
     })?;
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut reader = csv::ReaderBuilder::new()

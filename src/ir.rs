@@ -365,6 +365,27 @@ pub struct InputRows {
     pub lines: Vec<u32>,
 }
 
+/// `retract ATOM.` (or a test's `without ATOM.`): the stated facts and
+/// input rows of a world that match are taken back before evaluation.
+#[derive(Clone, Debug)]
+pub struct Retraction {
+    pub pred: PredId,
+    /// `None` for `_` (any value).
+    pub args: Vec<Option<ValueId>>,
+    pub span: Span,
+}
+
+impl Retraction {
+    pub fn matches(&self, pred: PredId, row: &[ValueId]) -> bool {
+        pred == self.pred
+            && self
+                .args
+                .iter()
+                .zip(row)
+                .all(|(a, v)| a.is_none_or(|a| a == *v))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Arg {
     Var(VarId),
@@ -693,6 +714,8 @@ pub struct Test {
     pub file: FileId,
     pub span: Span,
     pub given: Vec<Fact>,
+    /// `without ATOM.`: facts of the test's world taken back.
+    pub without: Vec<Retraction>,
     pub expects: Vec<Expect>,
     pub conflicts: Vec<ExpectConflict>,
 }
@@ -711,11 +734,20 @@ pub struct Program {
     pub sources: Sources,
     /// For each file, the files it imports with `use` (direct imports).
     pub imports: Vec<Vec<FileId>>,
+    /// The worlds: the files named by the user that no other named file
+    /// sees (imports, transitively). A world is a root and what it sees.
+    pub roots: Vec<FileId>,
+    /// The files named by the user (folders expanded): their tests are the
+    /// ones `warrant test` runs.
+    pub given: Vec<FileId>,
     pub values: Values,
     pub preds: Vec<Predicate>,
     pub scales: Vec<Scale>,
     pub source_decls: Vec<Source>,
     pub facts: Vec<Fact>,
+    /// `retract` items of every file; each applies in the worlds that see
+    /// its file.
+    pub retractions: Vec<Retraction>,
     pub inputs: Vec<Input>,
     pub rules: Vec<Rule>,
     pub conflicts: Vec<Conflict>,
@@ -748,22 +780,37 @@ impl Program {
 
     /// The files a file sees: itself and everything it imports, transitively.
     pub fn visible_files(&self, file: FileId) -> Vec<FileId> {
-        let mut seen = vec![file];
-        let mut i = 0;
-        while i < seen.len() {
-            if let Some(next) = self.imports.get(seen[i].0 as usize) {
-                for &f in next {
-                    if !seen.contains(&f) {
-                        seen.push(f);
-                    }
-                }
-            }
-            i += 1;
-        }
-        seen.sort();
-        seen
+        visible_from(&self.imports, file)
     }
 
+    /// The files of each world, root first.
+    pub fn worlds(&self) -> Vec<(FileId, Vec<FileId>)> {
+        self.roots
+            .iter()
+            .map(|&r| (r, self.visible_files(r)))
+            .collect()
+    }
+}
+
+/// A file and everything it imports, transitively, in `FileId` order.
+pub fn visible_from(imports: &[Vec<FileId>], file: FileId) -> Vec<FileId> {
+    let mut seen = vec![file];
+    let mut i = 0;
+    while i < seen.len() {
+        if let Some(next) = imports.get(seen[i].0 as usize) {
+            for &f in next {
+                if !seen.contains(&f) {
+                    seen.push(f);
+                }
+            }
+        }
+        i += 1;
+    }
+    seen.sort();
+    seen
+}
+
+impl Program {
     /// `pred(a, b)` with the values of a row, for output.
     pub fn format_row(&self, pred: PredId, row: &[ValueId]) -> String {
         let args: Vec<String> = row

@@ -105,13 +105,16 @@ impl Report {
     }
 }
 
-/// Runs the tests whose names contain `filter` (all when `None`).
+/// Runs the tests of the named files whose names contain `filter` (all
+/// when `None`).
 pub fn run(program: &Program, filter: Option<&str>) -> Report {
     let mut fired = vec![false; program.rules.len()];
     let outcomes = program
         .tests
         .iter()
         .enumerate()
+        // The tests of the files named, not of the files they import.
+        .filter(|(_, t)| program.given.is_empty() || program.given.contains(&t.file))
         .filter(|(_, t)| filter.is_none_or(|f| t.name.contains(f)))
         .map(|(i, test)| {
             let outcome = run_one(program, i, test);
@@ -128,6 +131,7 @@ fn run_one(program: &Program, index: usize, test: &Test) -> Outcome {
     let location = program.sources.location(test.span);
     let options = EvalOptions {
         extra_facts: test.given.clone(),
+        extra_retractions: test.without.clone(),
         files: Some(program.visible_files(test.file)),
         ..EvalOptions::default()
     };

@@ -195,3 +195,8 @@ exact_diagnostic_test!(
     "parse_keyword_typo_because.wr",
     ["warrant::parse"]
 );
+diagnostic_test!(
+    retract_unmatched,
+    "retract_unmatched",
+    ["warrant::retract_unmatched", "warrant::unsafe_variable"]
+);

@@ -257,6 +257,7 @@ fn check_text(text: &str) {
         sources,
         modules: vec![module],
         imports: vec![Vec::new()],
+        given: vec![id],
         diagnostics,
     };
     let checked = check(&parsed);

@@ -287,6 +287,31 @@ fn unsaved_edits_are_seen_by_the_files_that_use_them() {
         VOCABULARY
     );
 
+    // A syntax error in the unsaved import: summed up at the `use`.
+    let edit = json!({
+        "textDocument": {"uri": vocab, "version": 3},
+        "contentChanges": [{"text": VOCABULARY.replace("pred ally(country, patron)", "pred ally(country patron)")}],
+    });
+    client.notify("textDocument/didChange", edit);
+    let diagnostics = client.diagnostics(&main);
+    let summary = diagnostics.last().unwrap();
+    assert_eq!(
+        summary["message"],
+        format!(
+            "1 error in {} or the files it imports",
+            dir.join("vocab.wr").display()
+        )
+    );
+    assert_eq!(
+        summary["range"]["start"],
+        json!({"line": 0, "character": 4})
+    );
+    assert_eq!(
+        summary["relatedInformation"][0]["location"]["uri"],
+        vocab.as_str()
+    );
+    assert_eq!(client.diagnostics(&vocab)[0]["code"], "warrant::parse");
+
     // Closed without saving: the importer reads the disk again.
     client.notify(
         "textDocument/didClose",

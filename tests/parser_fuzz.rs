@@ -15,6 +15,7 @@ fn front_end(text: &str) -> Result<(), TestCaseError> {
         sources,
         modules: vec![module],
         imports: vec![Vec::new()],
+        given: vec![file],
         diagnostics,
     };
     let checked = warrant::check::check(&parsed);

@@ -48,6 +48,11 @@ impl<'a> Checker<'a> {
 
     fn lower_test(&mut self, t: &'a ast::Test, rule_index: &HashMap<&'a str, RuleId>) -> ir::Test {
         let given = t.given.iter().map(|f| self.lower_fact(f)).collect();
+        let without = t
+            .without
+            .iter()
+            .map(|r| self.lower_retraction(r, "without"))
+            .collect();
         let mut expects = Vec::with_capacity(t.expects.len());
         for e in &t.expects {
             let pred = self.atom_pred(&e.atom);
@@ -102,6 +107,7 @@ impl<'a> Checker<'a> {
             file: t.span.file,
             span: t.span,
             given,
+            without,
             expects,
             // Resolved once every conflict is lowered: `resolve_conflict_expects`.
             conflicts: Vec::new(),

@@ -18,6 +18,7 @@ use crate::syntax::ast::{self, Condition, Item, QualifierValue, Term};
 /// Everything lowered, in the order written (files in `FileId` order).
 pub(super) struct Lowered {
     pub facts: Vec<ir::Fact>,
+    pub retractions: Vec<ir::Retraction>,
     pub inputs: Vec<ir::Input>,
     pub rules: Vec<ir::Rule>,
     pub conflicts: Vec<ir::Conflict>,
@@ -38,6 +39,7 @@ impl<'a> Checker<'a> {
     pub(super) fn lower_all(&mut self) -> Lowered {
         let mut out = Lowered {
             facts: Vec::new(),
+            retractions: Vec::new(),
             inputs: Vec::new(),
             rules: Vec::new(),
             conflicts: Vec::new(),
@@ -70,6 +72,10 @@ impl<'a> Checker<'a> {
                 Item::Fact(f) => {
                     let fact = self.lower_fact(f);
                     out.facts.push(fact);
+                }
+                Item::Retract(r) => {
+                    let retraction = self.lower_retraction(r, "retract");
+                    out.retractions.push(retraction);
                 }
                 Item::Rule(r) => {
                     let rule = self.lower_rule(r);
@@ -630,13 +636,16 @@ impl<'a> Checker<'a> {
         let readable = path.is_file();
         if !readable {
             let shown = path.to_string_lossy().replace('\\', "/");
-            let what = if path.exists() {
-                "is not a file"
+            let what = if path.is_dir() {
+                "is a folder"
+            } else if path.exists() {
+                "is not a regular file"
             } else {
                 "does not exist"
             };
+            // A file that cannot be read is an I/O problem (exit 2).
             self.error(
-                Diagnostic::error(Code::Input, format!("input file {shown} {what}"))
+                Diagnostic::error(Code::Io, format!("input file {shown} {what}"))
                     .with_label(i.path.span, "no file at this path")
                     .with_help(
                         "the path is relative to the folder of the file that declares the `input`",

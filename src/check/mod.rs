@@ -41,6 +41,7 @@ mod lower;
 mod scope;
 mod stratify;
 mod types;
+mod worlds;
 
 use crate::diagnostics::{self, Code, Diagnostic, Help, did_you_mean};
 use crate::ir::{self, ColumnType, PredId, Program, ScaleId, SourceId, Value, ValueId, Values};
@@ -77,6 +78,13 @@ pub fn check(parsed: &Parsed) -> Checked {
     let mut lowered = cx.lower_all();
     cx.lower_tests(&mut lowered);
     cx.read_inputs(&mut lowered.inputs);
+    let imports: Vec<Vec<crate::source::FileId>> = parsed
+        .imports
+        .iter()
+        .map(|uses| uses.iter().map(|&(f, _)| f).collect())
+        .collect();
+    let roots = worlds::roots(&parsed.given, &imports);
+    cx.check_retractions(&lowered, &roots, &imports);
     let strata = stratify::stratify(&mut cx, &lowered.rules);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     cascade::drop_follow_ups(parsed, &mut diagnostics);
@@ -91,16 +99,15 @@ pub fn check(parsed: &Parsed) -> Checked {
         }
         Program {
             sources: parsed.sources.clone(),
-            imports: parsed
-                .imports
-                .iter()
-                .map(|uses| uses.iter().map(|&(f, _)| f).collect())
-                .collect(),
+            imports,
+            roots,
+            given: parsed.given.clone(),
             values: cx.values,
             preds: cx.preds.into_iter().map(PredInfo::into_ir).collect(),
             scales: cx.scales,
             source_decls: cx.sources,
             facts: lowered.facts,
+            retractions: lowered.retractions,
             inputs: lowered.inputs,
             rules,
             conflicts: lowered.conflicts,
@@ -358,9 +365,13 @@ impl<'a> Checker<'a> {
                         self.register_atom(a, Use::Needs);
                     }
                 }
+                Item::Retract(r) => self.register_atom(&r.atom, Use::Needs),
                 Item::Test(t) => {
                     for f in &t.given {
                         self.register_atom(&f.atom, Use::Defines);
+                    }
+                    for r in &t.without {
+                        self.register_atom(&r.atom, Use::Needs);
                     }
                     for e in &t.expects {
                         self.register_atom(&e.atom, Use::Needs);

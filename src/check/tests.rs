@@ -21,6 +21,9 @@ fn check_files(files: &[(&str, &str)]) -> Checked {
     let parsed = Parsed {
         sources,
         imports: vec![Vec::new(); modules.len()],
+        given: (0..modules.len() as u32)
+            .map(crate::source::FileId)
+            .collect(),
         modules,
         diagnostics,
     };
@@ -348,8 +351,11 @@ fn unknown_names() {
     assert!(
         codes("rule r when p(X) then q(X). test \"t\" { given p(a). expect q(a). }").is_empty()
     );
-    // Known from an input.
-    assert!(codes("input p from \"p.csv\". rule r when p(X) then q(X).").contains(&Code::Input));
+    // Known from an input (whose file is missing here: an I/O error).
+    assert_eq!(
+        codes("input p from \"p.csv\". rule r when p(X) then q(X)."),
+        [Code::Io]
+    );
     let got = codes("pred p(x). test \"t\" { expect q(a). }");
     assert_eq!(got, [Code::UnknownPredicate]);
     let got = codes("p(a). test \"t\" { expect p(a) by nobody. }");
@@ -409,6 +415,7 @@ fn parse_errors_withhold_the_program() {
         sources,
         modules: vec![m],
         imports: vec![Vec::new()],
+        given: vec![id],
         diagnostics: d,
     };
     let c = check(&parsed);

@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let (program, atom, model) = match super::explain::prepare(&args.target) {
+    let (program, atom, model) = match super::explain::prepare(&args.target, "assumptions") {
         Ok(x) => x,
         Err(code) => return code,
     };

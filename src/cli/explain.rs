@@ -43,6 +43,7 @@ pub struct Args {
 /// Loads, parses the atom and evaluates with provenance.
 pub fn prepare(
     target: &Target,
+    command: &str,
 ) -> Result<
     (
         warrant::Program,
@@ -52,6 +53,7 @@ pub fn prepare(
     u8,
 > {
     let program = super::load_program(&target.paths.paths)?;
+    super::one_world(&program, command)?;
     let parsed = super::parse_pattern(&program, &target.atom)?;
     let eval = super::EvalArgs {
         no_provenance: false,
@@ -92,7 +94,7 @@ pub fn not_derived(
 }
 
 pub fn run(args: Args) -> u8 {
-    let (program, atom, model) = match prepare(&args.target) {
+    let (program, atom, model) = match prepare(&args.target, "explain") {
         Ok(x) => x,
         Err(code) => return code,
     };

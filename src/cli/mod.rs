@@ -205,12 +205,50 @@ pub fn load_program(paths: &[PathBuf]) -> Result<warrant::Program, u8> {
     }
 }
 
+/// For commands that answer about one world (`explain`, `why-not`,
+/// `query`, `assumptions`): a usage error naming the roots when the files
+/// given make several worlds.
+pub fn one_world(program: &warrant::Program, command: &str) -> Result<(), u8> {
+    if program.roots.len() <= 1 {
+        return Ok(());
+    }
+    let names: Vec<String> = program
+        .roots
+        .iter()
+        .map(|&r| program.sources.get(r).name())
+        .collect();
+    let d = Diagnostic::error(
+        Code::SeveralWorlds,
+        format!(
+            "`{command}` answers about one world, but these files are {} separate worlds: {}",
+            names.len(),
+            names.join(", ")
+        ),
+    )
+    .with_help(format!(
+        "give one scenario file (and nothing it does not import), e.g. `warrant {command} {} …`",
+        names[0]
+    ));
+    emit(&[d], &program.sources, Format::Text);
+    Err(EXIT_USAGE)
+}
+
 /// Evaluates; prints the diagnostics of a failed evaluation, and the
 /// warnings of a successful one.
 pub fn evaluate(program: &warrant::Program, args: &EvalArgs) -> Result<warrant::engine::Model, u8> {
+    evaluate_world(program, args, None)
+}
+
+/// Evaluates the world of these files (all files when `None`).
+pub fn evaluate_world(
+    program: &warrant::Program,
+    args: &EvalArgs,
+    files: Option<Vec<warrant::source::FileId>>,
+) -> Result<warrant::engine::Model, u8> {
     let options = warrant::engine::EvalOptions {
         provenance: !args.no_provenance,
         max_rows: args.max_rows,
+        files,
         ..Default::default()
     };
     match warrant::engine::evaluate(program, &options) {

@@ -24,6 +24,9 @@ pub fn run(args: Args) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Err(code) = super::one_world(&program, "query") {
+        return code;
+    }
     let atom = match super::parse_pattern(&program, &args.pattern) {
         Ok(a) => a,
         Err(code) => return code,

@@ -75,14 +75,81 @@ pub fn run(args: Args) -> u8 {
             return super::EXIT_USAGE;
         }
     };
-    let model = match super::evaluate(&program, &args.eval) {
-        Ok(m) => m,
-        Err(code) => return code,
-    };
-    let code = if let Some(dir) = &args.output_dir {
-        let preds =
-            only.unwrap_or_else(|| render::run_predicates(&program, &model, args.all, true));
-        let code = write_files(dir, args.output_format.table(), &program, &model, &preds);
+    if program.roots.len() <= 1 {
+        let model = match super::evaluate(&program, &args.eval) {
+            Ok(m) => m,
+            Err(code) => return code,
+        };
+        return run_world(&args, &program, &model, only, args.output_dir.clone(), None);
+    }
+    // Several root files: each is a world, evaluated and printed on its own.
+    let worlds = program.worlds();
+    let mut models = Vec::with_capacity(worlds.len());
+    for (root, files) in worlds {
+        match super::evaluate_world(&program, &args.eval, Some(files)) {
+            Ok(m) => models.push((program.sources.get(root).name(), m)),
+            Err(code) => return code,
+        }
+    }
+    if args.format == Format::Json && args.output_dir.is_none() && !args.quiet {
+        let preds: Vec<Vec<PredId>> = models
+            .iter()
+            .map(|(_, model)| {
+                only.clone()
+                    .unwrap_or_else(|| render::run_predicates(&program, model, args.all, false))
+            })
+            .collect();
+        let runs: Vec<render::json::WorldRun> = models
+            .iter()
+            .zip(&preds)
+            .map(|((name, model), preds)| render::json::WorldRun {
+                world: name.clone(),
+                run: render::json::run(&program, model, preds, args.explain),
+            })
+            .collect();
+        let code = super::print_json(&runs);
+        for (name, model) in &models {
+            eprintln!("{name}: {}", render::text::summary(&program, model));
+        }
+        return code;
+    }
+    let mut code = super::EXIT_OK;
+    for (i, (name, model)) in models.iter().enumerate() {
+        if !args.quiet {
+            let _ = super::to_stdout(|out| render::text::world_heading(out, name, i == 0));
+        }
+        let dir = args.output_dir.as_ref().map(|d| d.join(world_stem(name)));
+        code = code.max(run_world(
+            &args,
+            &program,
+            model,
+            only.clone(),
+            dir,
+            Some(name),
+        ));
+    }
+    code
+}
+
+/// A world's folder under `--output-dir`: its root file's name without `.wr`.
+fn world_stem(name: &str) -> String {
+    std::path::Path::new(name)
+        .file_stem()
+        .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Prints (or writes) one world's results; the summary goes to stderr.
+fn run_world(
+    args: &Args,
+    program: &warrant::Program,
+    model: &Model,
+    only: Option<Vec<PredId>>,
+    output_dir: Option<PathBuf>,
+    world: Option<&str>,
+) -> u8 {
+    let code = if let Some(dir) = &output_dir {
+        let preds = only.unwrap_or_else(|| render::run_predicates(program, model, args.all, true));
+        let code = write_files(dir, args.output_format.table(), program, model, &preds);
         if code != super::EXIT_OK || args.quiet {
             code
         } else {
@@ -93,16 +160,18 @@ pub fn run(args: Args) -> u8 {
                 if preds.len() == 1 { "" } else { "s" },
                 dir.display()
             );
-            print(&args, &program, &model, &[])
+            print(args, program, model, &[])
         }
     } else if args.quiet {
         super::EXIT_OK
     } else {
-        let preds =
-            only.unwrap_or_else(|| render::run_predicates(&program, &model, args.all, false));
-        print(&args, &program, &model, &preds)
+        let preds = only.unwrap_or_else(|| render::run_predicates(program, model, args.all, false));
+        print(args, program, model, &preds)
     };
-    eprintln!("{}", render::text::summary(&program, &model));
+    match world {
+        Some(name) => eprintln!("{name}: {}", render::text::summary(program, model)),
+        None => eprintln!("{}", render::text::summary(program, model)),
+    }
     code
 }
 

@@ -75,6 +75,9 @@ pub struct EvalOptions {
     /// When set, only the facts, inputs, rules and conflicts declared in
     /// these files take part (the world a test's file sees).
     pub files: Option<Vec<FileId>>,
+    /// Retractions added to those of the program's files that take part (a
+    /// test's `without`).
+    pub extra_retractions: Vec<ir::Retraction>,
 }
 
 impl Default for EvalOptions {
@@ -84,6 +87,7 @@ impl Default for EvalOptions {
             max_rows: DEFAULT_MAX_ROWS,
             extra_facts: Vec::new(),
             files: None,
+            extra_retractions: Vec::new(),
         }
     }
 }
@@ -464,12 +468,30 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         options.max_rows,
     );
 
+    // Retractions of the world, by predicate: stated facts and input rows
+    // that match one are taken back before evaluation.
+    let mut retracted: Vec<Vec<&ir::Retraction>> = vec![Vec::new(); program.preds.len()];
+    for r in program
+        .retractions
+        .iter()
+        .filter(|r| file_ok(files, r.span.file))
+        .chain(&options.extra_retractions)
+    {
+        if let Some(list) = retracted.get_mut(r.pred.0 as usize) {
+            list.push(r);
+        }
+    }
+    let taken_back = |p: usize, row: &[ValueId]| {
+        retracted[p]
+            .iter()
+            .any(|r| r.matches(ir::PredId(p as u32), row))
+    };
     for (i, f) in program.facts.iter().enumerate() {
         let file = match &f.origin {
             FactOrigin::Stated(s) => s.file,
             FactOrigin::Input { directive, .. } => directive.file,
         };
-        if file_ok(files, file) {
+        if file_ok(files, file) && !taken_back(f.pred.0 as usize, &f.row) {
             state.add_base(
                 f.pred.0 as usize,
                 &f.row,
@@ -496,8 +518,12 @@ pub fn evaluate(program: &Program, options: &EvalOptions) -> Result<Model, Vec<D
         let inp = &program.inputs[*i];
         let p = inp.pred.0 as usize;
         let arity = program.preds[p].arity;
+        let check = !retracted[p].is_empty();
         for (r, &line) in l.lines.iter().enumerate() {
             let row = &l.data[r * arity..(r + 1) * arity];
+            if check && taken_back(p, row) {
+                continue;
+            }
             state.add_base(
                 p,
                 row,

@@ -478,15 +478,21 @@ fn inputs_load_and_fail_whole() {
         })
     ));
 
-    for (path, fmt, want) in [
-        (&bad, InputFormat::Tsv, "row 2"),
-        (&utf, InputFormat::Csv, "row 1, column 2"),
-        (&dir.join("missing.csv"), InputFormat::Csv, "cannot read"),
+    for (path, fmt, want, code) in [
+        (&bad, InputFormat::Tsv, "row 2", Code::Input),
+        (&utf, InputFormat::Csv, "row 1, column 2", Code::Input),
+        // A file that cannot be read is an I/O problem, not a bad row.
+        (
+            &dir.join("missing.csv"),
+            InputFormat::Csv,
+            "cannot read",
+            Code::Io,
+        ),
     ] {
         let mut b = ProgramBuilder::new();
         let e = b.pred("e", 2);
         let err = b.input(e, path, fmt, false).unwrap_err();
-        assert_eq!(err.code, Code::Input);
+        assert_eq!(err.code, code);
         assert!(err.message.contains(want), "{}", err.message);
         assert_eq!(err.labels.len(), 1);
     }

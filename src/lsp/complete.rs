@@ -66,10 +66,7 @@ pub fn completion(session: &mut Session, params: CompletionParams) -> Option<Com
 
 /// The context of a cursor from the text before it.
 fn context(before: &str) -> Context {
-    let word_start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
-    let head = before[..word_start].trim_end();
+    let head = before[..word_start(before)].trim_end();
     let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
     if let Some(typed) = after_word(line, "use")
         .and_then(|rest| rest.trim_start().strip_prefix('"'))
@@ -77,13 +74,7 @@ fn context(before: &str) -> Context {
     {
         return Context::UsePath(typed.to_string());
     }
-    let last_word = |text: &str| {
-        let start = text
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(0, |i| i + 1);
-        text[start..].to_string()
-    };
-    match last_word(head).as_str() {
+    match &head[word_start(head)..] {
         "cite" => return Context::Cite,
         "by" => return Context::ByRule,
         "conflict" => {
@@ -96,6 +87,14 @@ fn context(before: &str) -> Context {
         _ => {}
     }
     enclosing(head).unwrap_or(Context::Item)
+}
+
+/// Where the name that `text` ends with starts.
+fn word_start(text: &str) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 /// The rest of a line that starts (after blanks) with a whole word.
@@ -119,10 +118,7 @@ fn enclosing(head: &str) -> Option<Context> {
             b')' => depth += 1,
             b'(' if depth > 0 => depth -= 1,
             b'(' => {
-                let name_start = head[..i]
-                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .map_or(0, |j| j + 1);
-                let pred = &head[name_start..i];
+                let pred = &head[word_start(&head[..i])..i];
                 return (!pred.is_empty()).then(|| Context::Argument {
                     pred: pred.to_string(),
                     index: commas,
@@ -285,6 +281,22 @@ mod tests {
         assert_eq!(context("use \"parts/"), Context::UsePath("parts/".into()));
         assert_eq!(context("use \"a.wr\". x"), Context::Item);
         assert_eq!(context("a(\"(\", "), arg("a", 1));
+        // Characters of several bytes before the cursor.
+        assert_eq!(context("// é\nrule r when é(ü"), Context::Item);
+        assert_eq!(context("b(\"é\", é"), arg("b", 1));
+        assert_eq!(context("é"), Context::Item);
+    }
+
+    proptest::proptest! {
+        /// Whatever precedes the cursor, reading it does not fail, and an
+        /// argument's predicate is a name followed by `(` in the text.
+        #[test]
+        fn any_text_has_a_context(text in "(rule|cite|use|expect|conflict|not|by|a|é|\\(|\\)|\\[|\\]|\"|,|\\.| |\n)*") {
+            if let Context::Argument { pred, .. } = context(&text) {
+                let call = format!("{pred}(");
+                proptest::prop_assert!(!pred.is_empty() && text.contains(&call));
+            }
+        }
     }
 
     #[test]

@@ -113,7 +113,7 @@ impl Index {
             }
             Item::Rule(r) => self.rules.push(r.name.text.clone()),
             Item::Conflict(c) => self.conflicts.push(c.name.text.clone()),
-            Item::Use(_) | Item::Input(_) | Item::Fact(_) | Item::Test(_) => {}
+            Item::Use(_) | Item::Input(_) | Item::Fact(_) | Item::Retract(_) | Item::Test(_) => {}
         }
     }
 
@@ -166,6 +166,7 @@ impl Index {
                 );
             }
             Item::Fact(f) => self.atom(&f.atom, Role::Assertion),
+            Item::Retract(r) => self.atom(&r.atom, Role::Assertion),
             Item::Rule(r) => {
                 self.push(
                     r.name.span,

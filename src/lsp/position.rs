@@ -191,6 +191,23 @@ mod tests {
         assert_eq!(index.position(1), Position::new(0, 0));
     }
 
+    proptest::proptest! {
+        /// Any position maps to a character boundary, and back to itself.
+        #[test]
+        fn offsets_are_boundaries_and_round_trip(
+            text in "(a|é|😀|\n|\r\n| ){0,40}",
+            line in 0u32..6,
+            character in 0u32..30,
+            utf8 in proptest::bool::ANY,
+        ) {
+            let encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+            let index = LineIndex::new(&text, encoding);
+            let offset = index.offset(Position::new(line, character));
+            proptest::prop_assert!(text.is_char_boundary(offset));
+            proptest::prop_assert_eq!(index.offset(index.position(offset)), offset);
+        }
+    }
+
     #[test]
     fn file_uris_round_trip() {
         let path = Path::new("/tmp/a b/ü.wr");

@@ -12,7 +12,7 @@ use super::world::World;
 /// The diagnostics of `world` that belong to `file`: those whose primary
 /// label is there, and those with no place at all (an unreadable import),
 /// which go at its top. Labels become related information, in whatever file
-/// they point.
+/// they point. Errors in the files it imports are summed up at each `use`.
 pub fn diagnostics_for(
     world: &World,
     file: FileId,
@@ -23,7 +23,74 @@ pub fn diagnostics_for(
         .iter()
         .filter(|d| d.primary_span().is_none_or(|s| s.file == file))
         .map(|d| convert(world, d, encoding))
+        .chain(imported_errors(world, file, encoding))
         .collect()
+}
+
+/// One error at each `use` of `file` through which errors in other files
+/// are reached (directly or through their own imports), listing them as
+/// related information: the file's world does not run while they stand.
+fn imported_errors(world: &World, file: FileId, encoding: Encoding) -> Vec<lsp_types::Diagnostic> {
+    let imports = &world.parsed.imports;
+    let sources = &world.parsed.sources;
+    let Some(uses) = imports.get(file.0 as usize) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut claimed = vec![file];
+    for &(target, use_span) in uses {
+        // The files reached through this `use` and no earlier one.
+        let mut reached = Vec::new();
+        let mut stack = vec![target];
+        while let Some(f) = stack.pop() {
+            if claimed.contains(&f) {
+                continue;
+            }
+            claimed.push(f);
+            reached.push(f);
+            stack.extend(
+                imports
+                    .get(f.0 as usize)
+                    .into_iter()
+                    .flatten()
+                    .map(|&(t, _)| t),
+            );
+        }
+        let errors: Vec<(&Diagnostic, warrant::source::Span)> = world
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .filter_map(|d| Some((d, d.primary_span()?)))
+            .filter(|(_, span)| reached.contains(&span.file))
+            .collect();
+        if errors.is_empty() {
+            continue;
+        }
+        let related = errors
+            .iter()
+            .filter_map(|(d, span)| {
+                let uri = path_to_uri(&sources.get(span.file).path)?;
+                Some(DiagnosticRelatedInformation {
+                    location: Location::new(uri, span_range(sources, *span, encoding)),
+                    message: d.message.clone(),
+                })
+            })
+            .collect();
+        let count = errors.len();
+        out.push(lsp_types::Diagnostic {
+            range: span_range(sources, use_span, encoding),
+            severity: Some(DiagnosticSeverity::ERROR),
+            source: Some("warrant".to_string()),
+            message: format!(
+                "{count} error{} in {} or the files it imports",
+                if count == 1 { "" } else { "s" },
+                sources.get(target).name()
+            ),
+            related_information: Some(related),
+            ..Default::default()
+        });
+    }
+    out
 }
 
 pub fn convert(world: &World, diag: &Diagnostic, encoding: Encoding) -> lsp_types::Diagnostic {

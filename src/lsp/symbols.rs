@@ -67,7 +67,7 @@ pub fn document_symbols(
                 };
                 symbol(&name, Some("test".into()), SymbolKind::MODULE, t.span)
             }
-            Item::Use(_) | Item::Input(_) | Item::Fact(_) => continue,
+            Item::Use(_) | Item::Input(_) | Item::Fact(_) | Item::Retract(_) => continue,
         };
         outline.push(entry);
     }

@@ -22,6 +22,7 @@ pub enum Item {
     Source(SourceDecl),
     Input(InputDecl),
     Fact(Fact),
+    Retract(Retract),
     Rule(Rule),
     Conflict(Conflict),
     Test(Test),
@@ -36,6 +37,7 @@ impl Item {
             Item::Source(x) => x.span,
             Item::Input(x) => x.span,
             Item::Fact(x) => x.span,
+            Item::Retract(x) => x.span,
             Item::Rule(x) => x.span,
             Item::Conflict(x) => x.span,
             Item::Test(x) => x.span,
@@ -94,6 +96,8 @@ pub struct Param {
 pub struct SourceDecl {
     pub name: Name,
     pub title: Text,
+    /// `from "article.txt"`: the source's text, against which quotes are checked.
+    pub file: Option<Text>,
     pub span: Span,
 }
 
@@ -316,6 +320,14 @@ pub struct Fact {
     pub span: Span,
 }
 
+/// `retract ally(japan, _).` in a scenario, or `without ally(japan, _).` in
+/// a test: takes back the stated facts and input rows that match.
+#[derive(Debug, Clone)]
+pub struct Retract {
+    pub atom: Atom,
+    pub span: Span,
+}
+
 /// A piece of a `because` template: literal text or a `{Variable}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TemplatePiece {
@@ -366,6 +378,8 @@ pub struct Conflict {
 pub struct Test {
     pub name: Text,
     pub given: Vec<Fact>,
+    /// `without ATOM.`: facts of the test's world taken back.
+    pub without: Vec<Retract>,
     pub expects: Vec<Expect>,
     /// `expect conflict NAME.` and `expect not conflict NAME.`
     pub conflicts: Vec<ExpectConflict>,

@@ -158,7 +158,16 @@ pub fn format_item(item: &Item) -> String {
                 .unwrap_or_default();
             format!("pred {}({}){doc}.", p.name.text, params.join(", "))
         }
-        Item::Source(s) => format!("source {} {}.", s.name.text, quote(&s.title.value)),
+        Item::Source(s) => match &s.file {
+            Some(file) => format!(
+                "source {} {} from {}.",
+                s.name.text,
+                quote(&s.title.value),
+                quote(&file.value)
+            ),
+            None => format!("source {} {}.", s.name.text, quote(&s.title.value)),
+        },
+        Item::Retract(r) => format!("retract {}.", atom(&r.atom)),
         Item::Input(i) => format!(
             "input {} from {}{}.",
             i.pred.text,
@@ -371,21 +380,34 @@ fn conflict(c: &Conflict) -> String {
     out
 }
 
-fn test(t: &Test) -> String {
-    let mut out = format!("test {} {{\n", quote(&t.name.value));
-    if !t.given.is_empty() {
-        let facts: Vec<String> = t.given.iter().map(|f| format!("{}.", fact(f))).collect();
-        let one_line = format!("  given {}", facts.join(" "));
-        if one_line.len() <= WIDTH {
-            out.push_str(&one_line);
-            out.push('\n');
-        } else {
-            out.push_str(&format!("  given {}\n", facts[0]));
-            for f in &facts[1..] {
-                out.push_str(&format!("        {f}\n"));
-            }
+/// `  given a. b.` on one line, or one per line aligned after the keyword.
+fn steps(out: &mut String, keyword: &str, items: &[String]) {
+    let Some(first) = items.first() else {
+        return;
+    };
+    let one_line = format!("  {keyword} {}", items.join(" "));
+    if one_line.len() <= WIDTH {
+        out.push_str(&one_line);
+        out.push('\n');
+    } else {
+        out.push_str(&format!("  {keyword} {first}\n"));
+        let indent = " ".repeat(keyword.len() + 3);
+        for f in &items[1..] {
+            out.push_str(&format!("{indent}{f}\n"));
         }
     }
+}
+
+fn test(t: &Test) -> String {
+    let mut out = format!("test {} {{\n", quote(&t.name.value));
+    let given: Vec<String> = t.given.iter().map(|f| format!("{}.", fact(f))).collect();
+    steps(&mut out, "given", &given);
+    let without: Vec<String> = t
+        .without
+        .iter()
+        .map(|r| format!("{}.", atom(&r.atom)))
+        .collect();
+    steps(&mut out, "without", &without);
     for e in &t.expects {
         let mut line = String::from("  expect ");
         if e.negated {

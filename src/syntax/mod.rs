@@ -27,6 +27,9 @@ pub struct Parsed {
     pub modules: Vec<ast::Module>,
     /// For each file, the files it imports, with the span of each `use`.
     pub imports: Vec<Vec<(FileId, Span)>>,
+    /// The files the user named (folders expanded), in order; the others
+    /// were only imported.
+    pub given: Vec<FileId>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -63,7 +66,9 @@ pub fn load(paths: &[PathBuf]) -> Parsed {
 /// disk otherwise.
 pub fn load_with_overlay(paths: &[PathBuf], overlay: &Overlay) -> Parsed {
     let mut parsed = Parsed::default();
-    let mut canonical: Vec<PathBuf> = Vec::new();
+    // Every file loaded, by its canonical path (or overlay key): a look-up
+    // per `use`, so loading stays linear in the number of files.
+    let mut canonical: HashMap<PathBuf, FileId> = HashMap::new();
     let mut queue: Vec<PathBuf> = Vec::new();
     for path in paths {
         if overlay.contains_key(&file_key(path)) {
@@ -85,6 +90,7 @@ pub fn load_with_overlay(paths: &[PathBuf], overlay: &Overlay) -> Parsed {
     // Files named on the command line, in order; imports are appended as met.
     // Import edges are kept by canonical path until every file has its id.
     let mut edges: Vec<Vec<(PathBuf, Span)>> = Vec::new();
+    let named = queue.len();
     let mut next = 0;
     while next < queue.len() {
         let path = queue[next].clone();
@@ -92,6 +98,9 @@ pub fn load_with_overlay(paths: &[PathBuf], overlay: &Overlay) -> Parsed {
         let Some(Some(id)) = read_file(&path, overlay, &mut parsed, &mut canonical) else {
             continue; // unreadable (reported) or already loaded
         };
+        if next <= named {
+            parsed.given.push(id);
+        }
         let text = parsed.sources.get(id).text.clone();
         let (module, diags) = parse_module(id, &text);
         parsed.diagnostics.extend(diags);
@@ -116,10 +125,7 @@ pub fn load_with_overlay(paths: &[PathBuf], overlay: &Overlay) -> Parsed {
         .into_iter()
         .map(|uses| {
             uses.into_iter()
-                .filter_map(|(canon, span)| {
-                    let i = canonical.iter().position(|k| *k == canon)?;
-                    Some((FileId(i as u32), span))
-                })
+                .filter_map(|(canon, span)| Some((*canonical.get(&canon)?, span)))
                 .collect()
         })
         .collect();
@@ -133,15 +139,16 @@ fn read_file(
     path: &Path,
     overlay: &Overlay,
     parsed: &mut Parsed,
-    canonical: &mut Vec<PathBuf>,
+    canonical: &mut HashMap<PathBuf, FileId>,
 ) -> Option<Option<FileId>> {
     let key = file_key(path);
     if let Some(text) = overlay.get(&key) {
-        if canonical.contains(&key) {
+        if canonical.contains_key(&key) {
             return Some(None);
         }
-        canonical.push(key);
-        return Some(Some(parsed.sources.add(path.to_path_buf(), text.clone())));
+        let id = parsed.sources.add(path.to_path_buf(), text.clone());
+        canonical.insert(key, id);
+        return Some(Some(id));
     }
     let canon = match std::fs::canonicalize(path) {
         Ok(c) => c,
@@ -150,8 +157,20 @@ fn read_file(
             return None;
         }
     };
-    if canonical.contains(&canon) {
+    if canonical.contains_key(&canon) {
         return Some(None);
+    }
+    // Reading a pipe or a device could block for ever or never end.
+    match std::fs::metadata(&canon) {
+        Ok(meta) if !meta.is_file() => {
+            parsed.diagnostics.push(not_a_file(path));
+            return None;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            parsed.diagnostics.push(io_error(path, &e));
+            return None;
+        }
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -178,8 +197,9 @@ fn read_file(
             return None;
         }
     };
-    canonical.push(canon);
-    Some(Some(parsed.sources.add(path.to_path_buf(), text)))
+    let id = parsed.sources.add(path.to_path_buf(), text);
+    canonical.insert(canon, id);
+    Some(Some(id))
 }
 
 /// The rule files the user named: files as given, folders expanded to every
@@ -248,6 +268,16 @@ fn io_error(path: &Path, err: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Code::Io, format!("cannot read {}: {what}", display(path))).with_path(path)
 }
 
+/// A path that exists but is no regular file (a pipe, a socket, a device).
+pub fn not_a_file(path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        Code::Io,
+        format!("cannot read {}: not a regular file", display(path)),
+    )
+    .with_path(path)
+    .with_help("name a rule file; pipes and devices are not read")
+}
+
 fn import_not_found(target: &Path, written: &ast::Text) -> Diagnostic {
     let span = written.span;
     let mut diag = Diagnostic::error(
@@ -283,68 +313,84 @@ fn import_not_found(target: &Path, written: &ast::Text) -> Diagnostic {
 }
 
 /// Reports every import cycle once, at the `use` that closes it, with each
-/// step of the cycle labelled.
+/// step of the cycle labelled. A depth-first search with its own stack, so
+/// that a chain of any number of files cannot overflow the thread's stack.
 fn report_import_cycles(parsed: &mut Parsed) {
     let n = parsed.imports.len();
-    let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
-    let mut stack: Vec<(FileId, Span)> = Vec::new();
+    let mut state = vec![Visit::New; n];
     let mut diags = Vec::new();
+    // The files being visited, each with the index of its next import and
+    // the `use` that led to it.
+    let mut path: Vec<(FileId, usize, Option<Span>)> = Vec::new();
     for start in 0..n {
-        if state[start] == 0 {
-            visit(
-                FileId(start as u32),
-                parsed,
-                &mut state,
-                &mut stack,
-                &mut diags,
-            );
+        if state[start] != Visit::New {
+            continue;
+        }
+        state[start] = Visit::OnPath;
+        path.push((FileId(start as u32), 0, None));
+        while let Some(&mut (file, ref mut next, _)) = path.last_mut() {
+            let Some(&(target, span)) = parsed.imports[file.0 as usize].get(*next) else {
+                state[file.0 as usize] = Visit::Done;
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match state.get(target.0 as usize) {
+                Some(Visit::New) => {
+                    state[target.0 as usize] = Visit::OnPath;
+                    path.push((target, 0, Some(span)));
+                }
+                Some(Visit::OnPath) => diags.push(import_cycle(parsed, &path, target, span)),
+                Some(Visit::Done) | None => {}
+            }
         }
     }
     parsed.diagnostics.extend(diags);
 }
 
-fn visit(
-    file: FileId,
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    New,
+    OnPath,
+    Done,
+}
+
+/// The cycle closed by `span` (a `use` of `target`, which is on `path`):
+/// the uses on the path from `target` on, then this one.
+fn import_cycle(
     parsed: &Parsed,
-    state: &mut [u8],
-    stack: &mut Vec<(FileId, Span)>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    state[file.0 as usize] = 1;
-    for &(target, span) in &parsed.imports[file.0 as usize] {
-        let Some(s) = state.get(target.0 as usize).copied() else {
-            continue;
-        };
-        if s == 1 {
-            // The cycle: the uses on the stack from `target` on, then this one.
-            let from = stack
-                .iter()
-                .position(|&(f, _)| f == target)
-                .unwrap_or(stack.len());
-            let mut steps: Vec<Span> = stack[from..].iter().map(|&(_, s)| s).collect();
-            steps.push(span);
-            let names: Vec<String> = steps
-                .iter()
-                .map(|s| s.file)
-                .chain(std::iter::once(target))
-                .map(|f| parsed.sources.get(f).name())
-                .collect();
-            let mut d = Diagnostic::error(
-                Code::ImportCycle,
-                format!("files import each other in a cycle: {}", names.join(" → ")),
-            )
-            .with_label(span, "this import closes the cycle");
-            for &s in steps.iter().rev().skip(1) {
-                d = d.with_label(s, "imported here");
-            }
-            diags.push(d.with_help("remove one of these `use` lines; shared declarations can live in a file both import"));
-        } else if s == 0 {
-            stack.push((file, span));
-            visit(target, parsed, state, stack, diags);
-            stack.pop();
-        }
+    path: &[(FileId, usize, Option<Span>)],
+    target: FileId,
+    span: Span,
+) -> Diagnostic {
+    let from = path
+        .iter()
+        .position(|&(f, _, _)| f == target)
+        .unwrap_or(path.len());
+    // The use that led to each file after `target`, then the closing one.
+    let mut steps: Vec<Span> = path
+        .iter()
+        .skip(from + 1)
+        .filter_map(|&(_, _, via)| via)
+        .collect();
+    steps.push(span);
+    let names: Vec<String> = steps
+        .iter()
+        .map(|s| s.file)
+        .chain(std::iter::once(target))
+        .map(|f| parsed.sources.get(f).name())
+        .collect();
+    let mut d = Diagnostic::error(
+        Code::ImportCycle,
+        format!("files import each other in a cycle: {}", names.join(" → ")),
+    )
+    .with_label(span, "this import closes the cycle");
+    for &s in steps.iter().rev().skip(1) {
+        d = d.with_label(s, "imported here");
     }
-    state[file.0 as usize] = 2;
+    d.with_help(
+        "remove one of these `use` lines; shared declarations can live in a file both import",
+    )
 }
 
 #[cfg(test)]

@@ -437,6 +437,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::because_clause => "`because`",
         Rule::cite_clause => "`cite`",
         Rule::given => "`given`",
+        Rule::without => "`without`",
+        Rule::retract_decl => "`retract`",
+        Rule::source_file => "`from`",
         Rule::expect | Rule::expect_not | Rule::expect_conflict | Rule::expect_no_conflict => {
             "`expect`"
         }
@@ -580,6 +583,14 @@ impl Builder<'_> {
             Rule::source_decl => Item::Source(SourceDecl {
                 name: self.name(inner.next()?),
                 title: self.text(inner.next()?),
+                file: match inner.next() {
+                    Some(f) => Some(self.text(kids(f).next()?)),
+                    None => None,
+                },
+                span,
+            }),
+            Rule::retract_decl => Item::Retract(Retract {
+                atom: self.atom(inner.next()?),
                 span,
             }),
             Rule::input_decl => Item::Input(InputDecl {
@@ -692,6 +703,7 @@ impl Builder<'_> {
     ) -> Option<Test> {
         let name = self.text(inner.next()?);
         let mut given = Vec::new();
+        let mut without = Vec::new();
         let mut expects = Vec::new();
         let mut conflicts = Vec::new();
         for step in inner {
@@ -701,6 +713,15 @@ impl Builder<'_> {
                     for f in kids(step) {
                         let fspan = self.span(&f);
                         given.push(self.fact(fspan, kids(f))?);
+                    }
+                }
+                Rule::without => {
+                    for a in kids(step).filter(|a| a.as_rule() == Rule::atom) {
+                        let span = self.span(&a);
+                        without.push(Retract {
+                            atom: self.atom(a),
+                            span,
+                        });
                     }
                 }
                 Rule::expect_conflict | Rule::expect_no_conflict => {
@@ -739,6 +760,7 @@ impl Builder<'_> {
         Some(Test {
             name,
             given,
+            without,
             expects,
             conflicts,
             span,

@@ -20,7 +20,7 @@ use crate::source::Location;
 
 pub use assumptions::{AssumptionsJson, assumptions};
 pub use proof::{ConflictJson, ExplainJson, ProofJson, conflict, explain, proof};
-pub use results::{QueryJson, RunJson, query, run};
+pub use results::{QueryJson, RunJson, WorldRun, query, run};
 pub use why_not::{WhyNotJson, why_not};
 
 /// Writes a value as indented JSON and a final newline.

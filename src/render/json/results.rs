@@ -21,6 +21,15 @@ pub struct RunJson<'a> {
     conflicts: Conflicts<'a>,
 }
 
+/// One world of a `warrant run` over several root files: the root's name
+/// and its results (schema in `docs/json.md`).
+#[derive(Serialize)]
+pub struct WorldRun<'a> {
+    pub world: String,
+    #[serde(flatten)]
+    pub run: RunJson<'a>,
+}
+
 /// `warrant run --format json`: the predicates `preds` (see
 /// [`run_predicates`](crate::render::run_predicates)), their rows with their likelihood and rule,
 /// and a one-line reason per row when `explain` is set and derivations

@@ -107,3 +107,15 @@ fn group(n: usize) -> String {
     }
     out
 }
+
+/// The heading of one world when a run has several: `== world: FILE ==`.
+pub fn world_heading<W: std::io::Write>(
+    out: &mut W,
+    name: &str,
+    first: bool,
+) -> std::io::Result<()> {
+    if !first {
+        out.write_all(b"\n")?;
+    }
+    writeln!(out, "== world: {name} ==")
+}
