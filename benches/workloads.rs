@@ -265,7 +265,7 @@ fn run_ascent(w: &Workload, dir: &Path) -> (usize, f64) {
 fn run_warrant(w: &Workload, dir: &Path) -> (usize, f64) {
     let start = Instant::now();
     let program = match warrant::Program::load(&[dir.join(w.program)]) {
-        Ok(p) => p,
+        Ok(p) => std::sync::Arc::new(p),
         Err(report) => panic!("{report}"),
     };
     let options = warrant::engine::EvalOptions {

@@ -387,6 +387,9 @@ struct FileSource<'a> {
     file: &'a SourceFile,
 }
 
+/// Lines and columns are ours ([`SourceFile::line_col`]), not miette's: a
+/// column counts characters, not bytes, and only `\n` ends a line (a lone
+/// `\r` does not), so the text form gives the position the JSON form does.
 impl miette::SourceCode for FileSource<'_> {
     fn read_span<'b>(
         &'b self,
@@ -396,22 +399,39 @@ impl miette::SourceCode for FileSource<'_> {
     ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
         let text: &str = &self.file.text;
         let start = span.offset().min(text.len());
-        let end = (span.offset() + span.len()).min(text.len());
-        let first = self.file.line_index(start).saturating_sub(before + 1);
-        let last = self.file.line_index(end) + after + 1;
-        let window = self.file.lines_range(first, last);
-        let inner_span = SourceSpan::new((start - window.start).into(), end - start);
-        let inner = text[window.clone()].read_span(&inner_span, before, after)?;
+        let end = (span.offset() + span.len()).min(text.len()).max(start);
+        let first = self.file.line_index(start);
+        let last = self.file.line_index(end.saturating_sub(1).max(start));
+        // As miette's own sources do: without lines before, the contents
+        // start at the span; without lines after, they end with it.
+        let data_start = if before == 0 {
+            start
+        } else {
+            self.file
+                .lines_range(first.saturating_sub(before), first)
+                .start
+        };
+        let data_end = if after == 0 {
+            end
+        } else {
+            self.file.lines_range(last, last + after).end
+        };
+        let (line, column) = self.file.line_col(data_start);
+        // miette merges the snippets of two labels when the first one's
+        // `line() + line_count()` reaches the second's line; counted, as
+        // before, from one line above the contents.
+        let counted_from = self
+            .file
+            .lines_range(first.saturating_sub(before + 1), first)
+            .start;
+        let line_count = text[counted_from..data_end].matches('\n').count();
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
-            inner.data(),
-            SourceSpan::new(
-                (inner.span().offset() + window.start).into(),
-                inner.span().len(),
-            ),
-            inner.line() + first,
-            inner.column(),
-            inner.line_count(),
+            &text.as_bytes()[data_start..data_end],
+            SourceSpan::new(data_start.into(), data_end - data_start),
+            line - 1,
+            column - 1,
+            line_count,
         )))
     }
 }
@@ -597,6 +617,34 @@ mod tests {
         for code in Code::ALL {
             assert!(code.as_str().starts_with("warrant::"), "{code}");
             assert!(seen.insert(code.as_str()), "{code} twice");
+        }
+    }
+
+    #[test]
+    fn text_and_json_give_the_same_line_and_column() {
+        // Columns count characters (é is two bytes), and a lone CR does not
+        // end a line: the text form used to say 1:17 here, JSON 1:12.
+        for text in [
+            "p(\"ééééé\") q.\n",
+            "p(a).\rq(b) r.\n",
+            "x.\r\ny(\"é\") q.\n",
+        ] {
+            let mut sources = Sources::default();
+            let file = sources.add("t.wr".into(), text);
+            let at = text.rfind(['q', 'r']).unwrap_or(0);
+            let diag =
+                Diagnostic::error(Code::Parse, "here").with_label(Span::new(file, at, at + 1), "x");
+            let json = to_json(&diag, &sources);
+            let shown = render(
+                &diag,
+                &sources,
+                Style {
+                    color: false,
+                    width: 80,
+                },
+            );
+            let header = format!("[t.wr:{}:{}]", json["line"], json["column"]);
+            assert!(shown.contains(&header), "{header} in\n{shown}");
         }
     }
 

@@ -5,6 +5,8 @@
 //! files (another scenario, say) take no part. Each test is evaluated on its
 //! own, so tests cannot leak into each other.
 
+use std::sync::Arc;
+
 use crate::diagnostics::Diagnostic;
 use crate::engine::{self, Derivation, EvalOptions, Model, PatternArg, RowId};
 use crate::ir::{Arg, Expect, PredId, Program, RuleId, Test};
@@ -107,7 +109,7 @@ impl Report {
 
 /// Runs the tests of the named files whose names contain `filter` (all
 /// when `None`).
-pub fn run(program: &Program, filter: Option<&str>) -> Report {
+pub fn run(program: &Arc<Program>, filter: Option<&str>) -> Report {
     let mut fired = vec![false; program.rules.len()];
     let outcomes = program
         .tests
@@ -119,7 +121,7 @@ pub fn run(program: &Program, filter: Option<&str>) -> Report {
         .map(|(i, test)| {
             let outcome = run_one(program, i, test);
             if let Some(model) = &outcome.model {
-                mark_fired(program, model, &mut fired);
+                mark_fired(model, &mut fired);
             }
             outcome
         })
@@ -127,7 +129,7 @@ pub fn run(program: &Program, filter: Option<&str>) -> Report {
     Report { outcomes, fired }
 }
 
-fn run_one(program: &Program, index: usize, test: &Test) -> Outcome {
+fn run_one(program: &Arc<Program>, index: usize, test: &Test) -> Outcome {
     let location = program.sources.location(test.span);
     let options = EvalOptions {
         extra_facts: test.given.clone(),
@@ -249,7 +251,8 @@ pub fn rule_of(model: &Model, pred: PredId, row: RowId) -> Option<RuleId> {
     }
 }
 
-fn mark_fired(program: &Program, model: &Model, fired: &mut [bool]) {
+fn mark_fired(model: &Model, fired: &mut [bool]) {
+    let program = model.program();
     for p in 0..program.preds.len().min(model.preds()) {
         let pred = PredId(p as u32);
         for (row, _, _) in model.rows(pred) {

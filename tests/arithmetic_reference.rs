@@ -71,6 +71,7 @@ fn warrant_answers(edges: &[(i64, i64)], weights: &[(i64, i64)]) -> [Rows; 5] {
     let program = loaded
         .program
         .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics));
+    let program = std::sync::Arc::new(program);
     let model = evaluate(&program, &EvalOptions::default()).expect("evaluates");
     [
         ints(&model, &program, "reaches"),

@@ -249,3 +249,22 @@ fn run_snapshots() {
     let (_, json, _) = stdout(warrant().args(["run", "--format", "json", HEDGING]));
     insta::assert_snapshot!("run_json", json);
 }
+
+#[test]
+fn conflict_bindings_leave_out_anonymous_variables() {
+    let file = "tests/data/cli/conflict_anonymous.wr";
+    for args in [
+        ["run", "--format", "json", file].as_slice(),
+        ["run", "--format", "json", "--no-provenance", file].as_slice(),
+    ] {
+        let (code, out, err) = stdout(warrant().args(args));
+        assert_eq!(code, 0, "{err}");
+        let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let conflicts = j["conflicts"].as_array().expect("a list of conflicts");
+        assert_eq!(conflicts.len(), 1, "{out}");
+        for c in conflicts {
+            let names: Vec<&String> = c["bindings"].as_object().unwrap().keys().collect();
+            assert_eq!(names, ["A", "P", "Q"], "{args:?}: {c}");
+        }
+    }
+}

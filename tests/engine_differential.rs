@@ -5,6 +5,7 @@
 //! justify its row's likelihood, and recorded proofs must be shortest.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use proptest::prelude::*;
 use warrant::engine::builder::{Cond, ProgramBuilder, T};
@@ -341,7 +342,7 @@ fn tree_height(model: &Model, pred: PredId, row: u32, depth: usize) -> u32 {
 /// included (each must be the shortest among the best derivations);
 /// returns the number of rows rules derived.
 fn check(seed: u64) -> usize {
-    let program = generate(seed);
+    let program = Arc::new(generate(seed));
     let want = naive(&program);
     let model = evaluate(&program, &EvalOptions::default()).unwrap();
     let plain = evaluate(
@@ -440,7 +441,7 @@ fn check(seed: u64) -> usize {
                 Some(th),
                 best,
                 "seed {seed}: {} not a shortest proof",
-                model.format_row(&program, pred, row)
+                model.format_row(pred, row)
             );
         }
     }
@@ -472,8 +473,8 @@ fn recorded_proofs_are_shortest() {
 #[test]
 fn same_rows_whatever_the_fact_order() {
     for seed in 0..50 {
-        let program = generate(seed);
-        let mut reversed = program.clone();
+        let program = Arc::new(generate(seed));
+        let mut reversed = Program::clone(&program);
         reversed.facts.reverse();
         reversed.rules.reverse();
         let n = reversed.rules.len() as u32;
@@ -483,7 +484,7 @@ fn same_rows_whatever_the_fact_order() {
             }
         }
         let a = evaluate(&program, &EvalOptions::default()).unwrap();
-        let b = evaluate(&reversed, &EvalOptions::default()).unwrap();
+        let b = evaluate(&Arc::new(reversed), &EvalOptions::default()).unwrap();
         for p in 0..program.preds.len() {
             let pred = PredId(p as u32);
             let mut x: Vec<_> = a.rows(pred).map(|(_, r, l)| (r.to_vec(), l)).collect();

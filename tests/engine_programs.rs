@@ -2,6 +2,7 @@
 //! pipeline (`Program::load` → `evaluate` → `render`).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use warrant::Program;
 use warrant::engine::{Derivation, EvalOptions, Model, PatternArg, Query, evaluate, query_table};
@@ -9,21 +10,21 @@ use warrant::ir::Value;
 use warrant::render::{self, text::RunOptions};
 
 /// `warrant run` text output (`--all`, `--explain`).
-fn render_run(program: &Program, model: &Model, all: bool, explain: bool) -> String {
-    let preds = render::run_predicates(program, model, all, false);
+fn render_run(model: &Model, all: bool, explain: bool) -> String {
+    let preds = render::run_predicates(model, all, false);
     let opts = RunOptions {
         explain,
         color: false,
     };
     let mut out = Vec::new();
-    render::text::run(&mut out, program, model, &preds, &opts).expect("writes to memory");
+    render::text::run(&mut out, model, &preds, &opts).expect("writes to memory");
     String::from_utf8(out).expect("UTF-8")
 }
 
 /// `warrant run --format json` output.
-fn run_json(program: &Program, model: &Model, all: bool, explain: bool) -> String {
-    let preds = render::run_predicates(program, model, all, false);
-    render::json::to_string(&render::json::run(program, model, &preds, explain))
+fn run_json(model: &Model, all: bool, explain: bool) -> String {
+    let preds = render::run_predicates(model, all, false);
+    render::json::to_string(&render::json::run(model, &preds, explain))
 }
 
 fn data(name: &str) -> PathBuf {
@@ -32,9 +33,9 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn load(name: &str) -> Program {
+fn load(name: &str) -> Arc<Program> {
     match Program::load(&[data(name)]) {
-        Ok(p) => p,
+        Ok(p) => Arc::new(p),
         Err(report) => panic!("{report}"),
     }
 }
@@ -43,7 +44,7 @@ fn load(name: &str) -> Program {
 fn hedging_run() {
     let program = load("hedging.wr");
     let model = evaluate(&program, &EvalOptions::default()).unwrap();
-    let text = render_run(&program, &model, false, false);
+    let text = render_run(&model, false, false);
     // Columns are aligned: compare with runs of spaces folded.
     let text = text
         .lines()
@@ -75,11 +76,11 @@ fn hedging_run() {
     // Base facts only with --all (the conflicts' proofs show them anyway).
     let (results, _) = text.split_once("conflicts (").expect("a conflict");
     assert!(!results.contains("ally(japan, us)"));
-    let all = render_run(&program, &model, true, false);
+    let all = render_run(&model, true, false);
     assert!(all.contains("ally(japan, us)"));
 
     let json: serde_json::Value =
-        serde_json::from_str(&run_json(&program, &model, false, false)).expect("valid JSON");
+        serde_json::from_str(&run_json(&model, false, false)).expect("valid JSON");
     let hedges = json["predicates"]
         .as_array()
         .unwrap()
@@ -100,7 +101,7 @@ fn hedging_run() {
         }
         d => panic!("{d:?}"),
     }
-    assert!(render::text::summary(&program, &model).starts_with("derived "));
+    assert!(render::text::summary(&model).starts_with("derived "));
 }
 
 #[test]
@@ -122,16 +123,16 @@ fn hedging_query() {
     assert!(text.starts_with("B "), "{text}");
     let atom =
         warrant::syntax::parse_atom(warrant::source::FileId(0), "linked(A, australia)").unwrap();
-    let q = warrant::engine::resolve_query(&program, &model, &atom).unwrap();
+    let q = warrant::engine::resolve_query(&model, &atom).unwrap();
     let t = query_table(&model, &q);
     assert_eq!(t.columns, vec!["A".to_string()]);
     assert_eq!(t.rows.len(), 2);
     let atom = warrant::syntax::parse_atom(warrant::source::FileId(0), "linkd(A, B)").unwrap();
-    let err = warrant::engine::resolve_query(&program, &model, &atom).unwrap_err();
+    let err = warrant::engine::resolve_query(&model, &atom).unwrap_err();
     assert_eq!(err.code, "warrant::unknown_predicate");
     // A query with the wrong number of arguments has the one arity code.
     let atom = warrant::syntax::parse_atom(warrant::source::FileId(0), "linked(A)").unwrap();
-    let err = warrant::engine::resolve_query(&program, &model, &atom).unwrap_err();
+    let err = warrant::engine::resolve_query(&model, &atom).unwrap_err();
     assert_eq!(err.code, "warrant::arity_mismatch");
 }
 
@@ -174,12 +175,6 @@ fn byte_identical_output() {
     let program = load("hedging.wr");
     let a = evaluate(&program, &EvalOptions::default()).unwrap();
     let b = evaluate(&program, &EvalOptions::default()).unwrap();
-    assert_eq!(
-        render_run(&program, &a, true, true),
-        render_run(&program, &b, true, true)
-    );
-    assert_eq!(
-        run_json(&program, &a, true, true),
-        run_json(&program, &b, true, true)
-    );
+    assert_eq!(render_run(&a, true, true), render_run(&b, true, true));
+    assert_eq!(run_json(&a, true, true), run_json(&b, true, true));
 }

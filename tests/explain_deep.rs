@@ -2,6 +2,7 @@
 //! why-not and key assumptions run without recursion on the proof depth, so
 //! they work on a small stack.
 
+use std::sync::Arc;
 use warrant::Program;
 use warrant::engine::builder::{Cond, ProgramBuilder, T, int};
 use warrant::engine::{EvalOptions, evaluate};
@@ -50,9 +51,9 @@ fn small_stack(f: impl FnOnce() + Send + 'static) {
 #[test]
 fn a_proof_2000_steps_deep() {
     small_stack(|| {
-        let program = chain(2001);
+        let program = Arc::new(chain(2001));
         let model = evaluate(&program, &EvalOptions::default()).expect("evaluates");
-        let proofs = model.explain(&program, "reach(2001)").expect("pattern");
+        let proofs = model.explain("reach(2001)").expect("pattern");
         let proof = &proofs[0];
         assert_eq!(proof.depth(), 2000);
         assert_eq!(proof.nodes.len(), 1 + 2000 + 2000);
@@ -73,7 +74,6 @@ fn a_proof_2000_steps_deep() {
         assert_eq!(dot.matches(" -> ").count(), 2000 * 3);
 
         let a = explain::assumptions(
-            &program,
             &model,
             program.pred_id("reach").expect("pred"),
             proof.nodes[0].row,
@@ -83,7 +83,7 @@ fn a_proof_2000_steps_deep() {
         assert_eq!(a.facts.len(), 2001);
         assert!(a.facts.iter().all(|f| f.necessary == Some(true)));
 
-        let w = model.why_not(&program, "reach(2002)").expect("ground");
+        let w = model.why_not("reach(2002)").expect("ground");
         assert!(!w.is_derived());
         let _ = render::text::why_not(&w, false);
     });
@@ -92,16 +92,16 @@ fn a_proof_2000_steps_deep() {
 #[test]
 fn a_shared_deep_proof_is_printed_once() {
     small_stack(|| {
-        let program = chain(500);
+        let program = Arc::new(chain(500));
         let model = evaluate(&program, &EvalOptions::default()).expect("evaluates");
         // Every row at once: a forest where each proof reuses the one before.
-        let proofs = model.explain(&program, "reach(X)").expect("pattern");
+        let proofs = model.explain("reach(X)").expect("pattern");
         assert_eq!(proofs.len(), 500);
         let rows: Vec<_> = model
             .rows(program.pred_id("reach").expect("pred"))
             .map(|(id, _, _)| (program.pred_id("reach").expect("pred"), id))
             .collect();
-        let forest = explain::explain_all(&program, &model, &rows).expect("forest");
+        let forest = explain::explain_all(&model, &rows).expect("forest");
         assert_eq!(forest.nodes.len(), 500 + 499);
         let text = render::text::proof(&forest, false);
         assert_eq!(text.matches("by rule `step`").count(), 499);

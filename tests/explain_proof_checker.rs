@@ -6,6 +6,7 @@
 //! the rule's and the premises'. Why-not reports and key assumptions are
 //! checked against naive evaluation on the same programs.
 
+use std::sync::Arc;
 use warrant::engine::builder::{Cond, ProgramBuilder, T};
 use warrant::engine::{EvalOptions, Model, evaluate};
 use warrant::explain::{self, AttemptStatus, NodeKind, Origin, Outcome, Proof};
@@ -184,7 +185,8 @@ fn most_likely_match(
 }
 
 /// Verifies a proof independently; panics with the reason otherwise.
-fn check_proof(program: &Program, model: &Model, proof: &Proof, ctx: &str) {
+fn check_proof(model: &Model, proof: &Proof, ctx: &str) {
+    let program = model.program();
     assert!(!proof.roots.is_empty(), "{ctx}: a proof without a root");
     let ids = |n: &explain::Node| -> Vec<u32> {
         n.atom
@@ -335,7 +337,7 @@ fn check_proof(program: &Program, model: &Model, proof: &Proof, ctx: &str) {
     }
 }
 
-fn evaluate_ok(program: &Program) -> Model {
+fn evaluate_ok(program: &Arc<Program>) -> Model {
     evaluate(program, &EvalOptions::default()).expect("random programs evaluate")
 }
 
@@ -344,14 +346,13 @@ fn every_proof_of_random_programs_checks() {
     let mut proofs = 0;
     let mut steps = 0;
     for seed in 0..1000u64 {
-        let program = generate(seed, true);
+        let program = Arc::new(generate(seed, true));
         let model = evaluate_ok(&program);
         for p in 0..program.preds.len() {
             let pred = PredId(p as u32);
             for (id, _, _) in model.rows(pred) {
-                let proof =
-                    explain::explain(&program, &model, pred, id).expect("a row of the model");
-                check_proof(&program, &model, &proof, &format!("seed {seed}"));
+                let proof = explain::explain(&model, pred, id).expect("a row of the model");
+                check_proof(&model, &proof, &format!("seed {seed}"));
                 // Rendering never panics, and JSON round-trips.
                 let _ = render::text::proof(&proof, true);
                 let _ = render::dot::proof(&proof);
@@ -375,12 +376,12 @@ fn every_proof_of_random_programs_checks() {
 /// The bindings of a rule that satisfy its atoms and comparisons (not its
 /// exceptions) and conclude `row` by head `h`: naive enumeration.
 fn naive_matches(
-    program: &Program,
     model: &Model,
     rule: &warrant::ir::Rule,
     h: usize,
     row: &[u32],
 ) -> Vec<Vec<Option<u32>>> {
+    let program = model.program();
     let mut start = vec![None; rule.body.vars.len()];
     if !unify(&rule.heads[h].args, row, &mut start) {
         return Vec::new();
@@ -421,7 +422,7 @@ fn why_not_agrees_with_naive_matching() {
     let mut checked = 0;
     let mut blocked = 0;
     for seed in 0..300u64 {
-        let program = generate(seed, true);
+        let program = Arc::new(generate(seed, true));
         let model = evaluate_ok(&program);
         let mut rng = Rng(seed ^ 0x5eed);
         let domain: Vec<Value> = (0..6)
@@ -435,14 +436,12 @@ fn why_not_agrees_with_naive_matching() {
                 let args: Vec<Value> = (0..arity)
                     .map(|_| domain[rng.below(domain.len())].clone())
                     .collect();
-                let w = explain::why_not_values(&program, &model, pred, &args);
+                let w = explain::why_not_values(&model, pred, &args);
                 let ids: Option<Vec<u32>> = args.iter().map(|v| model.values().lookup(v)).collect();
                 let present = ids.as_ref().and_then(|r| model.lookup(pred, r));
                 let ctx = format!("seed {seed}: why not {}", w.atom);
                 match (&w.outcome, present) {
-                    (Outcome::Derived(proof), Some(_)) => {
-                        check_proof(&program, &model, proof, &ctx)
-                    }
+                    (Outcome::Derived(proof), Some(_)) => check_proof(&model, proof, &ctx),
                     (Outcome::Derived(_), None) => panic!("{ctx}: claims derived"),
                     (_, Some(_)) => panic!("{ctx}: derived, but not said so"),
                     (Outcome::NoRule { .. }, None) => {
@@ -464,7 +463,7 @@ fn why_not_agrees_with_naive_matching() {
                             let rule = program.rule(a.rule);
                             let row = ids.clone().unwrap_or_default();
                             let matches = if ids.is_some() {
-                                naive_matches(&program, &model, rule, a.head, &row)
+                                naive_matches(&model, rule, a.head, &row)
                             } else {
                                 Vec::new()
                             };
@@ -503,7 +502,7 @@ fn why_not_agrees_with_naive_matching() {
                                             .proof
                                             .as_ref()
                                             .expect("a blocking exception has a proof");
-                                        check_proof(&program, &model, proof, &ctx);
+                                        check_proof(&model, proof, &ctx);
                                     }
                                 }
                             }
@@ -542,13 +541,12 @@ fn necessary_facts_agree_with_re_evaluation() {
     // loses the conclusion.
     let mut decided = 0;
     for seed in 0..150u64 {
-        let program = generate(seed, false);
+        let program = Arc::new(generate(seed, false));
         let model = evaluate_ok(&program);
         for p in 0..program.preds.len() {
             let pred = PredId(p as u32);
             for (id, row, _) in model.rows(pred).take(3) {
-                let a =
-                    explain::assumptions(&program, &model, pred, id).expect("a row of the model");
+                let a = explain::assumptions(&model, pred, id).expect("a row of the model");
                 assert!(
                     a.complete,
                     "seed {seed}: small programs are searched completely"
@@ -560,7 +558,7 @@ fn necessary_facts_agree_with_re_evaluation() {
                         .iter()
                         .map(|v| model.values().lookup(v).expect("in model"))
                         .collect();
-                    let mut without = program.clone();
+                    let mut without = Program::clone(&program);
                     without.facts.retain(|x| {
                         !(x.pred.0 as usize
                             == program
@@ -568,7 +566,7 @@ fn necessary_facts_agree_with_re_evaluation() {
                                 .map_or(usize::MAX, |p| p.0 as usize)
                             && x.row == vals)
                     });
-                    let m2 = evaluate_ok(&without);
+                    let m2 = evaluate_ok(&Arc::new(without));
                     let still = m2.lookup(pred, row).is_some();
                     assert_eq!(
                         f.necessary,

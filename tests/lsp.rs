@@ -118,7 +118,7 @@ fn an_editing_session() {
     assert_eq!(
         doubt,
         format!(
-            "```warrant\npred doubt(country, level: level)\n```\n\nHow much a country doubts its patron.\n\n*{}:3*",
+            "```warrant\npred doubt(country, level: level).\n```\n\nHow much a country doubts its patron.\n\n*{}:3*",
             vocab_path.display()
         )
     );

@@ -1,6 +1,7 @@
 //! The report of the baseline scenario in a real browser (headless
 //! Chromium): it loads without console errors, every derived conclusion is
-//! on the page, a link to a conclusion opens it and shows its quote, and a
+//! on the page, a link to a conclusion opens it and shows its quote, sorting
+//! and filtering reorder and hide the right conclusions, and a
 //! screenshot (saved under target/) is not blank.
 //!
 //! Without Chromium the test is skipped with a loud message, except under
@@ -239,7 +240,45 @@ fn baseline_report_in_chromium() {
         "the file itself has it closed: the browser opened it"
     );
 
-    // 3. A screenshot of what a colleague sees first, not blank.
+    // 3. Sorting and filtering: a copy of a small report with a probe that
+    //    picks "least likely first" and "at least likely", then records the
+    //    order and what is hidden.
+    let small = Command::new(&warrant)
+        .args([
+            "report",
+            "tests/data/report/base.wr",
+            "--no-graphs",
+            "--date",
+            "d",
+        ])
+        .output()
+        .expect("warrant runs");
+    let probe = "<script>\n\
+        var s = document.getElementById('_f-sort'); s.value = 'asc'; s.dispatchEvent(new Event('change'));\n\
+        var m = document.getElementById('_f-min'); m.value = '5500'; m.dispatchEvent(new Event('change'));\n\
+        document.body.setAttribute('data-probe', Array.prototype.map.call(document.querySelectorAll('details.conclusion'),\n\
+          function (d) { return d.id + (d.hidden ? ':hidden' : ''); }).join(' '));\n\
+        </script></body>";
+    let probed = String::from_utf8_lossy(&small.stdout).replace("</body>", probe);
+    let probe_page = dir.join("probe.html");
+    std::fs::write(&probe_page, probed).expect("written");
+    let (dom, err) = browse(
+        browser,
+        &dir.join("profile-p"),
+        &["--dump-dom"],
+        &file_url(&probe_page),
+    );
+    assert_eq!(console_lines(&err), Vec::<&str>::new(), "console errors");
+    assert!(
+        dom.contains(
+            "data-probe=\"hedges-germany:hidden hedges-korea hedges-japan arms-japan:hidden \
+             worried-us-japan:hidden reassured-korea:hidden reassured-germany\""
+        ),
+        "least likely first within each predicate, below `likely` hidden"
+    );
+    assert!(dom.contains("3 of 7 conclusions shown"));
+
+    // 4. A screenshot of what a colleague sees first, not blank.
     let shot = dir.join("baseline.png");
     let arg = format!("--screenshot={}", shot.display());
     browse(

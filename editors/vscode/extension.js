@@ -38,9 +38,7 @@ async function start() {
 async function activate(context) {
   context.subscriptions.push(
     vscode.commands.registerCommand("warrant.restartServer", async () => {
-      if (client) {
-        await client.stop();
-      }
+      await stop();
       await start();
     }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
@@ -52,8 +50,19 @@ async function activate(context) {
   await start();
 }
 
+async function stop() {
+  if (client) {
+    try {
+      await client.stop();
+    } catch (_) {
+      // It never started (the error was shown then).
+    }
+    client = undefined;
+  }
+}
+
 function deactivate() {
-  return client ? client.stop() : undefined;
+  return stop();
 }
 
 module.exports = { activate, deactivate };

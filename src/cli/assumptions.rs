@@ -18,11 +18,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let (program, atom, model) = match super::explain::prepare(&args.target, "assumptions") {
+    let (atom, model) = match super::explain::prepare(&args.target, "assumptions") {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let rows = match explain::matching_rows(&program, &model, &atom) {
+    let program = model.program();
+    let rows = match explain::matching_rows(&model, &atom) {
         Ok(r) => r,
         Err(d) => {
             super::emit(&[d], &program.sources, Format::Text);
@@ -31,7 +32,7 @@ pub fn run(args: Args) -> u8 {
     };
     let all: Vec<explain::Assumptions> = rows
         .iter()
-        .filter_map(|&(p, r)| explain::assumptions(&program, &model, p, r))
+        .filter_map(|&(p, r)| explain::assumptions(&model, p, r))
         .collect();
     let code = match args.format {
         Format::Json => {
@@ -39,13 +40,7 @@ pub fn run(args: Args) -> u8 {
             super::print_json(&list)
         }
         Format::Text if all.is_empty() => {
-            super::explain::not_derived(
-                &program,
-                &model,
-                &atom,
-                &args.target.atom,
-                &args.target.paths,
-            );
+            super::explain::not_derived(&model, &atom, &args.target.atom, &args.target.paths);
             super::EXIT_OK
         }
         Format::Text => {

@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 use indexmap::IndexMap;
 use serde_json::json;
 
-use warrant::Program;
 use warrant::engine::Model;
 use warrant::likelihood::Likelihood;
 
@@ -40,10 +39,11 @@ struct World {
 fn world(path: &std::path::Path, args: &Args) -> Result<World, u8> {
     let program = super::load_program(&[path.to_path_buf()])?;
     let model = super::evaluate(&program, &args.eval)?;
-    Ok(collect(&program, &model, args.all))
+    Ok(collect(&model, args.all))
 }
 
-fn collect(program: &Program, model: &Model, all: bool) -> World {
+fn collect(model: &Model, all: bool) -> World {
+    let program = model.program();
     let mut concluded = vec![false; program.preds.len()];
     for rule in &program.rules {
         for head in &rule.heads {
@@ -57,7 +57,7 @@ fn collect(program: &Program, model: &Model, all: bool) -> World {
             continue;
         }
         for (_, row, likelihood) in model.rows(pred) {
-            rows.insert(model.format_row(program, pred, row), likelihood);
+            rows.insert(model.format_row(pred, row), likelihood);
         }
     }
     let conflicts = model

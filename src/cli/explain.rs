@@ -44,14 +44,7 @@ pub struct Args {
 pub fn prepare(
     target: &Target,
     command: &str,
-) -> Result<
-    (
-        warrant::Program,
-        warrant::syntax::ast::Atom,
-        warrant::engine::Model,
-    ),
-    u8,
-> {
+) -> Result<(warrant::syntax::ast::Atom, warrant::engine::Model), u8> {
     let program = super::load_program(&target.paths.paths)?;
     super::one_world(&program, command)?;
     let parsed = super::parse_pattern(&program, &target.atom)?;
@@ -60,19 +53,18 @@ pub fn prepare(
         max_rows: target.max_rows,
     };
     let model = super::evaluate(&program, &eval)?;
-    Ok((program, parsed, model))
+    Ok((parsed, model))
 }
 
 /// Prints "not derived" with a hint towards `why-not` (and its one-line
 /// verdict when the atom is ground).
 pub fn not_derived(
-    program: &warrant::Program,
     model: &warrant::engine::Model,
     atom: &warrant::syntax::ast::Atom,
     text: &str,
     paths: &Paths,
 ) {
-    match explain::why_not(program, model, atom) {
+    match explain::why_not(model, atom) {
         Ok(w) => {
             println!("{}", render::text::verdict(&w));
             for n in &w.notes {
@@ -94,18 +86,19 @@ pub fn not_derived(
 }
 
 pub fn run(args: Args) -> u8 {
-    let (program, atom, model) = match prepare(&args.target, "explain") {
+    let (atom, model) = match prepare(&args.target, "explain") {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let rows = match explain::matching_rows(&program, &model, &atom) {
+    let program = model.program();
+    let rows = match explain::matching_rows(&model, &atom) {
         Ok(r) => r,
         Err(d) => {
             super::emit(&[d], &program.sources, super::Format::Text);
             return super::EXIT_USAGE;
         }
     };
-    let proof = explain::explain_all(&program, &model, &rows);
+    let proof = explain::explain_all(&model, &rows);
     let code = match (&proof, args.format) {
         (Some(proof), ExplainFormat::Text) => {
             let text = render::text::proof(proof, super::stdout_color());
@@ -119,13 +112,7 @@ pub fn run(args: Args) -> u8 {
             proof.as_ref(),
         )),
         (None, _) => {
-            not_derived(
-                &program,
-                &model,
-                &atom,
-                &args.target.atom,
-                &args.target.paths,
-            );
+            not_derived(&model, &atom, &args.target.atom, &args.target.paths);
             super::EXIT_OK
         }
     };

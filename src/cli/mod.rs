@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -196,11 +197,11 @@ pub struct EvalArgs {
 
 /// Loads and checks; prints the diagnostics (warnings too) on stderr.
 /// On errors, returns the exit code.
-pub fn load_program(paths: &[PathBuf]) -> Result<warrant::Program, u8> {
+pub fn load_program(paths: &[PathBuf]) -> Result<Arc<warrant::Program>, u8> {
     let loaded = warrant::load(paths);
     emit(&loaded.diagnostics, &loaded.sources, Format::Text);
     match loaded.program {
-        Some(p) => Ok(p),
+        Some(p) => Ok(Arc::new(p)),
         None => Err(exit_code(&loaded.diagnostics, false).max(EXIT_FAILED)),
     }
 }
@@ -235,13 +236,16 @@ pub fn one_world(program: &warrant::Program, command: &str) -> Result<(), u8> {
 
 /// Evaluates; prints the diagnostics of a failed evaluation, and the
 /// warnings of a successful one.
-pub fn evaluate(program: &warrant::Program, args: &EvalArgs) -> Result<warrant::engine::Model, u8> {
+pub fn evaluate(
+    program: &Arc<warrant::Program>,
+    args: &EvalArgs,
+) -> Result<warrant::engine::Model, u8> {
     evaluate_world(program, args, None)
 }
 
 /// Evaluates the world of these files (all files when `None`).
 pub fn evaluate_world(
-    program: &warrant::Program,
+    program: &Arc<warrant::Program>,
     args: &EvalArgs,
     files: Option<Vec<warrant::source::FileId>>,
 ) -> Result<warrant::engine::Model, u8> {

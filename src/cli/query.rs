@@ -35,7 +35,7 @@ pub fn run(args: Args) -> u8 {
         Ok(m) => m,
         Err(code) => return code,
     };
-    let query = match engine::resolve_query(&program, &model, &atom) {
+    let query = match engine::resolve_query(&model, &atom) {
         Ok(q) => q,
         Err(d) => {
             super::emit(&[d], &program.sources, Format::Text);
@@ -45,6 +45,6 @@ pub fn run(args: Args) -> u8 {
     let table = engine::query_table(&model, &query);
     match args.format {
         Format::Text => super::to_stdout(|out| render::text::query(out, &model, &table)),
-        Format::Json => super::print_json(&render::json::query(&program, &model, &table)),
+        Format::Json => super::print_json(&render::json::query(&model, &table)),
     }
 }

@@ -80,7 +80,7 @@ pub fn run(args: Args) -> u8 {
             Ok(m) => m,
             Err(code) => return code,
         };
-        return run_world(&args, &program, &model, only, args.output_dir.clone(), None);
+        return run_world(&args, &model, only, args.output_dir.clone(), None);
     }
     // Several root files: each is a world, evaluated and printed on its own.
     let worlds = program.worlds();
@@ -96,7 +96,7 @@ pub fn run(args: Args) -> u8 {
             .iter()
             .map(|(_, model)| {
                 only.clone()
-                    .unwrap_or_else(|| render::run_predicates(&program, model, args.all, false))
+                    .unwrap_or_else(|| render::run_predicates(model, args.all, false))
             })
             .collect();
         let runs: Vec<render::json::WorldRun> = models
@@ -104,12 +104,12 @@ pub fn run(args: Args) -> u8 {
             .zip(&preds)
             .map(|((name, model), preds)| render::json::WorldRun {
                 world: name.clone(),
-                run: render::json::run(&program, model, preds, args.explain),
+                run: render::json::run(model, preds, args.explain),
             })
             .collect();
         let code = super::print_json(&runs);
         for (name, model) in &models {
-            eprintln!("{name}: {}", render::text::summary(&program, model));
+            eprintln!("{name}: {}", render::text::summary(model));
         }
         return code;
     }
@@ -119,14 +119,7 @@ pub fn run(args: Args) -> u8 {
             let _ = super::to_stdout(|out| render::text::world_heading(out, name, i == 0));
         }
         let dir = args.output_dir.as_ref().map(|d| d.join(world_stem(name)));
-        code = code.max(run_world(
-            &args,
-            &program,
-            model,
-            only.clone(),
-            dir,
-            Some(name),
-        ));
+        code = code.max(run_world(&args, model, only.clone(), dir, Some(name)));
     }
     code
 }
@@ -141,15 +134,14 @@ fn world_stem(name: &str) -> String {
 /// Prints (or writes) one world's results; the summary goes to stderr.
 fn run_world(
     args: &Args,
-    program: &warrant::Program,
     model: &Model,
     only: Option<Vec<PredId>>,
     output_dir: Option<PathBuf>,
     world: Option<&str>,
 ) -> u8 {
     let code = if let Some(dir) = &output_dir {
-        let preds = only.unwrap_or_else(|| render::run_predicates(program, model, args.all, true));
-        let code = write_files(dir, args.output_format.table(), program, model, &preds);
+        let preds = only.unwrap_or_else(|| render::run_predicates(model, args.all, true));
+        let code = write_files(dir, args.output_format.table(), model, &preds);
         if code != super::EXIT_OK || args.quiet {
             code
         } else {
@@ -160,35 +152,35 @@ fn run_world(
                 if preds.len() == 1 { "" } else { "s" },
                 dir.display()
             );
-            print(args, program, model, &[])
+            print(args, model, &[])
         }
     } else if args.quiet {
         super::EXIT_OK
     } else {
-        let preds = only.unwrap_or_else(|| render::run_predicates(program, model, args.all, false));
-        print(args, program, model, &preds)
+        let preds = only.unwrap_or_else(|| render::run_predicates(model, args.all, false));
+        print(args, model, &preds)
     };
     match world {
-        Some(name) => eprintln!("{name}: {}", render::text::summary(program, model)),
-        None => eprintln!("{}", render::text::summary(program, model)),
+        Some(name) => eprintln!("{name}: {}", render::text::summary(model)),
+        None => eprintln!("{}", render::text::summary(model)),
     }
     code
 }
 
 /// The rows of `preds` and the conflicts, on stdout.
-fn print(args: &Args, program: &warrant::Program, model: &Model, preds: &[PredId]) -> u8 {
+fn print(args: &Args, model: &Model, preds: &[PredId]) -> u8 {
     match args.format {
-        Format::Text if preds.is_empty() && args.output_dir.is_some() => super::to_stdout(|out| {
-            render::text::conflicts(out, program, model, super::stdout_color())
-        }),
+        Format::Text if preds.is_empty() && args.output_dir.is_some() => {
+            super::to_stdout(|out| render::text::conflicts(out, model, super::stdout_color()))
+        }
         Format::Text => {
             let opts = render::text::RunOptions {
                 explain: args.explain,
                 color: super::stdout_color(),
             };
-            super::to_stdout(|out| render::text::run(out, program, model, preds, &opts))
+            super::to_stdout(|out| render::text::run(out, model, preds, &opts))
         }
-        Format::Json => super::print_json(&render::json::run(program, model, preds, args.explain)),
+        Format::Json => super::print_json(&render::json::run(model, preds, args.explain)),
     }
 }
 
@@ -219,13 +211,8 @@ fn named(program: &warrant::Program, names: &[String]) -> Result<Option<Vec<Pred
 
 /// Writes `DIR/PRED.ext` for each predicate; the directory is created if
 /// missing. A file that cannot be written is a `warrant::io` error (exit 2).
-fn write_files(
-    dir: &Path,
-    format: TableFormat,
-    program: &warrant::Program,
-    model: &Model,
-    preds: &[PredId],
-) -> u8 {
+fn write_files(dir: &Path, format: TableFormat, model: &Model, preds: &[PredId]) -> u8 {
+    let program = model.program();
     let fail = |path: &Path, e: std::io::Error| {
         let d = Diagnostic::error(Code::Io, format!("cannot write `{}`: {e}", path.display()))
             .with_path(path);
@@ -239,7 +226,7 @@ fn write_files(
         let path = dir.join(format!("{}.{}", program.pred(p).name, format.extension()));
         let written = std::fs::File::create(&path).and_then(|file| {
             let out = std::io::BufWriter::with_capacity(1 << 16, file);
-            render::export::predicate(out, program, model, p, format)
+            render::export::predicate(out, model, p, format)
         });
         if let Err(e) = written {
             return fail(&path, e);

@@ -127,13 +127,13 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
         let row_text = |row| {
             model
                 .row(pred, row)
-                .map(|r| model.format_row(program, pred, r))
+                .map(|r| model.format_row(pred, r))
                 .unwrap_or_default()
         };
         let _ = match f {
             Failure::Missing { .. } => {
                 let _ = writeln!(out, "  {at}: expected {wanted}, but it was not derived");
-                why_not(program, model, expect, out);
+                why_not(model, expect, out);
                 Ok(())
             }
             Failure::TooUnlikely {
@@ -147,7 +147,7 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
                     "  {at}: expected {wanted}, but {} is only {got} (at least {w} was required)",
                     row_text(*row)
                 );
-                let reason = render::text::reason(&explain::reason(program, model, pred, *row));
+                let reason = render::text::reason(&explain::reason(model, pred, *row));
                 writeln!(out, "      {reason}")
             }
             Failure::WrongRule {
@@ -166,7 +166,7 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
                 program.rule(*w).name
             )
             .and_then(|()| {
-                let reason = render::text::reason(&explain::reason(program, model, pred, *row));
+                let reason = render::text::reason(&explain::reason(model, pred, *row));
                 writeln!(out, "      {reason}")
             }),
             Failure::Conflict { .. } => Ok(()),
@@ -184,10 +184,7 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
                     }
                 );
                 // The argument for the first unexpected conclusion.
-                if let Some(proof) = rows
-                    .first()
-                    .and_then(|&r| explain::explain(program, model, pred, r))
-                {
+                if let Some(proof) = rows.first().and_then(|&r| explain::explain(model, pred, r)) {
                     indent(&render::text::proof(&proof, false), out);
                 }
                 Ok(())
@@ -199,7 +196,8 @@ fn describe_failure(program: &Program, o: &Outcome, out: &mut String) {
 
 /// Why a ground expectation was not derived (patterns have no single
 /// answer: the one-line failure says enough).
-fn why_not(program: &Program, model: &Model, expect: &Expect, out: &mut String) {
+fn why_not(model: &Model, expect: &Expect, out: &mut String) {
+    let program = model.program();
     let values: Option<Vec<warrant::ir::Value>> = expect
         .atom
         .args
@@ -210,7 +208,7 @@ fn why_not(program: &Program, model: &Model, expect: &Expect, out: &mut String) 
         })
         .collect();
     if let Some(values) = values {
-        let report = explain::why_not_values(program, model, expect.atom.pred, &values);
+        let report = explain::why_not_values(model, expect.atom.pred, &values);
         indent(&render::text::why_not(&report, false), out);
     }
 }

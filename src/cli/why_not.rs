@@ -19,11 +19,12 @@ pub struct Args {
 /// Exit 0 when the atom was derived after all (its proof is shown), 1 when
 /// it was not, 2 for a usage error (an atom with variables).
 pub fn run(args: Args) -> u8 {
-    let (program, atom, model) = match super::explain::prepare(&args.target, "why-not") {
+    let (atom, model) = match super::explain::prepare(&args.target, "why-not") {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let report = match explain::why_not(&program, &model, &atom) {
+    let program = model.program();
+    let report = match explain::why_not(&model, &atom) {
         Ok(w) => w,
         Err(d) => {
             super::emit(&[d], &program.sources, Format::Text);

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
-use crate::ir::{PredId, Program, Value, ValueId};
+use crate::ir::{PredId, Value, ValueId};
 use crate::likelihood::Likelihood;
 use crate::syntax::ast;
 
@@ -22,11 +22,8 @@ pub struct Query {
 /// Resolves a parsed atom (`threat(china, R, _)`) to a query. Variables
 /// starting with `_` match anything and make no column. A constant that
 /// appears nowhere in the model simply matches nothing.
-pub fn resolve_query(
-    program: &Program,
-    model: &Model,
-    atom: &ast::Atom,
-) -> Result<Query, Diagnostic> {
+pub fn resolve_query(model: &Model, atom: &ast::Atom) -> Result<Query, Diagnostic> {
+    let program = model.program();
     let Some(pred) = program.pred_id(&atom.pred.text) else {
         let mut d = Diagnostic::error(
             Code::UnknownPredicate,

@@ -2,22 +2,18 @@
 
 use super::builder::{Cond, ProgramBuilder, T, int, sym};
 use super::*;
-use crate::ir::{CompareKind, CompareOp, InputFormat};
+use crate::ir::{CompareKind, CompareOp, InputFormat, PredId, Value};
 
 fn l(p: f64) -> Likelihood {
     Likelihood::from_probability(p).unwrap()
 }
 
-fn rows_of(program: &Program, model: &Model, pred: &str) -> Vec<(String, u16)> {
+fn rows_of(model: &Model, pred: &str) -> Vec<(String, u16)> {
+    let program = model.program();
     let p = program.pred_id(pred).unwrap();
     let mut v: Vec<(String, u16)> = model
         .rows(p)
-        .map(|(_, row, lk)| {
-            (
-                model.format_row(program, p, row).replace(", ", ","),
-                lk.units(),
-            )
-        })
+        .map(|(_, row, lk)| (model.format_row(p, row).replace(", ", ","), lk.units()))
         .collect();
     v.sort();
     v
@@ -27,7 +23,7 @@ fn names(v: &[(String, u16)]) -> Vec<&str> {
     v.iter().map(|(s, _)| s.as_str()).collect()
 }
 
-fn tc(chain: i64) -> Program {
+fn tc(chain: i64) -> Arc<Program> {
     let mut b = ProgramBuilder::new();
     let edge = b.pred("edge", 2);
     let path = b.pred("path", 2);
@@ -53,7 +49,7 @@ fn tc(chain: i64) -> Program {
         &[(path, vec![T::V("X"), T::V("Z")])],
         Likelihood::CERTAIN,
     );
-    b.finish().unwrap()
+    Arc::new(b.finish().unwrap())
 }
 
 #[test]
@@ -102,7 +98,7 @@ fn transitive_closure() {
         },
     )
     .unwrap();
-    assert_eq!(rows_of(&p, &m, "path"), rows_of(&p, &m2, "path"));
+    assert_eq!(rows_of(&m, "path"), rows_of(&m2, "path"));
     assert!(m2.derivation(path, 0).is_none());
 }
 
@@ -146,10 +142,10 @@ fn likelihood_min_max_and_height() {
     );
     // Stated twice: the max.
     b.fact(c, vec![Value::Text("x".into())], l(0.4));
-    let p = b.finish().unwrap();
+    let p = Arc::new(b.finish().unwrap());
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
-    assert_eq!(rows_of(&p, &m, "d"), vec![("d(x)".into(), 6000)]);
-    assert_eq!(rows_of(&p, &m, "c"), vec![("c(x)".into(), 4000)]);
+    assert_eq!(rows_of(&m, "d"), vec![("d(x)".into(), 6000)]);
+    assert_eq!(rows_of(&m, "c"), vec![("c(x)".into(), 4000)]);
     let cid = p.pred_id("c").unwrap();
     assert!(matches!(
         m.derivation(cid, 0),
@@ -195,7 +191,7 @@ fn shortest_proof_on_ties() {
         &[(r, vec![T::V("X"), T::V("Y")])],
         Likelihood::CERTAIN,
     );
-    let p = b.finish().unwrap();
+    let p = Arc::new(b.finish().unwrap());
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
     let (v0, v5) = (
         m.values().lookup(&Value::Int(0)).unwrap(),
@@ -287,29 +283,26 @@ fn negation_comparisons_scales_conflicts() {
             Cond::Unless(ally, vec![T::W]),
         ],
     );
-    let p = b.finish().unwrap();
+    let p = Arc::new(b.finish().unwrap());
     assert_eq!(p.strata.len(), 2);
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
     assert_eq!(
-        rows_of(&p, &m, "hedges"),
+        rows_of(&m, "hedges"),
         vec![
             ("hedges(japan)".into(), 5500),
             ("hedges(korea)".into(), 5500)
         ]
     );
-    assert_eq!(
-        names(&rows_of(&p, &m, "big")),
-        vec!["big(japan)", "big(korea)"]
-    );
+    assert_eq!(names(&rows_of(&m, "big")), vec!["big(japan)", "big(korea)"]);
     // `unless reassured(_)` fails (germany is reassured): no `both` hits.
     assert!(m.conflicts().is_empty());
 
     // Without germany's reassurance, `both` holds for each pair of the
     // three; a pair matched in both orders is one hit.
-    let mut p2 = p.clone();
+    let mut p2 = Program::clone(&p);
     p2.facts.retain(|f| f.pred != reassured);
-    let m2 = evaluate(&p2, &EvalOptions::default()).unwrap();
-    assert_eq!(names(&rows_of(&p2, &m2, "hedges")).len(), 3);
+    let m2 = evaluate(&Arc::new(p2), &EvalOptions::default()).unwrap();
+    assert_eq!(names(&rows_of(&m2, "hedges")).len(), 3);
     let hits = m2.conflicts();
     assert_eq!(hits.len(), 3);
     assert!(
@@ -333,7 +326,7 @@ fn files_filter_and_given_facts() {
     );
     let f2 = b.file("other.wr");
     b.fact(p, vec![Value::Text("b".into())], Likelihood::CERTAIN);
-    let prog = b.finish().unwrap();
+    let prog = Arc::new(b.finish().unwrap());
     let all = evaluate(&prog, &EvalOptions::default()).unwrap();
     assert_eq!(all.len(q), 2);
     let only_first = evaluate(
@@ -344,7 +337,7 @@ fn files_filter_and_given_facts() {
         },
     )
     .unwrap();
-    assert_eq!(names(&rows_of(&prog, &only_first, "q")), vec!["q(a)"]);
+    assert_eq!(names(&rows_of(&only_first, "q")), vec!["q(a)"]);
     let only_second = evaluate(
         &prog,
         &EvalOptions {
@@ -411,9 +404,9 @@ fn recursion_with_likelihood_improvement() {
         &[(r, vec![T::V("Y")])],
         Likelihood::CERTAIN,
     );
-    let p = b.finish().unwrap();
+    let p = Arc::new(b.finish().unwrap());
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
-    let got = rows_of(&p, &m, "r");
+    let got = rows_of(&m, "r");
     assert_eq!(
         got,
         vec![
@@ -463,10 +456,10 @@ fn inputs_load_and_fail_whole() {
     let mut b = ProgramBuilder::new();
     let e = b.pred("e", 2);
     b.input(e, &good, InputFormat::Csv, true).unwrap();
-    let p = b.finish().unwrap();
+    let p = Arc::new(b.finish().unwrap());
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
     assert_eq!(
-        names(&rows_of(&p, &m, "e")),
+        names(&rows_of(&m, "e")),
         vec!["e(1,2)", "e(2,japan)", "e(3,\"Hello,world\")", "e(4,0.5)"]
     );
     let d = m.derivation(e, 1);
@@ -512,7 +505,7 @@ fn deterministic() {
                 m.rows(pred)
                     .map(|(id, row, lk)| {
                         let d = m.derivation(pred, id);
-                        format!("{} {lk} {d:?}", m.format_row(&p, pred, row))
+                        format!("{} {lk} {d:?}", m.format_row(pred, row))
                     })
                     .collect::<Vec<_>>()
             })
@@ -523,9 +516,9 @@ fn deterministic() {
 
 #[test]
 fn malformed_ir_is_a_diagnostic() {
-    let mut p = tc(3);
+    let mut p = Program::clone(&tc(3));
     p.rules[0].heads[0].args.pop();
-    let err = evaluate(&p, &EvalOptions::default()).unwrap_err();
+    let err = evaluate(&Arc::new(p), &EvalOptions::default()).unwrap_err();
     assert_eq!(err[0].code, Code::Internal);
 }
 
@@ -541,10 +534,10 @@ fn empty_body_rule_and_nullary() {
         &[(x, vec![sym("yes")]), (go, vec![])],
         l(0.9),
     );
-    let p = b.finish().unwrap();
+    let p = Arc::new(b.finish().unwrap());
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
-    assert_eq!(rows_of(&p, &m, "go"), vec![("go()".into(), 5000)]);
-    assert_eq!(rows_of(&p, &m, "x"), vec![("x(yes)".into(), 5000)]);
+    assert_eq!(rows_of(&m, "go"), vec![("go()".into(), 5000)]);
+    assert_eq!(rows_of(&m, "x"), vec![("x(yes)".into(), 5000)]);
     match m.derivation(x, 0).unwrap() {
         Derivation::Rule { head, height, .. } => assert_eq!((head, height), (0, 2)),
         d => panic!("{d:?}"),

@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use super::whynot::{Index, instances};
 use super::{GroundAtom, NodeKind, Origin, Proof, explain};
 use crate::engine::{Derivation, Model, RowId};
-use crate::ir::{PredId, Program};
+use crate::ir::PredId;
 use crate::likelihood::Likelihood;
 use crate::source::Location;
 
@@ -72,16 +72,12 @@ pub struct Assumed {
 }
 
 /// The key assumptions of a row; `None` when it is not in the model.
-pub fn assumptions(
-    program: &Program,
-    model: &Model,
-    pred: PredId,
-    row: RowId,
-) -> Option<Assumptions> {
-    let proof = explain(program, model, pred, row)?;
+pub fn assumptions(model: &Model, pred: PredId, row: RowId) -> Option<Assumptions> {
+    let program = model.program();
+    let proof = explain(model, pred, row)?;
     let root = proof.root()?;
     let conclusion = root.likelihood;
-    let necessary = necessity(program, model, &proof, pred, row);
+    let necessary = necessity(model, &proof, pred, row);
     let mut facts = Vec::new();
     let mut exceptions: Vec<Assumed> = Vec::new();
     for n in &proof.nodes {
@@ -139,13 +135,8 @@ pub fn assumptions(
 
 /// The ids of the fact nodes of `proof` that every proof of the root uses;
 /// `None` when the search bound was hit.
-fn necessity(
-    program: &Program,
-    model: &Model,
-    proof: &Proof,
-    pred: PredId,
-    row: RowId,
-) -> Option<HashSet<usize>> {
+fn necessity(model: &Model, proof: &Proof, pred: PredId, row: RowId) -> Option<HashSet<usize>> {
+    let program = model.program();
     // Stated facts, by row, so that a row both stated and derived counts as
     // a base row.
     let stated: HashSet<(PredId, Vec<u32>)> = program
@@ -186,7 +177,7 @@ fn necessity(
         }
         let (p, r) = keys[i];
         let values = model.row(p, r)?.to_vec();
-        for (_, prem) in instances(program, model, &mut index, p, &values)? {
+        for (_, prem) in instances(model, &mut index, p, &values)? {
             let mut ps: Vec<usize> = prem
                 .into_iter()
                 .map(|k| intern(k, &mut keys, &mut base, &mut queue))

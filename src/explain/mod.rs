@@ -28,18 +28,18 @@
 //!   then hedges(A) [likely]
 //!   because "{A} hedges: doubt about the US commitment is {L}".
 //! "#).unwrap();
-//! let program = warrant::Program::load(&[&file]).unwrap();
+//! let program = std::sync::Arc::new(warrant::Program::load(&[&file]).unwrap());
 //! let model = evaluate(&program, &EvalOptions::default()).unwrap();
 //!
 //! // Why: one proof per row matching the pattern.
-//! let proofs = model.explain(&program, "hedges(A)").unwrap();
+//! let proofs = model.explain("hedges(A)").unwrap();
 //! assert_eq!(proofs.len(), 1);
 //! let text = warrant::render::text::proof(&proofs[0], false);
 //! assert!(text.contains("japan hedges: doubt about the US commitment is high"));
 //! assert!(text.contains("no `reassured(japan)` was derived"));
 //!
 //! // Why not: which condition failed.
-//! let why = model.why_not(&program, "hedges(korea)").unwrap();
+//! let why = model.why_not("hedges(korea)").unwrap();
 //! assert!(!why.is_derived());
 //! assert!(warrant::render::text::why_not(&why, false).contains("ally(korea, us)"));
 //! # std::fs::remove_dir_all(&dir).ok();
@@ -270,14 +270,14 @@ impl Proof {
 
 /// The proof of a row: its recorded derivation, and its premises' in turn.
 /// `None` when the row is not in the model.
-pub fn explain(program: &Program, model: &Model, pred: PredId, row: RowId) -> Option<Proof> {
-    explain_all(program, model, &[(pred, row)])
+pub fn explain(model: &Model, pred: PredId, row: RowId) -> Option<Proof> {
+    explain_all(model, &[(pred, row)])
 }
 
 /// One proof for several rows (a forest with shared sub-proofs numbered
 /// once). Rows not in the model are skipped; `None` when none is.
-pub fn explain_all(program: &Program, model: &Model, rows: &[(PredId, RowId)]) -> Option<Proof> {
-    let mut b = Builder::new(program, model);
+pub fn explain_all(model: &Model, rows: &[(PredId, RowId)]) -> Option<Proof> {
+    let mut b = Builder::new(model);
     let mut roots = Vec::new();
     for &(p, r) in rows {
         if let Some(id) = b.build(p, r)
@@ -298,35 +298,24 @@ pub fn explain_all(program: &Program, model: &Model, rows: &[(PredId, RowId)]) -
 /// Errors: `warrant::parse`, `warrant::unknown_predicate` (with did-you-mean),
 /// `warrant::arity_mismatch`. Diagnostics of this function carry no spans (the atom
 /// text is not one of the program's files).
-pub fn explain_atom(
-    program: &Program,
-    model: &Model,
-    atom: &str,
-) -> Result<Vec<Proof>, Diagnostic> {
+pub fn explain_atom(model: &Model, atom: &str) -> Result<Vec<Proof>, Diagnostic> {
+    let program = model.program();
     let atom = parse_query_atom(program, atom)?;
-    explain_pattern(program, model, &atom)
+    explain_pattern(model, &atom)
 }
 
 /// [`explain_atom`] for an atom already parsed.
-pub fn explain_pattern(
-    program: &Program,
-    model: &Model,
-    atom: &ast::Atom,
-) -> Result<Vec<Proof>, Diagnostic> {
-    let rows = matching_rows(program, model, atom)?;
+pub fn explain_pattern(model: &Model, atom: &ast::Atom) -> Result<Vec<Proof>, Diagnostic> {
+    let rows = matching_rows(model, atom)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(p, r)| explain(program, model, p, r))
+        .filter_map(|(p, r)| explain(model, p, r))
         .collect())
 }
 
 /// The rows of the model that match a parsed pattern, in insertion order.
-pub fn matching_rows(
-    program: &Program,
-    model: &Model,
-    atom: &ast::Atom,
-) -> Result<Vec<(PredId, RowId)>, Diagnostic> {
-    let q = crate::engine::resolve_query(program, model, atom)?;
+pub fn matching_rows(model: &Model, atom: &ast::Atom) -> Result<Vec<(PredId, RowId)>, Diagnostic> {
+    let q = crate::engine::resolve_query(model, atom)?;
     Ok(model
         .matching(q.pred, &q.args)
         .into_iter()
@@ -355,9 +344,9 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(program: &'a Program, model: &'a Model) -> Self {
+    fn new(model: &'a Model) -> Self {
         Builder {
-            program,
+            program: model.program(),
             model,
             seen: HashMap::new(),
             nodes: Vec::new(),
@@ -404,7 +393,7 @@ impl<'a> Builder<'a> {
         let (program, model) = (self.program, self.model);
         let values = model.row(pred, row)?;
         let likelihood = model.likelihood(pred, row)?;
-        let atom = ground_atom(program, model, pred, values);
+        let atom = ground_atom(model, pred, values);
         let mut premises = Vec::new();
         let kind = match model.derivation(pred, row) {
             None => NodeKind::Unrecorded,
@@ -423,7 +412,7 @@ impl<'a> Builder<'a> {
                     let rows: Vec<Option<&[ValueId]>> =
                         prem.iter().map(|p| model.row(p.pred, p.row)).collect();
                     let binding = bind_rule(r, head, values, &rows);
-                    NodeKind::Rule(Box::new(rule_step(program, model, rule, head, &binding)))
+                    NodeKind::Rule(Box::new(rule_step(model, rule, head, &binding)))
                 }
             },
         };
@@ -472,13 +461,8 @@ fn bind_atom(b: &mut [Option<ValueId>], args: &[Arg], row: &[ValueId]) {
     }
 }
 
-fn rule_step(
-    program: &Program,
-    model: &Model,
-    rule: RuleId,
-    head: usize,
-    binding: &[Option<ValueId>],
-) -> RuleStep {
+fn rule_step(model: &Model, rule: RuleId, head: usize, binding: &[Option<ValueId>]) -> RuleStep {
+    let program = model.program();
     let r = program.rule(rule);
     RuleStep {
         rule,
@@ -493,8 +477,8 @@ fn rule_step(
             .map(|t| fill_template(model, &r.body.vars, t, binding)),
         citations: citations(program, &r.cites),
         premises: Vec::new(),
-        comparisons: comparisons(program, model, &r.body, binding),
-        exceptions: exceptions(program, model, &r.body, binding),
+        comparisons: comparisons(model, &r.body, binding),
+        exceptions: exceptions(model, &r.body, binding),
     }
 }
 
@@ -563,11 +547,11 @@ pub(crate) fn citations(program: &Program, cites: &[ir::Cite]) -> Vec<Citation> 
 }
 
 fn comparisons(
-    program: &Program,
     model: &Model,
     body: &ir::Body,
     binding: &[Option<ValueId>],
 ) -> Vec<ComparisonCheck> {
+    let program = model.program();
     body.comparisons
         .iter()
         .filter_map(|c| {
@@ -585,12 +569,8 @@ fn comparisons(
         .collect()
 }
 
-fn exceptions(
-    program: &Program,
-    model: &Model,
-    body: &ir::Body,
-    binding: &[Option<ValueId>],
-) -> Vec<ExceptionCheck> {
+fn exceptions(model: &Model, body: &ir::Body, binding: &[Option<ValueId>]) -> Vec<ExceptionCheck> {
+    let program = model.program();
     body.exceptions
         .iter()
         .map(|a| {
@@ -607,7 +587,7 @@ fn exceptions(
             }
             let matched = best.and_then(|(id, l)| {
                 let row = model.row(a.pred, id)?;
-                Some((ground_atom(program, model, a.pred, row), l))
+                Some((ground_atom(model, a.pred, row), l))
             });
             ExceptionCheck {
                 atom: pattern_text(program, model.values(), a, binding),
@@ -704,12 +684,8 @@ pub(crate) fn compare(
     ir::compare(values, &program.scales, a, op, b, kind)
 }
 
-pub(crate) fn ground_atom(
-    program: &Program,
-    model: &Model,
-    pred: PredId,
-    row: &[ValueId],
-) -> GroundAtom {
+pub(crate) fn ground_atom(model: &Model, pred: PredId, row: &[ValueId]) -> GroundAtom {
+    let program = model.program();
     GroundAtom {
         pred: program
             .preds
@@ -762,7 +738,8 @@ pub enum Reason {
 }
 
 /// The one-line reason for a row.
-pub fn reason(program: &Program, model: &Model, pred: PredId, row: RowId) -> Reason {
+pub fn reason(model: &Model, pred: PredId, row: RowId) -> Reason {
+    let program = model.program();
     match model.derivation(pred, row) {
         Some(Derivation::Rule { rule, premises, .. }) => Reason::Rule {
             name: program
@@ -771,14 +748,7 @@ pub fn reason(program: &Program, model: &Model, pred: PredId, row: RowId) -> Rea
                 .map_or_else(|| "?".to_string(), |r| r.name.clone()),
             premises: premises
                 .iter()
-                .filter_map(|p| {
-                    Some(ground_atom(
-                        program,
-                        model,
-                        p.pred,
-                        model.row(p.pred, p.row)?,
-                    ))
-                })
+                .filter_map(|p| Some(ground_atom(model, p.pred, model.row(p.pred, p.row)?)))
                 .collect(),
         },
         Some(Derivation::Fact { source, origin }) => {
@@ -811,15 +781,12 @@ pub struct ConflictExplanation {
 
 /// Explains a conflict reported by the engine: both sides' proofs.
 /// `None` when the hit does not name a conflict of the program.
-pub fn explain_conflict(
-    program: &Program,
-    model: &Model,
-    hit: &ConflictHit,
-) -> Option<ConflictExplanation> {
+pub fn explain_conflict(model: &Model, hit: &ConflictHit) -> Option<ConflictExplanation> {
+    let program = model.program();
     let c = program.conflicts.get(hit.conflict)?;
     let binding: Vec<Option<ValueId>> = hit.bindings.iter().map(|&v| Some(v)).collect();
     let rows: Vec<(PredId, RowId)> = hit.premises.iter().map(|p| (p.pred, p.row)).collect();
-    let proof = explain_all(program, model, &rows).unwrap_or(Proof {
+    let proof = explain_all(model, &rows).unwrap_or(Proof {
         roots: Vec::new(),
         nodes: Vec::new(),
     });
@@ -830,8 +797,8 @@ pub fn explain_conflict(
         bindings: bindings_of(model, &c.body.vars, &binding),
         likelihood: hit.likelihood,
         citations: citations(program, &c.cites),
-        comparisons: comparisons(program, model, &c.body, &binding),
-        exceptions: exceptions(program, model, &c.body, &binding),
+        comparisons: comparisons(model, &c.body, &binding),
+        exceptions: exceptions(model, &c.body, &binding),
         proof,
     })
 }
@@ -843,15 +810,15 @@ impl Model {
     /// Explains every row matching `atom` (`hedges(A)` or a ground atom):
     /// one [`Proof`] per row, in insertion order; empty when nothing
     /// matches. See [`explain_atom`].
-    pub fn explain(&self, program: &Program, atom: &str) -> Result<Vec<Proof>, Diagnostic> {
-        explain_atom(program, self, atom)
+    pub fn explain(&self, atom: &str) -> Result<Vec<Proof>, Diagnostic> {
+        explain_atom(self, atom)
     }
 
     /// Why a ground atom was not derived (or its proof, if it was). See
     /// [`why_not`].
-    pub fn why_not(&self, program: &Program, atom: &str) -> Result<WhyNot, Diagnostic> {
-        let atom = parse_query_atom(program, atom)?;
-        why_not(program, self, &atom)
+    pub fn why_not(&self, atom: &str) -> Result<WhyNot, Diagnostic> {
+        let atom = parse_query_atom(self.program(), atom)?;
+        why_not(self, &atom)
     }
 }
 

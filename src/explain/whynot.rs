@@ -132,7 +132,8 @@ impl WhyNot {
 
 /// Why a ground atom (parsed) was not derived. Errors: `warrant::not_ground`
 /// when the atom has variables.
-pub fn why_not(program: &Program, model: &Model, atom: &ast::Atom) -> Result<WhyNot, Diagnostic> {
+pub fn why_not(model: &Model, atom: &ast::Atom) -> Result<WhyNot, Diagnostic> {
+    let program = model.program();
     let mut args = Vec::with_capacity(atom.args.len());
     for t in &atom.args {
         match term_value(t) {
@@ -161,7 +162,7 @@ pub fn why_not(program: &Program, model: &Model, atom: &ast::Atom) -> Result<Why
             .join(", ")
     );
     match program.pred_id(&atom.pred.text) {
-        Some(p) => Ok(why_not_values(program, model, p, &args)),
+        Some(p) => Ok(why_not_values(model, p, &args)),
         None => Ok(WhyNot {
             atom: text,
             outcome: Outcome::NoRule {
@@ -178,7 +179,8 @@ pub fn why_not(program: &Program, model: &Model, atom: &ast::Atom) -> Result<Why
 }
 
 /// Why `pred(args…)` was not derived.
-pub fn why_not_values(program: &Program, model: &Model, pred: PredId, args: &[Value]) -> WhyNot {
+pub fn why_not_values(model: &Model, pred: PredId, args: &[Value]) -> WhyNot {
+    let program = model.program();
     let name = program
         .preds
         .get(pred.0 as usize)
@@ -218,7 +220,7 @@ pub fn why_not_values(program: &Program, model: &Model, pred: PredId, args: &[Va
     }
     let (values, ids) = extend_values(model, args);
     if let Some(row) = model.lookup(pred, &ids)
-        && let Some(proof) = explain(program, model, pred, row)
+        && let Some(proof) = explain(model, pred, row)
     {
         return WhyNot {
             atom,
@@ -454,12 +456,12 @@ impl Index {
 /// and the premise rows of each complete match (exceptions absent). `None`
 /// when the search hit its step limit.
 pub(crate) fn instances(
-    program: &Program,
     model: &Model,
     index: &mut Index,
     pred: PredId,
     row: &[ValueId],
 ) -> Option<Vec<Instance>> {
+    let program = model.program();
     let mut out = Vec::new();
     for (r, rule) in program.rules.iter().enumerate() {
         for head in &rule.heads {
@@ -857,7 +859,7 @@ impl Search<'_, '_> {
                             match self.model.row(a.pred, row) {
                                 Some(r) => format!(
                                     "matched `{}` ({})",
-                                    self.model.format_row(self.program, a.pred, r),
+                                    self.model.format_row(a.pred, r),
                                     self.model
                                         .likelihood(a.pred, row)
                                         .map_or_else(String::new, |l| l.to_string())
@@ -913,11 +915,11 @@ impl Search<'_, '_> {
                             CondStatus::Failed,
                             format!(
                                 "`{}` was derived",
-                                self.model.row(e.pred, row).map_or(shown.clone(), |r| self
-                                    .model
-                                    .format_row(self.program, e.pred, r))
+                                self.model
+                                    .row(e.pred, row)
+                                    .map_or(shown.clone(), |r| self.model.format_row(e.pred, r))
                             ),
-                            explain(self.program, self.model, e.pred, row).map(Box::new),
+                            explain(self.model, e.pred, row).map(Box::new),
                         ),
                         None => (CondStatus::NotReached, format!("needs no `{shown}`"), None),
                     };

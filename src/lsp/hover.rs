@@ -1,7 +1,8 @@
 //! Hover: what the name under the cursor stands for.
 
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
-use warrant::syntax::ast::{Cite, Item, Template, TemplatePiece};
+use warrant::syntax::ast::{Cite, Item, PredDecl, Template, TemplatePiece};
+use warrant::syntax::format::format_item;
 
 use super::Cursor;
 use super::index::{Role, Symbol};
@@ -40,15 +41,12 @@ pub fn describe(world: &World, symbol: &Symbol) -> Option<String> {
             });
             match decl {
                 Some(p) => {
-                    let params: Vec<String> = p
-                        .params
-                        .iter()
-                        .map(|x| match &x.ty {
-                            Some(ty) => format!("{}: {}", x.name.text, ty.text),
-                            None => x.name.text.clone(),
-                        })
-                        .collect();
-                    let mut text = code(&format!("pred {name}({})", params.join(", ")));
+                    // As `warrant fmt` prints it, the description below.
+                    let signature = format_item(&Item::Pred(PredDecl {
+                        doc: None,
+                        ..p.clone()
+                    }));
+                    let mut text = code(&signature);
                     if let Some(doc) = &p.doc {
                         text.push_str(&format!("\n\n{}", doc.value));
                     }

@@ -66,25 +66,19 @@ pub fn columns(program: &Program, pred: PredId) -> Vec<String> {
 /// typed as in `run --format json`.
 pub fn predicate<W: Write>(
     out: W,
-    program: &Program,
     model: &Model,
     pred: PredId,
     format: TableFormat,
 ) -> io::Result<()> {
     match format {
-        TableFormat::Csv => delimited(out, program, model, pred, b','),
-        TableFormat::Tsv => delimited(out, program, model, pred, b'\t'),
+        TableFormat::Csv => delimited(out, model, pred, b','),
+        TableFormat::Tsv => delimited(out, model, pred, b'\t'),
         TableFormat::Jsonl => json_lines(out, model, pred),
     }
 }
 
-fn delimited<W: Write>(
-    out: W,
-    program: &Program,
-    model: &Model,
-    pred: PredId,
-    delimiter: u8,
-) -> io::Result<()> {
+fn delimited<W: Write>(out: W, model: &Model, pred: PredId, delimiter: u8) -> io::Result<()> {
+    let program = model.program();
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(out);

@@ -54,12 +54,8 @@ pub(crate) fn derived_preds(program: &Program) -> Vec<bool> {
 /// The predicates `run` lists, in declaration order: those some rule
 /// concludes (every one with `all`), and of those only the ones with rows
 /// unless `with_empty`.
-pub fn run_predicates(
-    program: &Program,
-    model: &Model,
-    all: bool,
-    with_empty: bool,
-) -> Vec<PredId> {
+pub fn run_predicates(model: &Model, all: bool, with_empty: bool) -> Vec<PredId> {
+    let program = model.program();
     let derived = derived_preds(program);
     (0..program.preds.len().min(model.preds()))
         .map(|p| PredId(p as u32))

@@ -4,7 +4,7 @@ use super::text::RunOptions;
 use super::{json, text};
 use crate::engine::builder::{Cond, ProgramBuilder, T, int};
 use crate::engine::{EvalOptions, Model, PatternArg, Query, QueryTable, evaluate, query_table};
-use crate::ir::{CompareKind, CompareOp, Program, Value};
+use crate::ir::{CompareKind, CompareOp, Value};
 use crate::likelihood::Likelihood;
 
 fn l(p: f64) -> Likelihood {
@@ -17,10 +17,10 @@ fn query_text(model: &Model, table: &QueryTable) -> String {
     String::from_utf8(out).unwrap()
 }
 
-fn run_text(program: &Program, model: &Model, all: bool) -> String {
-    let preds = super::run_predicates(program, model, all, false);
+fn run_text(model: &Model, all: bool) -> String {
+    let preds = super::run_predicates(model, all, false);
     let mut out = Vec::new();
-    text::run(&mut out, program, model, &preds, &RunOptions::default()).unwrap();
+    text::run(&mut out, model, &preds, &RunOptions::default()).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -57,7 +57,7 @@ fn query_and_run_output() {
         l(0.55),
     );
     b.conflict("c", Some("desc"), &[Cond::Atom(h, vec![T::V("A"), T::W])]);
-    let p = b.finish().unwrap();
+    let p = std::sync::Arc::new(b.finish().unwrap());
     let m = evaluate(&p, &EvalOptions::default()).unwrap();
     let china = m.values().lookup(&Value::Text("china".into())).unwrap();
     let q = Query {
@@ -87,12 +87,12 @@ fn query_and_run_output() {
     };
     let empty = query_table(&m, &none);
     assert_eq!(query_text(&m, &empty), "R  N  likelihood\n");
-    let j = serde_json::to_value(json::query(&p, &m, &table)).unwrap();
+    let j = serde_json::to_value(json::query(&m, &table)).unwrap();
     assert_eq!(j["columns"][0], "R");
     assert_eq!(j["rows"][0]["values"][0], "east_asia");
 
     // With provenance a conflict is shown with the proofs of its sides.
-    let out = run_text(&p, &m, false);
+    let out = run_text(&m, false);
     assert!(
         out.starts_with("high (1 row)\n  high(china, east_asia)  likely (0.55)\n\nconflicts (1)\n\n  conflict `c`: desc (built.wr:1)\n    where A = china\n"),
         "{out}"
@@ -108,17 +108,17 @@ fn query_and_run_output() {
     };
     let unrecorded = evaluate(&p, &bare).unwrap();
     assert_eq!(
-        run_text(&p, &unrecorded, false),
+        run_text(&unrecorded, false),
         "high (1 row)\n  high(china, east_asia)  likely (0.55)\n\nconflicts (1)\n  c: desc\n    A = china\n    on high(china, east_asia)  likely (0.55)\n"
     );
-    let all = run_text(&p, &m, true);
+    let all = run_text(&m, true);
     assert!(all.starts_with("threat (2 rows)\n"));
-    let preds = super::run_predicates(&p, &m, false, false);
-    let j = serde_json::to_value(json::run(&p, &m, &preds, false)).unwrap();
+    let preds = super::run_predicates(&m, false, false);
+    let j = serde_json::to_value(json::run(&m, &preds, false)).unwrap();
     assert_eq!(j["predicates"][0]["rows"][0]["rule"], "high");
     assert_eq!(j["predicates"][0]["rows"][0]["args"][0], "china");
     assert_eq!(j["conflicts"][0]["bindings"]["A"], "china");
-    let s = text::summary(&p, &m);
+    let s = text::summary(&m);
     assert!(
         s.starts_with("derived 1 row (high 1) · 1 stratum · "),
         "{s}"

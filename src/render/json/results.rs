@@ -35,12 +35,8 @@ pub struct WorldRun<'a> {
 /// and a one-line reason per row when `explain` is set and derivations
 /// were recorded; then the conflicts, each with the proofs of its sides
 /// when derivations were recorded.
-pub fn run<'a>(
-    program: &'a Program,
-    model: &'a Model,
-    preds: &'a [PredId],
-    explain: bool,
-) -> RunJson<'a> {
+pub fn run<'a>(model: &'a Model, preds: &'a [PredId], explain: bool) -> RunJson<'a> {
+    let program = model.program();
     let at = At { program, model };
     RunJson {
         predicates: Predicates {
@@ -113,7 +109,7 @@ struct RowJson<'a> {
 
 impl Serialize for Rows<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let At { program, model } = self.at;
+        let At { model, .. } = self.at;
         let mut seq = s.serialize_seq(Some(model.len(self.pred)))?;
         for (id, row, likelihood) in model.rows(self.pred) {
             seq.serialize_element(&RowJson {
@@ -124,17 +120,18 @@ impl Serialize for Rows<'_> {
                 },
                 args: Args { model, row },
                 likelihood,
-                rule: rule_of(program, model, self.pred, id),
+                rule: rule_of(model, self.pred, id),
                 reason: self
                     .reasons
-                    .then(|| text::reason(&explain::reason(program, model, self.pred, id))),
+                    .then(|| text::reason(&explain::reason(model, self.pred, id))),
             })?;
         }
         seq.end()
     }
 }
 
-fn rule_of<'a>(program: &'a Program, model: &Model, pred: PredId, row: RowId) -> Option<&'a str> {
+fn rule_of(model: &Model, pred: PredId, row: RowId) -> Option<&str> {
+    let program = model.program();
     match model.derivation(pred, row)? {
         Derivation::Rule { rule, .. } => {
             program.rules.get(rule.0 as usize).map(|r| r.name.as_str())
@@ -217,12 +214,12 @@ impl Serialize for Conflicts<'_> {
             // Explained only with provenance: the proofs of both sides.
             let explained = model
                 .has_provenance()
-                .then(|| explain::explain_conflict(program, model, h))
+                .then(|| explain::explain_conflict(model, h))
                 .flatten();
             let premises = h
                 .premises
                 .iter()
-                .filter_map(|p| Some(model.format_row(program, p.pred, model.row(p.pred, p.row)?)))
+                .filter_map(|p| Some(model.format_row(p.pred, model.row(p.pred, p.row)?)))
                 .collect();
             seq.serialize_element(&ConflictHitJson {
                 name: &c.name,
@@ -241,7 +238,8 @@ impl Serialize for Conflicts<'_> {
     }
 }
 
-/// A conflict's variables and their values (`_…` ones included).
+/// A conflict's named variables and their values (`_` and `_…` ones are
+/// anonymous: left out, as in the text form and in explanations).
 struct HitBindings<'a> {
     names: &'a [String],
     hit: &'a ConflictHit,
@@ -252,6 +250,9 @@ impl Serialize for HitBindings<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         for (name, &v) in self.names.iter().zip(&self.hit.bindings) {
+            if name.starts_with('_') {
+                continue;
+            }
             m.serialize_entry(name, &self.model.value(v).map(JsonValue))?;
         }
         m.end()
@@ -294,7 +295,8 @@ impl Serialize for QueryRows<'_> {
     }
 }
 
-pub fn query<'a>(program: &'a Program, model: &'a Model, table: &'a QueryTable) -> QueryJson<'a> {
+pub fn query<'a>(model: &'a Model, table: &'a QueryTable) -> QueryJson<'a> {
+    let program = model.program();
     QueryJson {
         predicate: program
             .preds

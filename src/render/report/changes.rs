@@ -148,5 +148,5 @@ pub(super) fn compare(wa: &World, b: &WorldInput, wb: &World) -> Changes {
 
 /// Why the other world does not derive an atom printed in the first.
 fn why_not_in(world: &WorldInput, atom: &str) -> Option<WhyNot> {
-    world.model.why_not(world.program, atom).ok()
+    world.model.why_not(atom).ok()
 }

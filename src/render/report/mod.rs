@@ -141,7 +141,7 @@ impl World {
             let Some(n) = self.proof.node(c.node) else {
                 continue;
             };
-            let Some(proof) = explain::explain(input.program, input.model, n.pred, n.row) else {
+            let Some(proof) = explain::explain(input.model, n.pred, n.row) else {
                 continue;
             };
             let steps = proof
@@ -268,7 +268,7 @@ fn world(input: &WorldInput, prefix: String) -> World {
         preds.push(pred);
         rows.extend(model.rows(pred).map(|(id, _, _)| (pred, id)));
     }
-    let proof = explain::explain_all(program, model, &rows).unwrap_or(Proof {
+    let proof = explain::explain_all(model, &rows).unwrap_or(Proof {
         roots: Vec::new(),
         nodes: Vec::new(),
     });
@@ -284,7 +284,7 @@ fn world(input: &WorldInput, prefix: String) -> World {
             let Some(n) = proof.node(node) else { continue };
             let anchor = format!("{prefix}{}", anchor(&n.atom));
             anchors[node - 1] = Some(anchor.clone());
-            let assumptions = explain::assumptions(program, model, n.pred, n.row).map(|mut a| {
+            let assumptions = explain::assumptions(model, n.pred, n.row).map(|mut a| {
                 // An exception that holds (and so only weakens the
                 // conclusion) is no assumption of absence: its proof step
                 // shows it.
@@ -322,7 +322,7 @@ fn world(input: &WorldInput, prefix: String) -> World {
     let conflicts = model
         .conflicts()
         .iter()
-        .filter_map(|hit| explain::explain_conflict(program, model, hit))
+        .filter_map(|hit| explain::explain_conflict(model, hit))
         .collect();
     World {
         path: input.path.clone(),

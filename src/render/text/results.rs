@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::group;
 use crate::engine::{Model, QueryTable};
 use crate::explain;
-use crate::ir::{PredId, Program, Value, ValueId};
+use crate::ir::{PredId, Value, ValueId};
 
 /// How `warrant run` prints as text.
 #[derive(Clone, Copy, Debug, Default)]
@@ -27,11 +27,11 @@ pub struct RunOptions {
 /// measures without keeping anything.
 pub fn run<W: Write>(
     out: &mut W,
-    program: &Program,
     model: &Model,
     preds: &[PredId],
     opts: &RunOptions,
 ) -> io::Result<()> {
+    let program = model.program();
     if preds.is_empty() {
         out.write_all(b"no conclusions\n")?;
     }
@@ -65,24 +65,20 @@ pub fn run<W: Write>(
             }
             let _ = write!(line, "  {l}");
             if reasons {
-                let r = explain::reason(program, model, p, id);
+                let r = explain::reason(model, p, id);
                 let _ = write!(line, "  — {}", super::reason(&r));
             }
             line.push('\n');
             out.write_all(line.as_bytes())?;
         }
     }
-    conflicts(out, program, model, opts.color)
+    conflicts(out, model, opts.color)
 }
 
 /// The conflicts that hold, as `run` prints them after the rows (nothing
 /// when none holds).
-pub fn conflicts<W: Write>(
-    out: &mut W,
-    program: &Program,
-    model: &Model,
-    color: bool,
-) -> io::Result<()> {
+pub fn conflicts<W: Write>(out: &mut W, model: &Model, color: bool) -> io::Result<()> {
+    let program = model.program();
     let hits = model.conflicts();
     if hits.is_empty() {
         return Ok(());
@@ -94,7 +90,7 @@ pub fn conflicts<W: Write>(
         };
         // With provenance each conflict is shown with the proofs of its sides.
         if model.has_provenance()
-            && let Some(x) = explain::explain_conflict(program, model, h)
+            && let Some(x) = explain::explain_conflict(model, h)
         {
             out.write_all(b"\n")?;
             for line in super::conflict(&x, color).lines() {
@@ -124,7 +120,7 @@ pub fn conflicts<W: Write>(
         let premises: Vec<String> = h
             .premises
             .iter()
-            .filter_map(|p| Some(model.format_row(program, p.pred, model.row(p.pred, p.row)?)))
+            .filter_map(|p| Some(model.format_row(p.pred, model.row(p.pred, p.row)?)))
             .collect();
         if !premises.is_empty() {
             writeln!(out, "    on {}  {}", premises.join(", "), h.likelihood)?;
@@ -187,7 +183,8 @@ fn int_width(i: i64) -> usize {
 
 /// The summary line for stderr: rows derived (the predicates with the most
 /// rows first, five at most), strata, time.
-pub fn summary(program: &Program, model: &Model) -> String {
+pub fn summary(model: &Model) -> String {
+    let program = model.program();
     let st = model.stats();
     let mut per: Vec<(usize, &str)> = st
         .derived

@@ -53,30 +53,42 @@
       min.appendChild(o);
     });
 
+    // Each group's conclusions, captured once; the page starts in document
+    // order, so nodes move only when the reader picks another sort.
+    var members = groups.map(function (g) {
+      return Array.prototype.slice.call(g.querySelectorAll(':scope > details.conclusion'));
+    });
+    var sortedBy = 'doc';
     var apply = function () {
       var wanted = pred.value;
       var floor = Number(min.value) || 0;
       var needle = text.value.trim().toLowerCase();
+      var reorder = sort.value !== sortedBy;
+      sortedBy = sort.value;
       var shown = 0;
-      groups.forEach(function (g) {
-        var items = Array.prototype.slice.call(g.querySelectorAll(':scope > details.conclusion'));
-        var key = function (d) { return Number(d.getAttribute(sort.value === 'doc' ? 'data-i' : 'data-l')); };
-        items.sort(function (a, b) {
-          var d = key(a) - key(b);
-          if (sort.value === 'desc') d = -d;
-          return d || Number(a.getAttribute('data-i')) - Number(b.getAttribute('data-i'));
-        });
+      groups.forEach(function (g, gi) {
+        var items = members[gi];
+        if (reorder) {
+          var key = function (d) { return Number(d.getAttribute(sort.value === 'doc' ? 'data-i' : 'data-l')); };
+          items = items.slice().sort(function (a, b) {
+            var d = key(a) - key(b);
+            if (sort.value === 'desc') d = -d;
+            return d || Number(a.getAttribute('data-i')) - Number(b.getAttribute('data-i'));
+          });
+          items.forEach(function (d) { g.appendChild(d); });
+        }
         var visible = 0;
         items.forEach(function (d) {
-          g.appendChild(d);
-          var summary = d.querySelector('summary');
           var ok = (!wanted || d.getAttribute('data-pred') === wanted) &&
-            Number(d.getAttribute('data-l')) >= floor &&
-            (!needle || (summary && summary.textContent.toLowerCase().indexOf(needle) >= 0));
-          d.hidden = !ok;
+            Number(d.getAttribute('data-l')) >= floor;
+          if (ok && needle) {
+            var summary = d.querySelector('summary');
+            ok = !!summary && summary.textContent.toLowerCase().indexOf(needle) >= 0;
+          }
+          if (d.hidden !== !ok) d.hidden = !ok;
           if (ok) visible += 1;
         });
-        g.hidden = visible === 0;
+        if (g.hidden !== (visible === 0)) g.hidden = visible === 0;
         shown += visible;
       });
       count.textContent = shown + ' of ' + conclusions.length + ' conclusions shown';
