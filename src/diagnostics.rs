@@ -84,6 +84,14 @@ codes! {
     EmptyCell => "warrant::empty_cell",
     /// A `retract` (or a test's `without`) matches no stated fact or input row of its world.
     RetractUnmatched => "warrant::retract_unmatched",
+    /// A comparison can never hold: it compares values of different kinds.
+    NeverHolds => "warrant::never_holds",
+    /// A predicate is stated or loaded but nothing reads it (warning).
+    UnusedPredicate => "warrant::unused_predicate",
+    /// A constant occurs once, and a constant close to it occurs elsewhere (warning).
+    LonelyConstant => "warrant::lonely_constant",
+    /// A `cite` quotes a passage that its source's text does not contain.
+    QuoteNotFound => "warrant::quote_not_found",
     /// A command that needs one world was given several root files.
     SeveralWorlds => "warrant::several_worlds",
     /// Evaluation passed the `--max-rows` limit.

@@ -200,3 +200,14 @@ diagnostic_test!(
     "retract_unmatched",
     ["warrant::retract_unmatched", "warrant::unsafe_variable"]
 );
+diagnostic_test!(
+    unused_predicate,
+    "unused_predicate.wr",
+    ["warrant::unused_predicate"]
+);
+diagnostic_test!(
+    lonely_constant,
+    "lonely_constant.wr",
+    ["warrant::lonely_constant"]
+);
+diagnostic_test!(never_holds, "never_holds.wr", ["warrant::never_holds"]);

@@ -116,7 +116,7 @@ fn hedging_query() {
         vars: vec!["B".into()],
     };
     let table = query_table(&model, &q);
-    assert_eq!(table.rows.len(), 3);
+    assert_eq!(table.len(), 3);
     let mut out = Vec::new();
     render::text::query(&mut out, &model, &table).expect("writes to memory");
     let text = String::from_utf8(out).expect("UTF-8");
@@ -126,7 +126,7 @@ fn hedging_query() {
     let q = warrant::engine::resolve_query(&model, &atom).unwrap();
     let t = query_table(&model, &q);
     assert_eq!(t.columns, vec!["A".to_string()]);
-    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.len(), 2);
     let atom = warrant::syntax::parse_atom(warrant::source::FileId(0), "linkd(A, B)").unwrap();
     let err = warrant::engine::resolve_query(&model, &atom).unwrap_err();
     assert_eq!(err.code, "warrant::unknown_predicate");

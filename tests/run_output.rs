@@ -214,3 +214,55 @@ fn a_closed_pipe_ends_quietly() {
     }
     std::fs::remove_dir_all(file.parent().unwrap()).ok();
 }
+
+/// The row-by-row JSON writer of `run` prints exactly what serializing the
+/// `RunJson` struct prints, on every rule file of the tests and the rule
+/// base, with and without reasons, provenance, base predicates; and for a
+/// hand-picked list with an empty predicate, and for none.
+#[test]
+fn the_json_writer_prints_what_the_serde_structs_print() {
+    use warrant::engine::{EvalOptions, evaluate};
+    use warrant::render;
+    let files = [
+        QUOTING,
+        HEDGING,
+        "tests/data/explain/hedging.wr",
+        "tests/data/explain/chain/chain.wr",
+        "tests/data/engine/hedging.wr",
+        "rules/kim-simon-2021/scenarios/baseline_2021.wr",
+    ];
+    for file in files {
+        let program = std::sync::Arc::new(warrant::Program::load(&[file]).expect("checks"));
+        for provenance in [true, false] {
+            let options = EvalOptions {
+                provenance,
+                ..Default::default()
+            };
+            let model = evaluate(&program, &options).expect("evaluates");
+            let empty = (0..program.preds.len() as u32)
+                .map(warrant::ir::PredId)
+                .find(|&p| model.len(p) == 0);
+            let mut lists = vec![
+                render::run_predicates(&model, false, false),
+                render::run_predicates(&model, true, false),
+                Vec::new(),
+            ];
+            lists.extend(empty.map(|p| vec![p]));
+            for preds in &lists {
+                for explain in [false, true] {
+                    let mut fast = Vec::new();
+                    render::json::write_run(&mut fast, &model, preds, explain).unwrap();
+                    let mut reference = Vec::new();
+                    render::json::write(&mut reference, &render::json::run(&model, preds, explain))
+                        .unwrap();
+                    assert_eq!(
+                        String::from_utf8(fast).unwrap(),
+                        String::from_utf8(reference).unwrap(),
+                        "{file}, provenance {provenance}, explain {explain}, {} predicates",
+                        preds.len()
+                    );
+                }
+            }
+        }
+    }
+}

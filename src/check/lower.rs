@@ -29,6 +29,9 @@ pub(super) struct Lowered {
 struct BodySource<'a> {
     /// "rule `name`" or "conflict `name`", for messages.
     owner: String,
+    /// A conflict reports every named variable's value with it, so a
+    /// variable met once still carries information there.
+    reports_bindings: bool,
     when: &'a [Condition],
     unless: &'a [ast::Atom],
     heads: &'a [ast::Atom],
@@ -302,6 +305,7 @@ impl<'a> Checker<'a> {
     fn lower_rule(&mut self, r: &'a ast::Rule) -> ir::Rule {
         let (body, heads, because) = self.lower_body(BodySource {
             owner: format!("rule `{}`", r.name.text),
+            reports_bindings: false,
             when: &r.when,
             unless: &r.unless,
             heads: &r.then,
@@ -322,6 +326,7 @@ impl<'a> Checker<'a> {
     fn lower_conflict(&mut self, c: &'a ast::Conflict) -> ir::Conflict {
         let (body, _, _) = self.lower_body(BodySource {
             owner: format!("conflict `{}`", c.name.text),
+            reports_bindings: true,
             when: &c.when,
             unless: &c.unless,
             heads: &[],
@@ -481,7 +486,7 @@ impl<'a> Checker<'a> {
         let because = src
             .because
             .map(|t| self.lower_template(t, &src.owner, &mut scope));
-        self.check_variables(&src.owner, &scope);
+        self.check_variables(&src.owner, &scope, src.reports_bindings);
         body.vars = scope.vars;
         (body, heads, because)
     }

@@ -37,6 +37,7 @@ mod cascade;
 mod decls;
 mod expect;
 mod fxhash;
+mod lints;
 mod lower;
 mod scope;
 mod stratify;
@@ -85,6 +86,12 @@ pub fn check(parsed: &Parsed) -> Checked {
         .collect();
     let roots = worlds::roots(&parsed.given, &imports);
     cx.check_retractions(&lowered, &roots, &imports);
+    // An item that failed to parse may be the one that reads a predicate
+    // or repeats a constant: the lints would only echo the parse error.
+    if !parsed.has_errors() {
+        cx.lint_unused_predicates(&lowered.rules);
+        cx.lint_lonely_constants();
+    }
     let strata = stratify::stratify(&mut cx, &lowered.rules);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     cascade::drop_follow_ups(parsed, &mut diagnostics);

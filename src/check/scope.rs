@@ -185,7 +185,10 @@ impl<'a> Checker<'a> {
     }
 
     /// Unsafe and singleton variables of a rule or conflict.
-    pub(super) fn check_variables(&mut self, owner: &str, scope: &Scope<'a>) {
+    /// With `reported` (a conflict, whose report shows every named
+    /// variable's value), a variable met once is only questioned when a
+    /// similar name is bound: renaming it `_` would drop it from the report.
+    pub(super) fn check_variables(&mut self, owner: &str, scope: &Scope<'a>, reported: bool) {
         // Names in order of first occurrence, with their occurrences.
         let mut names: Vec<(&'a str, Vec<&Occurrence<'a>>)> = Vec::new();
         let mut position: HashMap<&'a str, usize> = HashMap::default();
@@ -213,6 +216,8 @@ impl<'a> Checker<'a> {
                 if occs.len() == 1 && !name.starts_with('_') {
                     let others = bound.iter().copied().filter(|b| b != name);
                     let help = match similar_var(name, others) {
+                        Some(s) if reported => Help::did_you_mean(s),
+                        None if reported => continue,
                         Some(s) => Help {
                             text: format!(
                                 "did you mean `{s}`? If any value will do here, write `_`"

@@ -15,7 +15,7 @@
 use super::Checker;
 use super::fxhash::HashMap;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{ColumnType, CompareKind, ScaleId};
+use crate::ir::{ColumnType, CompareKind, CompareOp, ScaleId};
 use crate::source::Span;
 use crate::syntax::ast::{self, Term};
 
@@ -156,18 +156,35 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn compare_mismatch(&mut self, l: &Side, r: &Side, help: &str) {
-        let d = Diagnostic::error(
-            Code::TypeMismatch,
-            format!(
-                "cannot compare {} with {}",
-                self.describe(l.ty),
-                self.describe(r.ty)
-            ),
-        )
-        .with_label(l.span, self.side_label(l))
-        .with_label(r.span, self.side_label(r))
-        .with_help(help.to_string());
+    /// Two sides of different kinds: `=` and orderings never hold
+    /// (`warrant::never_holds`); `!=` always does (`warrant::type_mismatch`).
+    fn compare_mismatch(&mut self, op: CompareOp, l: &Side, r: &Side, help: &str) {
+        let (code, message) = if op == CompareOp::Ne {
+            (
+                Code::TypeMismatch,
+                format!(
+                    "`!=` always holds between {} and {}",
+                    self.describe(l.ty),
+                    self.describe(r.ty)
+                ),
+            )
+        } else {
+            (
+                Code::NeverHolds,
+                format!(
+                    "`{} {} {}` can never hold: it compares {} with {}",
+                    l.text,
+                    op.symbol(),
+                    r.text,
+                    self.describe(l.ty),
+                    self.describe(r.ty)
+                ),
+            )
+        };
+        let d = Diagnostic::error(code, message)
+            .with_label(l.span, self.side_label(l))
+            .with_label(r.span, self.side_label(r))
+            .with_help(help.to_string());
         self.error(d);
     }
 
@@ -187,15 +204,15 @@ impl<'a> Checker<'a> {
                     self.scale_name(a),
                     self.scale_name(b)
                 );
-                self.compare_mismatch(&l, &r, &help);
+                self.compare_mismatch(c.op, &l, &r, &help);
                 CompareKind::Scale(a)
             }
             (Some(s), _) => {
-                self.fits_scale(&l, &r, s);
+                self.fits_scale(c.op, &l, &r, s);
                 CompareKind::Scale(s)
             }
             (None, Some(s)) => {
-                self.fits_scale(&r, &l, s);
+                self.fits_scale(c.op, &r, &l, s);
                 CompareKind::Scale(s)
             }
             (None, None) => self.unscaled_kind(c, &l, &r),
@@ -203,7 +220,7 @@ impl<'a> Checker<'a> {
     }
 
     /// `other` is compared with `typed`, a value of scale `s`.
-    fn fits_scale(&mut self, typed: &Side, other: &Side, s: ScaleId) {
+    fn fits_scale(&mut self, op: CompareOp, typed: &Side, other: &Side, s: ScaleId) {
         let (first, second) = if typed.span.start <= other.span.start {
             (typed, other)
         } else {
@@ -237,7 +254,7 @@ impl<'a> Checker<'a> {
                         self.scale_listing(s)
                     )
                 };
-                self.compare_mismatch(first, second, &help);
+                self.compare_mismatch(op, first, second, &help);
             }
         }
     }
@@ -247,13 +264,14 @@ impl<'a> Checker<'a> {
         if is_numeric(l.ty) || is_numeric(r.ty) {
             let ok = |s: &Side| untyped(s) || is_numeric(s.ty);
             if !(ok(l) && ok(r)) {
-                self.compare_mismatch(l, r, "numbers compare only with numbers");
+                self.compare_mismatch(c.op, l, r, "numbers compare only with numbers");
             }
             return CompareKind::Value;
         }
         if !c.op.is_ordering() {
             if meet(l.ty, r.ty).is_none() {
                 self.compare_mismatch(
+                    c.op,
                     l,
                     r,
                     "values of different kinds are never equal: text is not a number",

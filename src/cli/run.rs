@@ -180,7 +180,9 @@ fn print(args: &Args, model: &Model, preds: &[PredId]) -> u8 {
             };
             super::to_stdout(|out| render::text::run(out, model, preds, &opts))
         }
-        Format::Json => super::print_json(&render::json::run(model, preds, args.explain)),
+        Format::Json => {
+            super::to_stdout(|out| render::json::write_run(out, model, preds, args.explain))
+        }
     }
 }
 

@@ -309,6 +309,21 @@ impl Model {
         (r.prov && row < r.len).then(|| r.height.get(row as usize))
     }
 
+    /// The rule of the derivation that gave a row its likelihood; `None`
+    /// for a base row, without provenance or for an unknown row. Cheaper
+    /// than [`Model::derivation`], which also finds the premises.
+    pub fn rule_of(&self, pred: PredId, row: RowId) -> Option<RuleId> {
+        let r = self.rels.get(pred.0 as usize)?;
+        if !r.prov || row >= r.len {
+            return None;
+        }
+        let tag = *r.tags.get(r.tag.get(row as usize) as usize)?;
+        if tag == TAG_STATED || tag == TAG_GIVEN || tag & TAG_INPUT == TAG_INPUT {
+            return None;
+        }
+        self.recipes.get(tag as usize).map(|rc| rc.rule)
+    }
+
     /// The derivation that gave a row its likelihood; `None` without
     /// provenance or for an unknown row.
     pub fn derivation(&self, pred: PredId, row: RowId) -> Option<Derivation> {

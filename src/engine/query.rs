@@ -8,7 +8,7 @@ use crate::ir::{PredId, Value, ValueId};
 use crate::likelihood::Likelihood;
 use crate::syntax::ast;
 
-use super::{Model, PatternArg};
+use super::{Model, PatternArg, RowId};
 
 /// A query pattern resolved against a program and model.
 #[derive(Clone, Debug)]
@@ -78,18 +78,84 @@ pub fn resolve_query(model: &Model, atom: &ast::Atom) -> Result<Query, Diagnosti
     Ok(Query { pred, args, vars })
 }
 
-/// The rows of a query: one per distinct binding of its variables, with
-/// the best likelihood among the matching rows.
+/// The answers to a query: one per distinct binding of its variables, with
+/// the best likelihood among the matching rows, in insertion order.
+///
+/// When every argument of the pattern is a variable or a constant, each
+/// matching row is its own binding, and the table keeps only the row ids
+/// (four bytes a row); the bindings are read from the model as they are
+/// listed. A wildcard can make rows share a binding: then the distinct
+/// bindings are collected up front.
 #[derive(Clone, Debug)]
 pub struct QueryTable {
     pub pred: PredId,
     pub columns: Vec<String>,
-    pub rows: Vec<(Vec<ValueId>, Likelihood)>,
+    answers: Answers,
+}
+
+#[derive(Clone, Debug)]
+enum Answers {
+    /// The matching rows; `first[c]` is the argument position of column `c`.
+    Rows { ids: Vec<RowId>, first: Vec<usize> },
+    /// Distinct bindings with their best likelihood.
+    Grouped(Vec<(Vec<ValueId>, Likelihood)>),
+}
+
+impl QueryTable {
+    /// How many answers.
+    pub fn len(&self) -> usize {
+        match &self.answers {
+            Answers::Rows { ids, .. } => ids.len(),
+            Answers::Grouped(rows) => rows.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The answers: the values of the columns, and the likelihood.
+    pub fn rows<'a>(
+        &'a self,
+        model: &'a Model,
+    ) -> Box<dyn Iterator<Item = (Vec<ValueId>, Likelihood)> + 'a> {
+        match &self.answers {
+            Answers::Rows { ids, first } => Box::new(ids.iter().filter_map(move |&id| {
+                let row = model.row(self.pred, id)?;
+                let l = model.likelihood(self.pred, id)?;
+                Some((first.iter().map(|&c| row[c]).collect(), l))
+            })),
+            Answers::Grouped(rows) => Box::new(rows.iter().cloned()),
+        }
+    }
 }
 
 /// Answers a query from the model.
 pub fn query_table(model: &Model, query: &Query) -> QueryTable {
     let ids = model.matching(query.pred, &query.args);
+    let answers = if query.args.contains(&PatternArg::Any) {
+        Answers::Grouped(grouped(model, query, ids))
+    } else {
+        // Each variable has a first position (variables are numbered in
+        // order of first appearance).
+        let mut first = vec![0; query.vars.len()];
+        for (c, a) in query.args.iter().enumerate().rev() {
+            if let PatternArg::Var(v) = *a
+                && let Some(slot) = first.get_mut(v as usize)
+            {
+                *slot = c;
+            }
+        }
+        Answers::Rows { ids, first }
+    };
+    QueryTable {
+        pred: query.pred,
+        columns: query.vars.clone(),
+        answers,
+    }
+}
+
+fn grouped(model: &Model, query: &Query, ids: Vec<RowId>) -> Vec<(Vec<ValueId>, Likelihood)> {
     let mut rows: Vec<(Vec<ValueId>, Likelihood)> = Vec::new();
     let mut seen: HashMap<Vec<ValueId>, usize> = HashMap::new();
     for id in ids {
@@ -113,9 +179,5 @@ pub fn query_table(model: &Model, query: &Query) -> QueryTable {
             }
         }
     }
-    QueryTable {
-        pred: query.pred,
-        columns: query.vars.clone(),
-        rows,
-    }
+    rows
 }

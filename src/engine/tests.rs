@@ -543,3 +543,25 @@ fn empty_body_rule_and_nullary() {
         d => panic!("{d:?}"),
     }
 }
+
+#[test]
+fn rule_of_agrees_with_the_derivation() {
+    let p = tc(20);
+    for provenance in [true, false] {
+        let options = EvalOptions {
+            provenance,
+            ..Default::default()
+        };
+        let m = evaluate(&p, &options).unwrap();
+        for i in 0..p.preds.len() {
+            let pred = PredId(i as u32);
+            for (id, _, _) in m.rows(pred) {
+                let expected = match m.derivation(pred, id) {
+                    Some(Derivation::Rule { rule, .. }) => Some(rule),
+                    _ => None,
+                };
+                assert_eq!(m.rule_of(pred, id), expected);
+            }
+        }
+    }
+}

@@ -166,7 +166,8 @@ impl Index {
                 );
             }
             Item::Fact(f) => self.atom(&f.atom, Role::Assertion),
-            Item::Retract(r) => self.atom(&r.atom, Role::Assertion),
+            // Taking facts back states nothing: a use, not a definition.
+            Item::Retract(r) => self.atom(&r.atom, Role::Use),
             Item::Rule(r) => {
                 self.push(
                     r.name.span,
@@ -194,6 +195,9 @@ impl Index {
             Item::Test(t) => {
                 for f in &t.given {
                     self.atom(&f.atom, Role::Use);
+                }
+                for w in &t.without {
+                    self.atom(&w.atom, Role::Use);
                 }
                 for e in &t.expects {
                     self.atom(&e.atom, Role::Use);
@@ -303,5 +307,95 @@ impl Index {
     /// Every occurrence of a symbol, its declarations included.
     pub fn references(&self, symbol: &Symbol) -> impl Iterator<Item = &Occurrence> {
         self.occurrences.iter().filter(move |o| o.symbol == *symbol)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+    use warrant::syntax::{Overlay, file_key, load_with_overlay};
+
+    fn index(text: &str) -> (Index, String) {
+        let path = PathBuf::from("/nonexistent/warrant-index/main.wr");
+        let mut overlay = Overlay::new();
+        overlay.insert(file_key(&path), text.into());
+        (
+            Index::build(&load_with_overlay(&[path], &overlay)),
+            text.to_string(),
+        )
+    }
+
+    /// Each occurrence of a symbol as (text, role), in order.
+    fn occurrences(index: &Index, text: &str, symbol: &Symbol) -> Vec<(String, Role)> {
+        index
+            .references(symbol)
+            .map(|o| {
+                (
+                    text[o.span.start as usize..o.span.end as usize].to_string(),
+                    o.role,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_occurrence_has_its_symbol_and_role() {
+        let (index, text) = index(concat!(
+            "scale level: low < high.\n",
+            "pred d(x, l: level).\n",
+            "d(a, high).\n",
+            "retract d(a, _).\n",
+            "rule r when d(X, L), L >= low then e(X) cite s \"p\".\n",
+            "source s \"S\".\n",
+            "test \"t\" { without d(a, high). expect e(a) by r. }\n",
+        ));
+        use Role::*;
+        let d = Symbol::Pred("d".into());
+        let roles: Vec<Role> = occurrences(&index, &text, &d)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        assert_eq!(roles, [Declaration, Assertion, Use, Use, Use]);
+        let high = Symbol::Value {
+            scale: "level".into(),
+            value: "high".into(),
+        };
+        assert_eq!(occurrences(&index, &text, &high).len(), 3);
+        let low = Symbol::Value {
+            scale: "level".into(),
+            value: "low".into(),
+        };
+        assert_eq!(occurrences(&index, &text, &low).len(), 2);
+        assert_eq!(index.constants.get("a"), Some(&4));
+        let e = Symbol::Pred("e".into());
+        let defined: Vec<&str> = index
+            .definitions(&e)
+            .iter()
+            .map(|s| &text[s.start as usize..s.end as usize])
+            .collect();
+        assert_eq!(defined, ["e"]);
+        assert_eq!(
+            index.definitions(&e)[0].start as usize,
+            text.find("e(X)").unwrap()
+        );
+        let rule = occurrences(&index, &text, &Symbol::Rule("r".into()));
+        assert_eq!(
+            rule,
+            [("r".to_string(), Declaration), ("r".to_string(), Use)]
+        );
+        let source = occurrences(&index, &text, &Symbol::Source("s".into()));
+        assert_eq!(
+            source,
+            [("s".to_string(), Use), ("s".to_string(), Declaration)]
+        );
+        let level = occurrences(&index, &text, &Symbol::Scale("level".into()));
+        assert_eq!(
+            level,
+            [
+                ("level".to_string(), Declaration),
+                ("level".to_string(), Use)
+            ]
+        );
     }
 }

@@ -70,7 +70,7 @@ fn query_and_run_output() {
         vars: vec!["R".into()],
     };
     let table = query_table(&m, &q);
-    assert_eq!(table.rows.len(), 1);
+    assert_eq!(table.len(), 1);
     let text = query_text(&m, &table);
     assert_eq!(
         text,

@@ -7,6 +7,7 @@
 mod assumptions;
 mod proof;
 mod results;
+mod run_writer;
 mod why_not;
 
 use std::io::{self, Write};
@@ -21,6 +22,7 @@ use crate::source::Location;
 pub use assumptions::{AssumptionsJson, assumptions};
 pub use proof::{ConflictJson, ExplainJson, ProofJson, conflict, explain, proof};
 pub use results::{QueryJson, RunJson, WorldRun, query, run};
+pub use run_writer::write_run;
 pub use why_not::{WhyNotJson, why_not};
 
 /// Writes a value as indented JSON and a final newline.

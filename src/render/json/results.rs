@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::{JsonValue, proof};
-use crate::engine::{ConflictHit, Derivation, Model, QueryTable, RowId};
+use crate::engine::{ConflictHit, Model, QueryTable, RowId};
 use crate::explain;
 use crate::ir::{PredId, Program, ValueId};
 use crate::likelihood::Likelihood;
@@ -51,9 +51,9 @@ pub fn run<'a>(model: &'a Model, preds: &'a [PredId], explain: bool) -> RunJson<
 
 /// What every lazily serialized part reads.
 #[derive(Clone, Copy)]
-struct At<'a> {
-    program: &'a Program,
-    model: &'a Model,
+pub(super) struct At<'a> {
+    pub(super) program: &'a Program,
+    pub(super) model: &'a Model,
 }
 
 struct Predicates<'a> {
@@ -130,14 +130,13 @@ impl Serialize for Rows<'_> {
     }
 }
 
-fn rule_of(model: &Model, pred: PredId, row: RowId) -> Option<&str> {
-    let program = model.program();
-    match model.derivation(pred, row)? {
-        Derivation::Rule { rule, .. } => {
-            program.rules.get(rule.0 as usize).map(|r| r.name.as_str())
-        }
-        Derivation::Fact { .. } => None,
-    }
+pub(super) fn rule_of(model: &Model, pred: PredId, row: RowId) -> Option<&str> {
+    let rule = model.rule_of(pred, row)?;
+    model
+        .program()
+        .rules
+        .get(rule.0 as usize)
+        .map(|r| r.name.as_str())
 }
 
 /// `pred(a, b)` as printed in text, written into the JSON string directly.
@@ -188,8 +187,9 @@ impl Serialize for Args<'_> {
     }
 }
 
-struct Conflicts<'a> {
-    at: At<'a>,
+/// The conflicts that hold, each explained when derivations were recorded.
+pub(super) struct Conflicts<'a> {
+    pub(super) at: At<'a>,
 }
 
 #[derive(Serialize)]
@@ -280,18 +280,17 @@ struct QueryRowJson<'a> {
 
 impl Serialize for QueryRows<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.table
-                .rows
-                .iter()
-                .map(|(values, likelihood)| QueryRowJson {
-                    values: Args {
-                        model: self.model,
-                        row: values,
-                    },
-                    likelihood: *likelihood,
-                }),
-        )
+        let mut seq = s.serialize_seq(Some(self.table.len()))?;
+        for (values, likelihood) in self.table.rows(self.model) {
+            seq.serialize_element(&QueryRowJson {
+                values: Args {
+                    model: self.model,
+                    row: &values,
+                },
+                likelihood,
+            })?;
+        }
+        seq.end()
     }
 }
 

@@ -8,6 +8,7 @@ use super::group;
 use crate::engine::{Model, QueryTable};
 use crate::explain;
 use crate::ir::{PredId, Value, ValueId};
+use crate::likelihood::Likelihood;
 
 /// How `warrant run` prints as text.
 #[derive(Clone, Copy, Debug, Default)]
@@ -38,6 +39,7 @@ pub fn run<W: Write>(
     let reasons = opts.explain && model.has_provenance();
     let mut line = String::new();
     let mut scratch = String::new();
+    let mut likelihoods = LikelihoodText::default();
     for (i, &p) in preds.iter().enumerate() {
         if i > 0 {
             out.write_all(b"\n")?;
@@ -63,7 +65,8 @@ pub fn run<W: Write>(
             for _ in 0..pad {
                 line.push(' ');
             }
-            let _ = write!(line, "  {l}");
+            line.push_str("  ");
+            line.push_str(likelihoods.text(l));
             if reasons {
                 let r = explain::reason(model, p, id);
                 let _ = write!(line, "  — {}", super::reason(&r));
@@ -127,6 +130,19 @@ pub fn conflicts<W: Write>(out: &mut W, model: &Model, color: bool) -> io::Resul
         }
     }
     Ok(())
+}
+
+/// `likely (0.55)`, formatted once per likelihood met (there are at most
+/// 10,001, and a model has few).
+#[derive(Default)]
+struct LikelihoodText {
+    texts: std::collections::HashMap<Likelihood, String>,
+}
+
+impl LikelihoodText {
+    fn text(&mut self, l: Likelihood) -> &str {
+        self.texts.entry(l).or_insert_with(|| l.to_string())
+    }
 }
 
 fn value_text(model: &Model, id: ValueId) -> String {
@@ -233,8 +249,8 @@ pub fn summary(model: &Model) -> String {
 pub fn query<W: Write>(out: &mut W, model: &Model, table: &QueryTable) -> io::Result<()> {
     let mut widths: Vec<usize> = table.columns.iter().map(|c| c.chars().count()).collect();
     let mut scratch = String::new();
-    for (vals, _) in &table.rows {
-        for (w, &v) in widths.iter_mut().zip(vals) {
+    for (vals, _) in table.rows(model) {
+        for (w, &v) in widths.iter_mut().zip(&vals) {
             scratch.clear();
             let _ = write!(scratch, "{}", ValueText(model, v));
             *w = (*w).max(scratch.chars().count());
@@ -253,7 +269,7 @@ pub fn query<W: Write>(out: &mut W, model: &Model, table: &QueryTable) -> io::Re
     }
     line.push_str("likelihood\n");
     out.write_all(line.as_bytes())?;
-    for (vals, l) in &table.rows {
+    for (vals, l) in table.rows(model) {
         line.clear();
         for (i, &v) in vals.iter().enumerate() {
             scratch.clear();
