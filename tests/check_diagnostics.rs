@@ -200,6 +200,23 @@ diagnostic_test!(
     "retract_unmatched",
     ["warrant::retract_unmatched", "warrant::unsafe_variable"]
 );
+exact_diagnostic_test!(
+    singleton_variable_many,
+    "singleton_variable_many.wr",
+    [
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+        "warrant::singleton_variable",
+    ]
+);
 diagnostic_test!(
     unused_predicate,
     "unused_predicate.wr",
@@ -211,3 +228,8 @@ diagnostic_test!(
     ["warrant::lonely_constant"]
 );
 diagnostic_test!(never_holds, "never_holds.wr", ["warrant::never_holds"]);
+diagnostic_test!(
+    quote_not_found,
+    "quote_not_found/rules.wr",
+    ["warrant::quote_not_found"]
+);

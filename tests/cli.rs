@@ -268,3 +268,25 @@ fn conflict_bindings_leave_out_anonymous_variables() {
         }
     }
 }
+
+#[test]
+fn repeated_diagnostics_are_counted_beyond_fifty_per_file() {
+    let dir = std::env::temp_dir().join(format!("warrant-cli-many-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("many.wr");
+    // Every line lacks its full stop: 2,000 parse errors.
+    std::fs::write(&file, "p(a) q(b)\n".repeat(2000)).unwrap();
+    let (code, _, err) = stdout(warrant().args(["check"]).arg(&file));
+    assert_eq!(code, 1);
+    let headers = err.lines().filter(|l| *l == "warrant::parse").count();
+    assert_eq!(headers, 51, "{err}");
+    assert!(
+        err.contains("… and 1,950 more `warrant::parse` in "),
+        "{err}"
+    );
+    // JSON lists every one.
+    let (_, out, _) = stdout(warrant().args(["check", "--format", "json"]).arg(&file));
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j.as_array().map(Vec::len), Some(2000));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -123,3 +123,24 @@ fn input_files_that_cannot_be_read_exit_2() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn control_characters_from_data_never_reach_the_terminal_raw() {
+    let dir = scratch("controls");
+    std::fs::write(
+        dir.join("rules.wr"),
+        "scale level: low < high.\npred troops(country, count: level).\ninput troops from \"t.csv\".\n",
+    )
+    .expect("write the rules");
+    // A clear-screen sequence and a terminal-title sequence in the data.
+    std::fs::write(dir.join("t.csv"), "jap\x1b]0;x\x07an,hi\x1b[2Jgh\n").expect("write the data");
+    for command in ["check", "run"] {
+        let (code, out, err) = warrant(&dir, &[command, "rules.wr"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("\\u{1b}[2J"), "{err}");
+        for text in [&out, &err] {
+            assert!(!text.contains(['\x1b', '\x07']), "{text:?}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -461,3 +461,11 @@ fn did_you_mean_helps_are_code_actions() {
     );
     assert_eq!(client.shut_down(), Some(0));
 }
+
+#[test]
+fn the_server_ends_with_its_input_or_exit() {
+    // In order: 0 (tested above). Without `shutdown`: 1, as the protocol says.
+    assert_eq!(Client::initialized().close_input(), Some(1));
+    assert_eq!(Client::initialized().exit_abruptly(), Some(1));
+    assert_eq!(Client::start().close_input(), Some(1));
+}

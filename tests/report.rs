@@ -271,3 +271,18 @@ fn graphs_with_graphviz_are_inline_svg() {
     assert!(drawings.contains("The specter of US retrenchment"));
     assert!(!html.contains("Proof graphs are not included"));
 }
+
+#[test]
+fn a_folder_of_scenarios_is_several_worlds() {
+    // base.wr and other.wr are roots (model.wr is imported): two worlds,
+    // never merged, and so the changes of the second against the first.
+    let (code, folder, err) = warrant(
+        &["report", "tests/data/report", "--no-graphs", "--date", "d"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, files, _) = warrant(&["report", BASE, OTHER, "--no-graphs", "--date", "d"], &[]);
+    assert_eq!(folder, files);
+    assert!(folder.contains("World 2: <code>tests/data/report/other.wr</code>"));
+    assert!(folder.contains("id=\"_changes\""));
+}

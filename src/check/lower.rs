@@ -364,6 +364,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             };
+            self.check_quote(source, c);
             out.push(ir::Cite {
                 source,
                 section: c.section.value.clone(),

@@ -39,6 +39,7 @@ mod expect;
 mod fxhash;
 mod lints;
 mod lower;
+mod quotes;
 mod scope;
 mod stratify;
 mod types;
@@ -74,6 +75,7 @@ impl Checked {
 pub fn check(parsed: &Parsed) -> Checked {
     let mut cx = Checker::new(parsed);
     cx.declare();
+    cx.read_source_texts();
     cx.register_predicates();
     cx.report_unknown_predicates();
     let mut lowered = cx.lower_all();
@@ -184,6 +186,8 @@ pub(crate) struct Checker<'a> {
     /// Interned text values by their text (see `term_value`).
     text_cache: HashMap<&'a str, ValueId>,
     int_cache: HashMap<i64, ValueId>,
+    /// The normalised text of each source that names its file.
+    source_texts: HashMap<SourceId, String>,
 }
 
 /// A predicate as the checker knows it.
@@ -263,6 +267,7 @@ impl<'a> Checker<'a> {
             pred_index: HashMap::default(),
             text_cache: HashMap::default(),
             int_cache: HashMap::default(),
+            source_texts: HashMap::default(),
         }
     }
 

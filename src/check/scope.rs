@@ -5,7 +5,7 @@
 use super::Checker;
 use super::fxhash::HashMap;
 use super::types::{VarType, VarTypes, meet};
-use crate::diagnostics::{Code, Diagnostic, Help, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, Help, SHOWN_PER_ITEM, Severity, did_you_mean, more};
 use crate::ir::{ColumnType, VarId};
 use crate::source::Span;
 use crate::syntax::ast::{self, Term};
@@ -210,10 +210,20 @@ impl<'a> Checker<'a> {
             .map(|(n, _)| *n)
             .collect();
         // Every entry of `names` was created with one occurrence, so
-        // `occs[0]` below cannot fail.
+        // `occs[0]` below cannot fail. At most `SHOWN_PER_ITEM` of each kind
+        // are reported; the rest are counted.
+        let (mut singletons, mut unsafe_vars) = (0usize, 0usize);
+        // Where the first of those left out is, for the count's label.
+        let (mut next_singleton, mut next_unsafe) = (None, None);
+        let bound_set: std::collections::HashSet<&str> = bound.iter().copied().collect();
         for (name, occs) in &names {
-            if bound.contains(name) {
+            if bound_set.contains(name) {
                 if occs.len() == 1 && !name.starts_with('_') {
+                    singletons += 1;
+                    if singletons > SHOWN_PER_ITEM {
+                        next_singleton = next_singleton.or(Some(occs[0].span));
+                        continue;
+                    }
                     let others = bound.iter().copied().filter(|b| b != name);
                     let help = match similar_var(name, others) {
                         Some(s) if reported => Help::did_you_mean(s),
@@ -237,6 +247,11 @@ impl<'a> Checker<'a> {
                         .with_help(help),
                     );
                 }
+                continue;
+            }
+            unsafe_vars += 1;
+            if unsafe_vars > SHOWN_PER_ITEM {
+                next_unsafe = next_unsafe.or(Some(occs[0].span));
                 continue;
             }
             let first = occs[0];
@@ -274,6 +289,27 @@ impl<'a> Checker<'a> {
                 )),
             };
             self.diags.push(d.with_help(help));
+        }
+        for (count, next, code, severity) in [
+            (
+                singletons,
+                next_singleton,
+                Code::SingletonVariable,
+                Severity::Warning,
+            ),
+            (
+                unsafe_vars,
+                next_unsafe,
+                Code::UnsafeVariable,
+                Severity::Error,
+            ),
+        ] {
+            if let Some(span) = next {
+                self.diags.push(
+                    more(code, severity, count - SHOWN_PER_ITEM, owner)
+                        .with_label(span, "the next of them"),
+                );
+            }
         }
     }
 }

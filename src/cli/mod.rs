@@ -125,7 +125,9 @@ pub fn emit(diags: &[Diagnostic], sources: &Sources, format: Format) {
         Format::Text => {
             let style = stderr_style();
             let mut err = std::io::stderr().lock();
-            for d in diags {
+            // Text is for reading: repeats are counted, not all printed.
+            let shown = diagnostics::bounded(diags, sources, diagnostics::SHOWN_PER_FILE);
+            for d in &shown {
                 let _ = write!(err, "{}", diagnostics::render(d, sources, style));
             }
         }

@@ -25,7 +25,7 @@ pub enum ReportFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Root files of the worlds to report (two: also what the second changes against the first)
+    /// Root files of the worlds to report, or folders (each root file in one is a world); with two worlds, also what the second changes against the first
     #[arg(required = true, value_name = "WORLD")]
     worlds: Vec<PathBuf>,
     /// Write the report to this file (default: standard output)
@@ -65,24 +65,45 @@ pub fn run(args: Args) -> u8 {
         no_provenance: false,
         max_rows: args.max_rows,
     };
+    // Each path is loaded on its own; a folder with several root files is
+    // several worlds, each evaluated apart (never merged).
     let mut loaded = Vec::new();
     for path in &args.worlds {
         let program = match super::load_program(std::slice::from_ref(path)) {
             Ok(p) => p,
             Err(code) => return code,
         };
-        let model = match super::evaluate(&program, &eval) {
-            Ok(m) => m,
-            Err(code) => return code,
-        };
-        loaded.push((path.to_string_lossy().replace('\\', "/"), program, model));
+        if program.roots.len() <= 1 {
+            let model = match super::evaluate(&program, &eval) {
+                Ok(m) => m,
+                Err(code) => return code,
+            };
+            let files = program.sources.len();
+            loaded.push((
+                path.to_string_lossy().replace('\\', "/"),
+                program,
+                model,
+                files,
+            ));
+            continue;
+        }
+        for (root, files) in program.worlds() {
+            let count = files.len();
+            let model = match super::evaluate_world(&program, &eval, Some(files)) {
+                Ok(m) => m,
+                Err(code) => return code,
+            };
+            let name = program.sources.get(root).name();
+            loaded.push((name, program.clone(), model, count));
+        }
     }
     let inputs: Vec<WorldInput> = loaded
         .iter()
-        .map(|(path, program, model)| WorldInput {
+        .map(|(path, program, model, files)| WorldInput {
             path: path.clone(),
             program,
             model,
+            files: *files,
         })
         .collect();
     // Graphs only go into HTML; Markdown renderers do not take inline SVG.

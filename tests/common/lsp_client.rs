@@ -136,6 +136,20 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Closes the server's input without `shutdown`; the server's exit code.
+    pub fn close_input(mut self) -> Option<i32> {
+        self.stdin = None;
+        self.child.wait().expect("the server exits").code()
+    }
+
+    /// Says `exit` without `shutdown`; the server's exit code.
+    pub fn exit_abruptly(mut self) -> Option<i32> {
+        self.notify("exit", Value::Null);
+        self.child.wait().expect("the server exits").code()
+    }
+}
+
 impl Drop for Client {
     fn drop(&mut self) {
         // A test that failed half-way leaves no server behind.

@@ -55,6 +55,8 @@ pub struct WorldInput<'a> {
     pub path: String,
     pub program: &'a Program,
     pub model: &'a Model,
+    /// How many rule files make the world (the root and what it uses).
+    pub files: usize,
 }
 
 /// The whole document.
@@ -332,7 +334,7 @@ fn world(input: &WorldInput, prefix: String) -> World {
             .iter()
             .map(|s| (s.name.clone(), s.title.clone()))
             .collect(),
-        files: program.sources.len(),
+        files: input.files,
         groups,
         conflicts,
         proof,
