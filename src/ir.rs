@@ -811,6 +811,16 @@ pub fn visible_from(imports: &[Vec<FileId>], file: FileId) -> Vec<FileId> {
 }
 
 impl Program {
+    /// `retract pred(a, _)` as written.
+    pub fn format_retraction(&self, r: &Retraction) -> String {
+        let args: Vec<String> = r
+            .args
+            .iter()
+            .map(|a| a.map_or_else(|| "_".to_string(), |v| self.values.get(v).to_string()))
+            .collect();
+        format!("retract {}({})", self.pred(r.pred).name, args.join(", "))
+    }
+
     /// `pred(a, b)` with the values of a row, for output.
     pub fn format_row(&self, pred: PredId, row: &[ValueId]) -> String {
         let args: Vec<String> = row

@@ -105,3 +105,30 @@ fn retract_and_without_survive_fmt() {
     let (code, out, err) = warrant(&["fmt", "--check", &format!("{SCENARIOS}/korea_leaves.wr")]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+#[test]
+fn diff_says_which_changed_facts_each_change_traces_to() {
+    let base = format!("{SCENARIOS}/baseline.wr");
+    let other = format!("{SCENARIOS}/korea_leaves.wr");
+    let (code, out, err) = warrant(&["diff", &base, &other]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+    let (_, json, _) = warrant(&["diff", "--format", "json", &base, &other]);
+    let j: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(j["retracted"]["other"][0], "retract ally(korea, _)");
+    assert_eq!(j["lost"][0]["row"], "hedges(korea)");
+    assert_eq!(j["lost"][0]["because"][0], "- ally(korea, us)");
+}
+
+#[test]
+fn explain_and_assumptions_show_what_the_world_retracted() {
+    let world = format!("{SCENARIOS}/korea_leaves.wr");
+    for cmd in ["explain", "assumptions"] {
+        let (code, out, err) = warrant(&[cmd, &world, "hedges(japan)"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.ends_with("\nthis world retracts: retract ally(korea, _)\n"),
+            "{cmd}: {out}"
+        );
+    }
+}

@@ -49,7 +49,8 @@ pub fn run(args: Args) -> u8 {
                 .iter()
                 .map(|a| render::text::assumptions(a, color))
                 .collect();
-            super::to_stdout(|out| out.write_all(blocks.join("\n").as_bytes()))
+            let text = blocks.join("\n") + &super::retracted_note(program);
+            super::to_stdout(|out| out.write_all(text.as_bytes()))
         }
     };
     if code != super::EXIT_OK {

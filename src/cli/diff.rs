@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 use indexmap::IndexMap;
 use serde_json::json;
 
-use warrant::engine::Model;
+use warrant::engine::{Derivation, Model, RowId};
+use warrant::explain;
+use warrant::ir::PredId;
 use warrant::likelihood::Likelihood;
 
 use super::Format;
@@ -32,18 +34,70 @@ pub struct Args {
 
 /// Conclusions of one scenario, keyed by their text in predicate order.
 struct World {
-    rows: IndexMap<String, Likelihood>,
+    rows: IndexMap<String, (Likelihood, PredId, RowId)>,
     conflicts: BTreeSet<String>,
+    /// Its base facts (stated, given or loaded, after retraction) and their
+    /// likelihood.
+    facts: IndexMap<String, Likelihood>,
+    /// Its `retract` items, as written.
+    retracted: Vec<String>,
+    model: Model,
 }
 
 fn world(path: &std::path::Path, args: &Args) -> Result<World, u8> {
     let program = super::load_program(&[path.to_path_buf()])?;
+    super::one_world(&program, "diff")?;
     let model = super::evaluate(&program, &args.eval)?;
-    Ok(collect(&model, args.all))
+    Ok(collect(model, args.all))
 }
 
-fn collect(model: &Model, all: bool) -> World {
+/// The facts that differ between two worlds and that a conclusion's best
+/// proof rests on (in the world where it holds): `+ fact` added or raised
+/// in `other`, `- fact` missing or lowered there.
+fn traces(base: &World, other: &World, row: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let leaves = |w: &World| -> Vec<String> {
+        w.rows
+            .get(row)
+            .and_then(|&(_, p, r)| explain::assumptions(&w.model, p, r))
+            .map(|a| a.facts.iter().map(|f| f.atom.to_string()).collect())
+            .unwrap_or_default()
+    };
+    for f in leaves(other) {
+        if base.facts.get(&f) != other.facts.get(&f) {
+            let sign = if base.facts.get(&f) < other.facts.get(&f) {
+                "+"
+            } else {
+                "-"
+            };
+            out.push(format!("{sign} {f}"));
+        }
+    }
+    for f in leaves(base) {
+        let entry = format!("- {f}");
+        if base.facts.get(&f) != other.facts.get(&f) && !out.contains(&entry) {
+            out.push(entry);
+        }
+    }
+    out
+}
+
+fn collect(model: Model, all: bool) -> World {
     let program = model.program();
+    let mut facts = IndexMap::new();
+    for p in 0..model.preds() {
+        let pred = PredId(p as u32);
+        for (id, row, likelihood) in model.rows(pred) {
+            if matches!(model.derivation(pred, id), Some(Derivation::Fact { .. })) {
+                facts.insert(model.format_row(pred, row), likelihood);
+            }
+        }
+    }
+    let retracted = program
+        .retractions
+        .iter()
+        .map(|r| program.format_retraction(r))
+        .collect();
     let mut concluded = vec![false; program.preds.len()];
     for rule in &program.rules {
         for head in &rule.heads {
@@ -56,8 +110,8 @@ fn collect(model: &Model, all: bool) -> World {
         if !(all || *shown) || p >= model.preds() {
             continue;
         }
-        for (_, row, likelihood) in model.rows(pred) {
-            rows.insert(model.format_row(pred, row), likelihood);
+        for (id, row, likelihood) in model.rows(pred) {
+            rows.insert(model.format_row(pred, row), (likelihood, pred, id));
         }
     }
     let conflicts = model
@@ -76,7 +130,13 @@ fn collect(model: &Model, all: bool) -> World {
             format!("{} ({})", c.name, bindings.join(", "))
         })
         .collect();
-    World { rows, conflicts }
+    World {
+        rows,
+        conflicts,
+        facts,
+        retracted,
+        model,
+    }
 }
 
 pub fn run(args: Args) -> u8 {
@@ -92,28 +152,38 @@ pub fn run(args: Args) -> u8 {
         .rows
         .iter()
         .filter(|(k, _)| !base.rows.contains_key(*k))
+        .map(|(k, (l, _, _))| (k, l))
         .collect();
     let lost: Vec<(&String, &Likelihood)> = base
         .rows
         .iter()
         .filter(|(k, _)| !other.rows.contains_key(*k))
+        .map(|(k, (l, _, _))| (k, l))
         .collect();
     let changed: Vec<(&String, Likelihood, Likelihood)> = base
         .rows
         .iter()
-        .filter_map(|(k, &b)| other.rows.get(k).filter(|&&o| o != b).map(|&o| (k, b, o)))
+        .filter_map(|(k, &(b, _, _))| {
+            other
+                .rows
+                .get(k)
+                .filter(|&&(o, _, _)| o != b)
+                .map(|&(o, _, _)| (k, b, o))
+        })
         .collect();
+    let because = |k: &str| traces(&base, &other, k);
     let conflicts_gained: Vec<&String> = other.conflicts.difference(&base.conflicts).collect();
     let conflicts_lost: Vec<&String> = base.conflicts.difference(&other.conflicts).collect();
     match args.format {
         Format::Json => {
-            let row = |(k, l): &(&String, &Likelihood)| json!({ "row": k, "likelihood": l });
+            let row = |(k, l): &(&String, &Likelihood)| json!({ "row": k, "likelihood": l, "because": because(k) });
             super::print_json(&json!({
                 "base": args.base.to_string_lossy(),
                 "other": args.other.to_string_lossy(),
+                "retracted": { "base": base.retracted, "other": other.retracted },
                 "gained": gained.iter().map(row).collect::<Vec<_>>(),
                 "lost": lost.iter().map(row).collect::<Vec<_>>(),
-                "changed": changed.iter().map(|(k, b, o)| json!({ "row": k, "base": b, "other": o })).collect::<Vec<_>>(),
+                "changed": changed.iter().map(|(k, b, o)| json!({ "row": k, "base": b, "other": o, "because": because(k) })).collect::<Vec<_>>(),
                 "conflicts_gained": conflicts_gained,
                 "conflicts_lost": conflicts_lost,
             }));
@@ -121,14 +191,28 @@ pub fn run(args: Args) -> u8 {
         Format::Text => {
             let mut out = String::new();
             let _ = writeln!(out, "{} → {}", args.base.display(), args.other.display());
+            for (name, w) in [("base", &base), ("other", &other)] {
+                for r in &w.retracted {
+                    let _ = writeln!(out, "  {name}: {r}");
+                }
+            }
+            let traced = |out: &mut String, k: &str| {
+                let t = because(k);
+                if !t.is_empty() {
+                    let _ = writeln!(out, "    because {}", t.join(", "));
+                }
+            };
             for (k, l) in &gained {
                 let _ = writeln!(out, "+ {k}  {l}");
+                traced(&mut out, k);
             }
             for (k, l) in &lost {
                 let _ = writeln!(out, "- {k}  {l}");
+                traced(&mut out, k);
             }
             for (k, b, o) in &changed {
                 let _ = writeln!(out, "~ {k}  {b} → {o}");
+                traced(&mut out, k);
             }
             for c in &conflicts_gained {
                 let _ = writeln!(out, "+ conflict {c}");

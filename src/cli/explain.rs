@@ -101,7 +101,8 @@ pub fn run(args: Args) -> u8 {
     let proof = explain::explain_all(&model, &rows);
     let code = match (&proof, args.format) {
         (Some(proof), ExplainFormat::Text) => {
-            let text = render::text::proof(proof, super::stdout_color());
+            let mut text = render::text::proof(proof, super::stdout_color());
+            text.push_str(&super::retracted_note(model.program()));
             super::to_stdout(|out| out.write_all(text.as_bytes()))
         }
         (Some(proof), ExplainFormat::Dot) => {

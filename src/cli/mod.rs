@@ -236,6 +236,21 @@ pub fn one_world(program: &warrant::Program, command: &str) -> Result<(), u8> {
     Err(EXIT_USAGE)
 }
 
+/// What the world took back, as a closing note of `explain` and
+/// `assumptions`: `this world retracts: retract ally(korea, _)`; empty
+/// when it retracts nothing.
+pub fn retracted_note(program: &warrant::Program) -> String {
+    if program.retractions.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = program
+        .retractions
+        .iter()
+        .map(|r| program.format_retraction(r))
+        .collect();
+    format!("\nthis world retracts: {}\n", list.join(", "))
+}
+
 /// Evaluates; prints the diagnostics of a failed evaluation, and the
 /// warnings of a successful one.
 pub fn evaluate(

@@ -5,6 +5,7 @@
 //! reported together. Nothing here resolves names: that is `check`'s job.
 
 pub mod ast;
+mod fast_fact;
 pub mod format;
 mod parser;
 

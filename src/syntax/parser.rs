@@ -5,6 +5,7 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 
 use super::ast::*;
+use super::fast_fact::fast_fact;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
@@ -24,15 +25,16 @@ fn limit_calls() {
 /// every item that did not; after an error it resumes at the next line that
 /// starts a top-level item, so one mistake does not hide the next.
 pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
-    parse_module_with(file, text, parse_item)
+    parse_module_with(file, text, parse_item, true)
 }
 
-/// [`parse_module`] with the function that parses one item (a test compares
-/// [`parse_item`] with parsing the whole rest of the file).
+/// [`parse_module`] with the function that parses one item, and with or
+/// without the fast path for plain facts (tests compare the ways).
 fn parse_module_with(
     file: FileId,
     text: &str,
     parse_item: ItemParser,
+    fast_facts: bool,
 ) -> (Module, Vec<Diagnostic>) {
     limit_calls();
     let mut items = Vec::new();
@@ -67,6 +69,11 @@ fn parse_module_with(
         }
         let bounded = &text[..stop];
         let rest = &bounded[pos..];
+        if fast_facts && let Some((fact, end)) = fast_fact(file, rest, pos) {
+            items.push(Item::Fact(fact));
+            pos += end;
+            continue;
+        }
         let (window, parsed) = parse_item(bounded, pos);
         match parsed {
             Ok(mut pairs) => {
@@ -1193,9 +1200,83 @@ mod tests {
                 seed ^= seed << 17;
                 text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
             }
-            let windowed = parse_module_with(FileId(0), &text, parse_item);
-            let whole = parse_module_with(FileId(0), &text, parse_rest);
+            let windowed = parse_module_with(FileId(0), &text, parse_item, false);
+            let whole = parse_module_with(FileId(0), &text, parse_rest, false);
             assert_eq!(format!("{windowed:?}"), format!("{whole:?}"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_for_facts_parses_what_the_grammar_parses() {
+        // Random lines of fact-like tokens, most of them near misses of a
+        // plain fact: both ways give the same items and diagnostics.
+        const TOKENS: [&str; 45] = [
+            "p",
+            "edge",
+            "(",
+            "(",
+            ")",
+            ")",
+            ",",
+            ",",
+            " ",
+            " ",
+            "\t",
+            "a",
+            "B",
+            "_",
+            "_x",
+            "12",
+            "-3",
+            "-",
+            "1.5",
+            "7.",
+            "\"s t\"",
+            "\"a\\\"b\"",
+            "\"",
+            ".",
+            ".",
+            "[likely]",
+            "/*c*/",
+            "// c\n",
+            "\n",
+            "é",
+            "99999999999999999999",
+            "\u{feff}",
+            "x9_",
+            "\r\n",
+            "[0.7]",
+            "[ very  likely ]",
+            "[1]",
+            "[.5]",
+            "[7.]",
+            "[-0.25 ]",
+            "[very\tlikely]",
+            "[",
+            "]",
+            "[likely ",
+            "[2.5e3]",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..next(14) + 1 {
+                // Often a well-formed fact, to reach deep into the fast path.
+                if next(4) == 0 {
+                    text.push_str("p(a, B, 12, \"s\")");
+                } else {
+                    text.push_str(TOKENS[next(TOKENS.len())]);
+                }
+            }
+            let fast = parse_module_with(FileId(0), &text, parse_item, true);
+            let slow = parse_module_with(FileId(0), &text, parse_item, false);
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text:?}");
         }
     }
 

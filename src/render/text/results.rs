@@ -175,18 +175,24 @@ fn write_row(line: &mut String, name: &str, model: &Model, row: &[ValueId]) {
 fn row_width(name: &str, model: &Model, row: &[ValueId], scratch: &mut String) -> usize {
     let mut w = name.chars().count() + 2 + 2 * row.len().saturating_sub(1);
     for &v in row {
-        w += match model.value(v) {
-            Some(Value::Text(s)) if crate::ir::is_symbol(s) => s.len(),
-            Some(Value::Int(i)) => int_width(*i),
-            Some(v) => {
-                scratch.clear();
-                let _ = write!(scratch, "{v}");
-                scratch.chars().count()
-            }
-            None => 1,
-        };
+        w += value_width(model, v, scratch);
     }
     w
+}
+
+/// The width in characters of a value as printed: symbols and integers
+/// measured directly, other values through `scratch`.
+fn value_width(model: &Model, v: ValueId, scratch: &mut String) -> usize {
+    match model.value(v) {
+        Some(Value::Text(s)) if crate::ir::is_symbol(s) => s.len(),
+        Some(Value::Int(i)) => int_width(*i),
+        Some(v) => {
+            scratch.clear();
+            let _ = write!(scratch, "{v}");
+            scratch.chars().count()
+        }
+        None => 1,
+    }
 }
 
 fn int_width(i: i64) -> usize {
@@ -251,21 +257,20 @@ pub fn query<W: Write>(out: &mut W, model: &Model, table: &QueryTable) -> io::Re
     let mut scratch = String::new();
     for (vals, _) in table.rows(model) {
         for (w, &v) in widths.iter_mut().zip(&vals) {
-            scratch.clear();
-            let _ = write!(scratch, "{}", ValueText(model, v));
-            *w = (*w).max(scratch.chars().count());
+            *w = (*w).max(value_width(model, v, &mut scratch));
         }
     }
+    let mut likelihoods = LikelihoodText::default();
     let mut line = String::new();
-    let cell = |line: &mut String, i: usize, text: &str| {
+    let cell = |line: &mut String, i: usize, text: &str, width: usize| {
         line.push_str(text);
-        let pad = widths[i].saturating_sub(text.chars().count()) + 2;
+        let pad = widths[i].saturating_sub(width) + 2;
         for _ in 0..pad {
             line.push(' ');
         }
     };
     for (i, c) in table.columns.iter().enumerate() {
-        cell(&mut line, i, c);
+        cell(&mut line, i, c, c.chars().count());
     }
     line.push_str("likelihood\n");
     out.write_all(line.as_bytes())?;
@@ -274,9 +279,10 @@ pub fn query<W: Write>(out: &mut W, model: &Model, table: &QueryTable) -> io::Re
         for (i, &v) in vals.iter().enumerate() {
             scratch.clear();
             let _ = write!(scratch, "{}", ValueText(model, v));
-            cell(&mut line, i, &scratch);
+            cell(&mut line, i, &scratch, scratch.chars().count());
         }
-        let _ = writeln!(line, "{l}");
+        line.push_str(likelihoods.text(l));
+        line.push('\n');
         out.write_all(line.as_bytes())?;
     }
     Ok(())
