@@ -59,6 +59,46 @@ fn main() {
         ),
     );
     let _ = client.shut_down();
+
+    // Every rule file open, the scenario last: an edit of the vocabulary
+    // re-checks every world, and the scenario's diagnostics come last.
+    let mut client = Client::initialized();
+    let mut files = Vec::new();
+    let mut folders = vec![root.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)
+            .expect("the rule base is there")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "wr") && path != scenario {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files.push(scenario.clone());
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("the rule base is there");
+        client.open(&uri(path), &text);
+        client.diagnostics(&uri(path));
+    }
+    report(
+        &format!(
+            "edit vocabulary.wr with all {} rule files open (until the scenario's diagnostics)",
+            files.len()
+        ),
+        &typing(
+            &mut client,
+            &vocabulary_uri,
+            &vocabulary_text,
+            &scenario_uri,
+            edits,
+        ),
+    );
+    let _ = client.shut_down();
 }
 
 /// Types a stray `x` at the end of `uri`'s text and deletes it, `edits`

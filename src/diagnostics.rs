@@ -106,6 +106,11 @@ codes! {
     Overflow => "warrant::overflow",
     /// A division by zero during evaluation derived nothing (warning).
     DivisionByZero => "warrant::division_by_zero",
+    /// `export --sql` or `run --engine duckdb` met a construct it cannot write
+    /// as SQL faithfully (the diagnostic names the rule and the construct).
+    NotCompilable => "warrant::not_compilable",
+    /// `run --engine duckdb` could not run DuckDB, or DuckDB failed. Exit code 2.
+    Duckdb => "warrant::duckdb",
     /// A command-line option or environment variable has a value that cannot be
     /// used (e.g. `SOURCE_DATE_EPOCH` that is not a number of seconds).
     Usage => "warrant::usage",

@@ -13,6 +13,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod engine;
 pub mod explain;
+pub mod export;
 pub mod input;
 pub mod ir;
 pub mod likelihood;

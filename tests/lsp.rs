@@ -469,3 +469,29 @@ fn the_server_ends_with_its_input_or_exit() {
     assert_eq!(Client::initialized().exit_abruptly(), Some(1));
     assert_eq!(Client::start().close_input(), Some(1));
 }
+
+#[test]
+fn a_new_unsaved_file_satisfies_an_import() {
+    let dir = scratch("new-import");
+    let main = uri(&dir.join("main.wr"));
+    let other = uri(&dir.join("other.wr"));
+    let text = "use \"new.wr\".\na(x).\n";
+    std::fs::write(dir.join("main.wr"), text).unwrap();
+    std::fs::write(dir.join("other.wr"), "b(y).\n").unwrap();
+    let mut client = Client::initialized();
+    client.open(&main, text);
+    assert_eq!(
+        codes(&client.diagnostics(&main)),
+        ["warrant::import_not_found"]
+    );
+    client.open(&other, "b(y).\n");
+    assert_eq!(client.diagnostics(&other), Vec::<Value>::new());
+    // An edit of a file that main does not read leaves main as it was; a
+    // buffer for the missing file (never saved) satisfies the import.
+    let edit = json!({"textDocument": {"uri": other, "version": 2}, "contentChanges": [{"text": "b(z).\n"}]});
+    client.notify("textDocument/didChange", edit);
+    client.open(&uri(&dir.join("new.wr")), "c(z).\n");
+    assert_eq!(client.diagnostics(&main), Vec::<Value>::new());
+    assert!(!dir.join("new.wr").exists());
+    assert_eq!(client.shut_down(), Some(0));
+}

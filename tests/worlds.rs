@@ -132,3 +132,17 @@ fn explain_and_assumptions_show_what_the_world_retracted() {
         );
     }
 }
+
+#[test]
+fn a_conclusion_gained_by_retracting_an_exception_traces_to_it() {
+    let (code, out, err) = warrant(&[
+        "diff",
+        "tests/data/worlds/exception/tense.wr",
+        "tests/data/worlds/exception/calm.wr",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("+ adjusts(japan, us)  almost certain (1.00)\n    because - threat(north_korea, japan)\n"),
+        "{out}"
+    );
+}

@@ -79,7 +79,44 @@ fn traces(base: &World, other: &World, row: &str) -> Vec<String> {
             out.push(entry);
         }
     }
+    // A conclusion gained because an exception's facts were taken away.
+    if let Some(a) = other
+        .rows
+        .get(row)
+        .and_then(|&(_, p, r)| explain::assumptions(&other.model, p, r))
+    {
+        for e in &a.exceptions {
+            for f in base.facts.keys() {
+                let entry = format!("- {f}");
+                if !other.facts.contains_key(f)
+                    && matches_pattern(&e.atom, f)
+                    && !out.contains(&entry)
+                {
+                    out.push(entry);
+                }
+            }
+        }
+    }
     out
+}
+
+/// Whether a printed atom matches a printed pattern whose `_` arguments
+/// match anything: `p(a, _)` matches `p(a, b)`.
+fn matches_pattern(pattern: &str, atom: &str) -> bool {
+    let split = |s: &str| -> Option<(String, Vec<String>)> {
+        let (name, rest) = s.split_once('(')?;
+        let args = rest.strip_suffix(')')?;
+        Some((
+            name.to_string(),
+            args.split(", ").map(str::to_string).collect(),
+        ))
+    };
+    match (split(pattern), split(atom)) {
+        (Some((p, pa)), Some((a, aa))) => {
+            p == a && pa.len() == aa.len() && pa.iter().zip(&aa).all(|(x, y)| x == "_" || x == y)
+        }
+        _ => false,
+    }
 }
 
 fn collect(model: Model, all: bool) -> World {

@@ -15,6 +15,7 @@ mod assumptions;
 mod check;
 mod diff;
 mod explain;
+mod export;
 mod fmt;
 mod query;
 mod report;
@@ -64,6 +65,8 @@ enum Command {
     Assumptions(assumptions::Args),
     /// Write a report to share: every conclusion with its proof, the conflicts, the changes (HTML or Markdown)
     Report(report::Args),
+    /// Write the program as a SQL script that computes every conclusion (DuckDB)
+    Export(export::Args),
     /// Serve the Language Server Protocol on stdin/stdout, for editors
     Lsp,
 }
@@ -99,6 +102,7 @@ pub fn main() -> ExitCode {
         Command::WhyNot(args) => why_not::run(args),
         Command::Assumptions(args) => assumptions::run(args),
         Command::Report(args) => report::run(args),
+        Command::Export(args) => export::run(args),
         Command::Lsp => crate::lsp::serve(),
     };
     ExitCode::from(code)

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -21,7 +22,7 @@ use lsp_types::{
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use warrant::syntax::Overlay;
+use warrant::syntax::{Overlay, file_key};
 
 use super::documents::Documents;
 use super::position::{Encoding, uri_to_path};
@@ -47,10 +48,15 @@ pub struct Session {
     pub snippets: bool,
     pub documents: Documents,
     /// Bumped by every change to a document: worlds of an older generation
-    /// are stale.
+    /// are stale unless none of the files they read changed since.
     generation: u64,
+    /// Each generation's change: the file that changed, or `None` when any
+    /// file may have (a save, a file opened).
+    changes: Vec<(u64, Option<PathBuf>)>,
     overlay: (u64, Rc<Overlay>),
     worlds: HashMap<Uri, (u64, Rc<World>)>,
+    /// The document edited last: its diagnostics are published first.
+    edited: Option<Uri>,
 }
 
 impl Session {
@@ -60,22 +66,50 @@ impl Session {
             snippets: false,
             documents: Documents::default(),
             generation: 1,
+            changes: Vec::new(),
             overlay: (0, Rc::default()),
             worlds: HashMap::new(),
+            edited: None,
         }
     }
 
-    fn changed(&mut self) {
+    fn changed(&mut self, file: Option<&Path>) {
         self.generation += 1;
+        if self.changes.len() >= 4096 {
+            // Worlds older than this are rebuilt rather than tracked further.
+            self.changes.clear();
+            self.changes.push((self.generation, None));
+        } else {
+            self.changes.push((self.generation, file.map(file_key)));
+        }
+    }
+
+    /// Whether a world built at `generation` reads none of the files that
+    /// changed since.
+    fn still_true(&self, generation: u64, world: &World) -> bool {
+        self.changes
+            .iter()
+            .filter(|(g, _)| *g > generation)
+            .all(|(_, file)| file.as_ref().is_some_and(|f| !world.reads(f)))
+            && self
+                .changes
+                .first()
+                .is_some_and(|(g, _)| *g <= generation + 1)
     }
 
     /// The world of a document (open or on disk), built afresh when any
     /// document changed since; `None` for a URI that is not a file.
     pub fn world(&mut self, uri: &Uri) -> Option<Rc<World>> {
-        if let Some((generation, world)) = self.worlds.get(uri)
-            && *generation == self.generation
-        {
-            return Some(world.clone());
+        if let Some((generation, world)) = self.worlds.get(uri) {
+            if *generation == self.generation {
+                return Some(world.clone());
+            }
+            if self.still_true(*generation, world) {
+                let world = world.clone();
+                self.worlds
+                    .insert(uri.clone(), (self.generation, world.clone()));
+                return Some(world);
+            }
         }
         let path = match self.documents.get(uri) {
             Some(doc) => doc.path.clone(),
@@ -248,7 +282,8 @@ impl Server {
                         .documents
                         .open(p.text_document.uri, p.text_document.text)
                     {
-                        self.session.changed();
+                        // A file that was missing may be imported now.
+                        self.session.changed(None);
                         self.due = Some(Instant::now());
                     }
                 })
@@ -256,21 +291,26 @@ impl Server {
             note::DidChangeTextDocument::METHOD => {
                 parse(n.params).map(|p: lsp_types::DidChangeTextDocumentParams| {
                     let encoding = self.session.encoding;
-                    if self.session.documents.change(
-                        &p.text_document.uri,
-                        p.content_changes,
-                        encoding,
-                    ) {
-                        self.session.changed();
+                    let uri = p.text_document.uri;
+                    if self
+                        .session
+                        .documents
+                        .change(&uri, p.content_changes, encoding)
+                    {
+                        let path = self.session.documents.get(&uri).map(|d| d.path.clone());
+                        self.session.changed(path.as_deref());
+                        self.session.edited = Some(uri);
                         self.due = Some(Instant::now() + DEBOUNCE);
                     }
                 })
             }
             note::DidCloseTextDocument::METHOD => {
                 parse(n.params).map(|p: lsp_types::DidCloseTextDocumentParams| {
+                    let path =
+                        (self.session.documents.get(&p.text_document.uri)).map(|d| d.path.clone());
                     self.session.documents.close(&p.text_document.uri);
                     self.session.worlds.remove(&p.text_document.uri);
-                    self.session.changed();
+                    self.session.changed(path.as_deref());
                     if self.published.remove(&p.text_document.uri).is_some() {
                         self.publish(p.text_document.uri, Vec::new());
                     }
@@ -280,7 +320,7 @@ impl Server {
             }
             // Saved or changed on disk: files not open read the disk.
             note::DidSaveTextDocument::METHOD | note::DidChangeWatchedFiles::METHOD => {
-                self.session.changed();
+                self.session.changed(None);
                 self.due = Some(Instant::now());
                 Ok(())
             }
@@ -300,14 +340,22 @@ impl Server {
         self.notify(note::PublishDiagnostics::METHOD, params);
     }
 
-    /// Checks every open document's world and publishes its diagnostics.
+    /// Checks every open document's world and publishes its diagnostics,
+    /// the document edited last first.
     fn publish_all(&mut self) {
-        let uris: Vec<Uri> = self
+        let mut uris: Vec<Uri> = self
             .session
             .documents
             .iter()
             .map(|(u, _)| u.clone())
             .collect();
+        if let Some(at) = uris
+            .iter()
+            .position(|u| Some(u) == self.session.edited.as_ref())
+        {
+            let edited = uris.remove(at);
+            uris.insert(0, edited);
+        }
         for uri in uris {
             let session = &mut self.session;
             let found = catch_unwind(AssertUnwindSafe(|| {

@@ -1,7 +1,7 @@
 //! A world: an open file and every file it `use`s, loaded through the open
 //! buffers, checked by the same code as `warrant check`, and indexed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use warrant::diagnostics::Diagnostic;
 use warrant::source::FileId;
@@ -14,6 +14,8 @@ pub struct World {
     /// The parser's and the checker's diagnostics, as `warrant check` has them.
     pub diagnostics: Vec<Diagnostic>,
     pub index: Index,
+    /// The [`file_key`] of each file, by `FileId`.
+    keys: Vec<PathBuf>,
 }
 
 impl World {
@@ -21,20 +23,28 @@ impl World {
         let parsed = syntax::load_with_overlay(&[path.to_path_buf()], overlay);
         let (_, diagnostics) = warrant::check_parsed(&parsed);
         let index = Index::build(&parsed);
+        let keys = parsed
+            .sources
+            .iter()
+            .map(|(_, f)| file_key(&f.path))
+            .collect();
         World {
             parsed,
             diagnostics,
             index,
+            keys,
         }
     }
 
     /// The id of a file in this world.
     pub fn file(&self, path: &Path) -> Option<FileId> {
         let key = file_key(path);
-        self.parsed
-            .sources
-            .iter()
-            .find(|(_, f)| file_key(&f.path) == key)
-            .map(|(id, _)| id)
+        let at = self.keys.iter().position(|k| *k == key)?;
+        Some(FileId(at as u32))
+    }
+
+    /// Whether this world read the file with this [`file_key`].
+    pub fn reads(&self, key: &Path) -> bool {
+        self.keys.iter().any(|k| k == key)
     }
 }

@@ -1,0 +1,3 @@
+//! Exports of a checked program to other engines' languages.
+
+pub mod sql;

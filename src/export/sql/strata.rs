@@ -1,0 +1,377 @@
+//! Tables: stated and input rows, then each stratum's derived predicates.
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Atom, PredId, Program, RuleId, ValueId};
+use crate::likelihood::Likelihood;
+
+use super::not_compilable;
+use super::rule::{self, TableRef};
+use super::values::{column, ident, is_value, literal};
+
+/// Writes the base rows, the strata and the conflict views.
+pub fn compile_strata(program: &Program, sql: &mut String) -> Result<(), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    for scale in &program.scales {
+        let arms: Vec<String> = scale
+            .values
+            .iter()
+            .enumerate()
+            .map(|(rank, &v)| format!("WHEN {} THEN {rank}", is_value(&program.values, "x", v)))
+            .collect();
+        sql.push_str(&format!(
+            "\n-- Scale {}: the rank of a value, NULL outside it.\nCREATE MACRO {}(x) AS CASE {} END;\n",
+            scale.name,
+            ident(&format!("w_rank_{}", scale.name)),
+            arms.join(" ")
+        ));
+    }
+    // Arithmetic and aggregates have no SQL translation yet.
+    let bodies = program
+        .rules
+        .iter()
+        .map(|r| (&r.name, &r.body))
+        .chain(program.conflicts.iter().map(|c| (&c.name, &c.body)));
+    for (name, body) in bodies {
+        if let Some(a) = body.assignments.first() {
+            errors.push(not_compilable(name, a.span, "arithmetic"));
+        }
+        if let Some(a) = body.aggregates.first() {
+            errors.push(not_compilable(name, a.span, "an aggregate"));
+        }
+    }
+    // Every (rule, conclusion) is computed with its conclusion's stratum (a
+    // rule with conclusions in several strata reads only lower ones).
+    let mut stratum_of = vec![0usize; program.preds.len()];
+    for (s, st) in program.strata.iter().enumerate() {
+        for p in &st.preds {
+            stratum_of[p.0 as usize] = s;
+        }
+    }
+    let mut created = vec![false; program.preds.len()];
+    for (s, st) in program.strata.iter().enumerate() {
+        let heads: Vec<(RuleId, usize)> = heads_into(program, &st.preds);
+        let in_stratum = |p: PredId| stratum_of[p.0 as usize] == s && st.preds.contains(&p);
+        let mut recursive = false;
+        for &(r, _) in &heads {
+            let rule = program.rule(r);
+            let n = rule
+                .body
+                .atoms
+                .iter()
+                .filter(|a| in_stratum(a.pred))
+                .count();
+            if n > 1 {
+                let atom = rule.body.atoms.iter().filter(|a| in_stratum(a.pred)).nth(1);
+                errors.push(not_compilable(
+                    &rule.name,
+                    atom.map_or(rule.span, |a| a.span),
+                    "a second condition on a predicate of its own recursion (non-linear recursion)",
+                ));
+            }
+            recursive |= n > 0;
+        }
+        if !errors.is_empty() {
+            continue;
+        }
+        if recursive {
+            recursive_stratum(program, s, &st.preds, &heads, &in_stratum, sql);
+        } else {
+            for &p in &st.preds {
+                let mine: Vec<(RuleId, usize)> = heads
+                    .iter()
+                    .copied()
+                    .filter(|&(r, h)| program.rule(r).heads[h].pred == p)
+                    .collect();
+                plain_table(program, p, &mine, sql);
+            }
+        }
+        for &p in &st.preds {
+            created[p.0 as usize] = true;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Predicates outside every stratum (none in a checked program) still get a table.
+    for (i, done) in created.iter().enumerate() {
+        if !done {
+            plain_table(program, PredId(i as u32), &[], sql);
+        }
+    }
+    conflicts(program, sql);
+    Ok(())
+}
+
+/// The (rule, conclusion) pairs concluding one of `preds`, in rule order.
+fn heads_into(program: &Program, preds: &[PredId]) -> Vec<(RuleId, usize)> {
+    let mut out = Vec::new();
+    for (r, rule) in program.rules.iter().enumerate() {
+        for (h, head) in rule.heads.iter().enumerate() {
+            if preds.contains(&head.pred) {
+                out.push((RuleId(r as u32), h));
+            }
+        }
+    }
+    out
+}
+
+/// The stated facts and input rows of `pred` (after retractions), most
+/// likely first statement kept by the `max` that follows.
+fn base_rows(program: &Program, pred: PredId) -> Vec<(Vec<ValueId>, Likelihood)> {
+    let kept = |row: &[ValueId]| !program.retractions.iter().any(|r| r.matches(pred, row));
+    let mut rows: Vec<(Vec<ValueId>, Likelihood)> = program
+        .facts
+        .iter()
+        .filter(|f| f.pred == pred && kept(&f.row))
+        .map(|f| (f.row.clone(), f.likelihood))
+        .collect();
+    let arity = program.pred(pred).arity;
+    for input in program.inputs.iter().filter(|i| i.pred == pred) {
+        if arity == 0 {
+            // A zero-column input holds one certain row per line.
+            if !input.rows.lines.is_empty() {
+                rows.push((Vec::new(), Likelihood::CERTAIN));
+            }
+            continue;
+        }
+        for row in input.rows.data.chunks(arity) {
+            if kept(row) {
+                rows.push((row.to_vec(), Likelihood::CERTAIN));
+            }
+        }
+    }
+    rows
+}
+
+/// `SELECT`s of base rows as a `VALUES` list (with a tag column when given).
+fn values_select(
+    program: &Program,
+    pred: PredId,
+    tag: Option<usize>,
+    width: usize,
+) -> Option<String> {
+    let rows = base_rows(program, pred);
+    if rows.is_empty() {
+        return None;
+    }
+    let arity = program.pred(pred).arity;
+    let mut names: Vec<String> = Vec::new();
+    if tag.is_some() {
+        names.push("tag".into());
+    }
+    names.extend((0..width).map(column));
+    names.push("likelihood".into());
+    let tuples: Vec<String> = rows
+        .iter()
+        .map(|(row, l)| {
+            let mut items: Vec<String> = Vec::new();
+            if let Some(t) = tag {
+                items.push(t.to_string());
+            }
+            items.extend(row.iter().map(|&v| literal(&program.values, v)));
+            items.extend((arity..width).map(|_| "CAST(NULL AS wv)".to_string()));
+            items.push(l.units().to_string());
+            format!("({})", items.join(", "))
+        })
+        .collect();
+    Some(format!(
+        "SELECT * FROM (VALUES\n      {}) AS stated({})",
+        tuples.join(",\n      "),
+        names.join(", ")
+    ))
+}
+
+fn create_table(program: &Program, pred: PredId, sql: &mut String) {
+    let p = program.pred(pred);
+    let mut cols: Vec<String> = (0..p.arity).map(|j| format!("{} wv", column(j))).collect();
+    cols.push("likelihood INTEGER".into());
+    sql.push_str(&format!(
+        "CREATE TABLE {} ({});\n",
+        ident(&p.name),
+        cols.join(", ")
+    ));
+}
+
+/// Fills a table with the most likely of `sources` per row.
+fn insert_max(program: &Program, pred: PredId, from: &str, sql: &mut String) {
+    let p = program.pred(pred);
+    let cols: Vec<String> = (0..p.arity).map(column).collect();
+    let mut select = cols.clone();
+    select.push("max(likelihood)".into());
+    let group = if cols.is_empty() {
+        String::new()
+    } else {
+        format!(" GROUP BY {}", cols.join(", "))
+    };
+    sql.push_str(&format!(
+        "INSERT INTO {} SELECT {} FROM {from}{group} HAVING max(likelihood) IS NOT NULL;\n",
+        ident(&p.name),
+        select.join(", "),
+    ));
+}
+
+/// The comment naming a rule above its `SELECT`.
+fn rule_comment(program: &Program, r: RuleId, head: &Atom) -> String {
+    let rule = program.rule(r);
+    format!("  -- rule {} → {}", rule.name, program.pred(head.pred).name)
+}
+
+/// A predicate with no recursion: its rows and every derivation, the most likely per row.
+fn plain_table(program: &Program, pred: PredId, heads: &[(RuleId, usize)], sql: &mut String) {
+    let arity = program.pred(pred).arity;
+    sql.push_str(&format!("\n-- {}\n", program.pred(pred).name));
+    create_table(program, pred, sql);
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(v) = values_select(program, pred, None, arity) {
+        parts.push(format!("  -- stated and input rows\n  {v}"));
+    }
+    for &(r, h) in heads {
+        let rule = program.rule(r);
+        let head = &rule.heads[h];
+        let body = rule::body(program, &rule.body, &|p| {
+            TableRef::Table(ident(&program.pred(p).name))
+        });
+        let select = rule::select(program, &body, head, rule.likelihood, arity, None);
+        parts.push(format!("{}\n  {select}", rule_comment(program, r, head)));
+    }
+    if parts.is_empty() {
+        return;
+    }
+    let from = format!("(\n{}\n) AS derivations", parts.join("\n  UNION ALL\n"));
+    insert_max(program, pred, &from, sql);
+}
+
+/// A recursive stratum: one `WITH RECURSIVE` over all its predicates.
+fn recursive_stratum(
+    program: &Program,
+    s: usize,
+    preds: &[PredId],
+    heads: &[(RuleId, usize)],
+    in_stratum: &dyn Fn(PredId) -> bool,
+    sql: &mut String,
+) {
+    let width = preds
+        .iter()
+        .map(|&p| program.pred(p).arity)
+        .max()
+        .unwrap_or(0);
+    let tag_of = |p: PredId| preds.iter().position(|&q| q == p).unwrap_or(0);
+    let table = ident(&format!("warrant stratum {s}"));
+    let names: Vec<String> = preds
+        .iter()
+        .map(|&p| program.pred(p).name.clone())
+        .collect();
+    sql.push_str(&format!(
+        "\n-- Stratum {s}, recursive: {} (tag = position in this list).\n",
+        names.join(", ")
+    ));
+    let mut cols: Vec<String> = vec!["tag".into()];
+    cols.extend((0..width).map(column));
+    cols.push("likelihood".into());
+    let mut base: Vec<String> = Vec::new();
+    // A typed empty row keeps the column types when nothing else is stated.
+    let mut empty = vec!["CAST(NULL AS INTEGER) AS tag".to_string()];
+    empty.extend((0..width).map(|j| format!("CAST(NULL AS wv) AS {}", column(j))));
+    empty.push("CAST(NULL AS INTEGER) AS likelihood".into());
+    base.push(format!("  SELECT {} WHERE false", empty.join(", ")));
+    for &p in preds {
+        if let Some(v) = values_select(program, p, Some(tag_of(p)), width) {
+            base.push(format!(
+                "  -- stated and input rows of {}\n  {v}",
+                program.pred(p).name
+            ));
+        }
+    }
+    let mut steps: Vec<String> = Vec::new();
+    for &(r, h) in heads {
+        let rule = program.rule(r);
+        let head = &rule.heads[h];
+        let is_recursive = rule.body.atoms.iter().any(|a| in_stratum(a.pred));
+        let body = rule::body(program, &rule.body, &|p| {
+            if in_stratum(p) {
+                TableRef::Tagged {
+                    table: "s",
+                    tag: tag_of(p),
+                }
+            } else {
+                TableRef::Table(ident(&program.pred(p).name))
+            }
+        });
+        let select = rule::select(
+            program,
+            &body,
+            head,
+            rule.likelihood,
+            width,
+            Some(tag_of(head.pred)),
+        );
+        let part = format!("{}\n  {select}", rule_comment(program, r, head));
+        if is_recursive {
+            steps.push(part);
+        } else {
+            base.push(part);
+        }
+    }
+    // `base UNION (steps)`: DuckDB splits a recursive CTE at its top-level
+    // UNION, so the starting rows and the recursive steps are grouped.
+    let mut cte = format!(
+        "  SELECT * FROM (\n{}\n  ) AS start",
+        base.join("\n  UNION ALL\n")
+    );
+    if !steps.is_empty() {
+        cte.push_str(&format!(
+            "\n  UNION (\n{}\n  )",
+            steps.join("\n  UNION ALL\n")
+        ));
+    }
+    sql.push_str(&format!(
+        "CREATE TABLE {table} AS\nWITH RECURSIVE s({}) AS (\n{cte}\n)\nSELECT * FROM s;\n",
+        cols.join(", ")
+    ));
+    for &p in preds {
+        sql.push_str(&format!("-- {}\n", program.pred(p).name));
+        create_table(program, p, sql);
+        insert_max(
+            program,
+            p,
+            &format!("{table} WHERE tag = {}", tag_of(p)),
+            sql,
+        );
+    }
+}
+
+/// Each conflict as a view of its bindings and the least premise likelihood.
+fn conflicts(program: &Program, sql: &mut String) {
+    for c in &program.conflicts {
+        let body = rule::body(program, &c.body, &|p| {
+            TableRef::Table(ident(&program.pred(p).name))
+        });
+        let mut cols: Vec<String> = Vec::new();
+        for (v, name) in c.body.vars.iter().enumerate() {
+            if let Some(e) = &body.vars[v] {
+                cols.push(format!("{e} AS {}", ident(name)));
+            }
+        }
+        let mut terms = vec![Likelihood::SCALE.to_string()];
+        terms.extend(body.likelihoods.iter().cloned());
+        cols.push(format!(
+            "CAST(least({}) AS INTEGER) AS likelihood",
+            terms.join(", ")
+        ));
+        let mut q = format!("SELECT {}", cols.join(", "));
+        if !body.from.is_empty() {
+            q.push_str(&format!("\n    FROM {}", body.from.join(", ")));
+        }
+        if !body.conditions.is_empty() {
+            q.push_str(&format!(
+                "\n    WHERE {}",
+                body.conditions.join("\n      AND ")
+            ));
+        }
+        sql.push_str(&format!(
+            "\n-- conflict {}\nCREATE VIEW {} AS\n  {q};\n",
+            c.name,
+            ident(&format!("conflict {}", c.name)),
+        ));
+    }
+}

@@ -1,0 +1,158 @@
+//! Differential test of `warrant export --sql`: the native engine and
+//! DuckDB running the exported script agree row for row and likelihood for
+//! likelihood — on random stratified programs (one DuckDB process per batch
+//! of programs, a schema per program), on the shipped rule base's
+//! scenarios, and on a snapshot of the SQL of a small program.
+//!
+//! Without a `duckdb` program the DuckDB parts are skipped with a loud
+//! message, except under `CI`, where they fail.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use warrant::engine::{EvalOptions, evaluate};
+use warrant::export::sql::{self, Dialect, duckdb};
+use warrant::ir::{PredId, Program, Value};
+
+#[path = "common/random_program.rs"]
+mod random_program;
+#[path = "common/rng.rs"]
+mod rng;
+
+/// Rows of every predicate: (predicate, values) → likelihood units.
+type Rows = HashMap<(String, Vec<Value>), u16>;
+
+/// The DuckDB program, or `None` (with a loud message) when there is none.
+fn duckdb_program() -> Option<PathBuf> {
+    let path = duckdb::program_path(None);
+    let ok = Command::new(&path)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "duckdb is not installed, and CI is set: `pip install duckdb-cli`"
+    );
+    eprintln!(
+        "\n*** SKIPPED: no `duckdb` program (pip install duckdb-cli); DuckDB differential not run ***\n"
+    );
+    None
+}
+
+fn native_rows(program: &Arc<Program>) -> Rows {
+    let model = evaluate(program, &EvalOptions::default()).expect("evaluates");
+    let mut rows = Rows::new();
+    for (p, pred) in program.preds.iter().enumerate() {
+        for (_, row, lik) in model.rows(PredId(p as u32)) {
+            let values = row.iter().map(|&v| model.values().get(v).clone()).collect();
+            rows.insert((pred.name.clone(), values), lik.units());
+        }
+    }
+    rows
+}
+
+/// Runs several programs through one DuckDB process, a schema each; the
+/// rows of each, by position.
+fn duckdb_rows(duckdb_path: &Path, programs: &[Arc<Program>]) -> Vec<Rows> {
+    let mut script = String::new();
+    for (i, program) in programs.iter().enumerate() {
+        let compiled = sql::compile(program, Dialect::DuckDb).expect("compiles");
+        script.push_str(&format!("CREATE SCHEMA p{i};\nSET schema = 'p{i}';\n"));
+        script.push_str(&compiled.sql);
+        script.push_str(&sql::rows_query(program, &compiled.preds, Some(i)));
+    }
+    let rows = duckdb::run(duckdb_path, &script).unwrap_or_else(|d| panic!("{}", d.message));
+    let mut out = vec![Rows::new(); programs.len()];
+    for r in rows {
+        out[r.batch].insert((r.pred, r.values), r.likelihood.units());
+    }
+    out
+}
+
+fn assert_same(what: &str, native: &Rows, duck: &Rows) {
+    let mut diffs = Vec::new();
+    for (k, l) in native {
+        match duck.get(k) {
+            Some(d) if d == l => {}
+            other => diffs.push(format!("{k:?}: native {l}, duckdb {other:?}")),
+        }
+    }
+    for (k, d) in duck {
+        if !native.contains_key(k) {
+            diffs.push(format!("{k:?}: duckdb {d}, not native"));
+        }
+    }
+    diffs.sort();
+    assert!(
+        diffs.is_empty(),
+        "{what}: engines differ:\n{}",
+        diffs.join("\n")
+    );
+}
+
+#[test]
+fn random_programs_agree_with_the_engine() {
+    let Some(path) = duckdb_program() else { return };
+    let mut compared = 0;
+    let mut refused = 0;
+    let mut seed = 0u64;
+    while compared < 520 {
+        let mut batch = Vec::new();
+        while batch.len() < 130 {
+            let program = Arc::new(random_program::generate(seed));
+            seed += 1;
+            match sql::compile(&program, Dialect::DuckDb) {
+                Ok(_) => batch.push((seed - 1, program)),
+                Err(diags) => {
+                    // Only non-linear recursion is refused in these programs.
+                    assert!(diags.iter().all(|d| d.message.contains("non-linear")));
+                    refused += 1;
+                }
+            }
+        }
+        let programs: Vec<Arc<Program>> = batch.iter().map(|(_, p)| p.clone()).collect();
+        let duck = duckdb_rows(&path, &programs);
+        for ((s, program), duck) in batch.iter().zip(&duck) {
+            assert_same(&format!("seed {s}"), &native_rows(program), duck);
+            compared += 1;
+        }
+    }
+    eprintln!("{compared} random programs agree ({refused} refused as non-linear)");
+}
+
+#[test]
+fn rule_base_scenarios_agree_with_the_engine() {
+    let Some(path) = duckdb_program() else { return };
+    let mut files: Vec<PathBuf> = std::fs::read_dir("rules/kim-simon-2021/scenarios")
+        .expect("scenarios folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wr"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let programs: Vec<Arc<Program>> = files
+        .iter()
+        .map(|f| Arc::new(Program::load(&[f]).expect("scenario loads")))
+        .collect();
+    let duck = duckdb_rows(&path, &programs);
+    for ((file, program), duck) in files.iter().zip(&programs).zip(&duck) {
+        let native = native_rows(program);
+        assert!(!native.is_empty());
+        assert_same(&file.display().to_string(), &native, duck);
+    }
+}
+
+#[test]
+fn sql_of_a_small_program() {
+    let out = Command::new(env!("CARGO_BIN_EXE_warrant"))
+        .args(["export", "--sql", "tests/data/engine/hedging.wr"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
