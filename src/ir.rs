@@ -132,42 +132,16 @@ impl std::fmt::Display for Value {
 pub struct Values {
     list: Vec<Value>,
     /// Open-addressing index over `list`: `(hash tag, id)` per slot, `NO_ID`
-    /// for an empty slot; the load factor stays at most 1/2. Hashing is a
-    /// fast word mix (values are not attacker-chosen keys of a long-lived
-    /// service, and a bad file only costs time).
+    /// for an empty slot; the load factor stays at most 1/2.
     slots: Vec<(u32, ValueId)>,
 }
 
 const NO_ID: ValueId = ValueId::MAX;
 
-#[inline]
-fn mix_word(h: u64, w: u64) -> u64 {
-    (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95)
-}
-
+/// Seeded per process (see [`crate::hash`]): values come from files an
+/// attacker may write.
 fn value_hash(value: &Value) -> u64 {
-    let bytes_hash = |seed: u64, s: &str| {
-        let mut h = seed;
-        let mut chunks = s.as_bytes().chunks_exact(8);
-        for c in &mut chunks {
-            h = mix_word(h, u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
-        }
-        let mut last = [0u8; 8];
-        let rest = chunks.remainder();
-        last[..rest.len()].copy_from_slice(rest);
-        mix_word(mix_word(h, u64::from_le_bytes(last)), s.len() as u64)
-    };
-    let h = match value.key() {
-        ValueKey::Text(s) => bytes_hash(1, s),
-        ValueKey::Int(i) => mix_word(3, i as u64),
-        ValueKey::Dec(d) => mix_word(4, d),
-    };
-    // Murmur finaliser: good low bits for the slot, high bits for the tag.
-    let mut h = h;
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h
+    crate::hash::hash_one(value.key())
 }
 
 impl Values {

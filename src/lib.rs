@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod engine;
 pub mod explain;
 pub mod export;
+mod hash;
 pub mod input;
 pub mod ir;
 pub mod likelihood;

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use super::Checker;
 use super::arith;
-use super::fxhash::HashMap;
 use super::scope::{Place, Scope, similar_var, wildcard};
 use super::types::meet;
 use crate::diagnostics::{Code, Diagnostic, Help, did_you_mean, edit_distance};
+use crate::hash::HashMap;
 use crate::ir::{self, Arg, ColumnType, PredId, Value, ValueId};
 use crate::likelihood::Likelihood;
 use crate::source::Span;

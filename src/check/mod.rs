@@ -36,7 +36,6 @@ mod arith;
 mod cascade;
 mod decls;
 mod expect;
-mod fxhash;
 mod lints;
 mod lower;
 mod quotes;
@@ -46,11 +45,11 @@ mod types;
 mod worlds;
 
 use crate::diagnostics::{self, Code, Diagnostic, Help, did_you_mean};
+use crate::hash::HashMap;
 use crate::ir::{self, ColumnType, PredId, Program, ScaleId, SourceId, Value, ValueId, Values};
 use crate::source::Span;
 use crate::syntax::Parsed;
 use crate::syntax::ast::{self, Item};
-use fxhash::HashMap;
 
 /// The result of [`check`]: the program when there is no error, and every
 /// diagnostic `check` found (warnings included).

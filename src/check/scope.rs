@@ -3,9 +3,9 @@
 //! reported), and the checks on them (safety, singletons).
 
 use super::Checker;
-use super::fxhash::HashMap;
 use super::types::{VarType, VarTypes, meet};
 use crate::diagnostics::{Code, Diagnostic, Help, SHOWN_PER_ITEM, Severity, did_you_mean, more};
+use crate::hash::HashMap;
 use crate::ir::{ColumnType, VarId};
 use crate::source::Span;
 use crate::syntax::ast::{self, Term};

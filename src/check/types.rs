@@ -13,8 +13,8 @@
 //! are known to be of different kinds are an error here.
 
 use super::Checker;
-use super::fxhash::HashMap;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::hash::HashMap;
 use crate::ir::{ColumnType, CompareKind, CompareOp, ScaleId};
 use crate::source::Span;
 use crate::syntax::ast::{self, Term};

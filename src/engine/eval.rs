@@ -676,7 +676,7 @@ impl<'t> State<'t> {
                         };
                         self.pend_words.push(v);
                     }
-                    let h = Relation::hash(&self.pend_words[start..]);
+                    let h = self.rels[head.pred].hash(&self.pend_words[start..]);
                     let mut m = 0;
                     if self.provenance {
                         match &head.stored {

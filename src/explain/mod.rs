@@ -62,7 +62,7 @@ use crate::likelihood::Likelihood;
 use crate::source::{FileId, Location, Span};
 use crate::syntax::ast;
 
-pub use assumptions::{Assumed, AssumedFact, Assumptions, assumptions};
+pub use assumptions::{Assumed, AssumedFact, AssumptionFinder, Assumptions, assumptions};
 pub use whynot::{
     Attempt, AttemptStatus, Candidate, CondKind, CondStatus, Condition, Outcome, WhyNot, why_not,
     why_not_values,

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::explain::{NodeKind, Proof, RuleStep};
+use crate::render::escape_html as html;
 use crate::render::text;
 
 fn escape(s: &str) -> String {
@@ -26,22 +27,6 @@ fn label(lines: &[String]) -> String {
         .map(|l| escape(l))
         .collect::<Vec<_>>()
         .join("\\n")
-}
-
-/// Text for an HTML-like label: markup characters as entities.
-fn html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Width, in characters, at which a rule step's prose is wrapped.

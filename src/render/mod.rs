@@ -38,6 +38,23 @@ pub const MAX_NESTING: usize = 32;
 use crate::engine::Model;
 use crate::ir::{PredId, Program};
 
+/// Text made safe for HTML content and attribute values (the report's page,
+/// a DOT graph's HTML-like labels).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Which predicates some rule concludes (indexed like `program.preds`).
 pub(crate) fn derived_preds(program: &Program) -> Vec<bool> {
     let mut d = vec![false; program.preds.len()];

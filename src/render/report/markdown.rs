@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 
 use super::anchor::{anchor, conflict_anchor};
 use super::html::escape;
+use super::say::{self, Check};
 use super::{Changes, Graphs, Report, SCALE, World, necessity};
 use crate::explain::{
-    Assumptions, Citation, ComparisonCheck, CondStatus, ExceptionCheck, Node, NodeKind, Outcome,
-    Proof,
+    Assumptions, Citation, ComparisonCheck, ExceptionCheck, Node, NodeKind, Proof,
 };
 use crate::likelihood::Likelihood;
 use crate::render::text as render_text;
@@ -80,13 +80,7 @@ pub fn markdown(report: &Report) -> String {
             w.conflicts.len()
         );
     }
-    let mut sources: Vec<&(String, String)> = Vec::new();
-    for s in report.worlds.iter().flat_map(|w| &w.sources) {
-        if !sources.contains(&s) {
-            sources.push(s);
-        }
-    }
-    for (name, title) in sources {
+    for (name, title) in report.sources() {
         let _ = writeln!(out, "| Source | {} ({}) |", text(title), text(name));
     }
     let _ = writeln!(out, "| Run | {} |", text(&report.meta.date));
@@ -173,14 +167,9 @@ fn world(out: &mut String, w: &World, many: bool) {
                 None => code(&c.name),
             };
             let _ = writeln!(out, "<a id=\"{}\"></a>\n\n{level}# {head}\n", escape(&id));
-            let bindings: Vec<String> = c
-                .bindings
-                .iter()
-                .map(|b| format!("{} = {}", b.name, b.value))
-                .collect();
             let mut line = format!("Declared at {}", text(&c.at.to_string()));
-            if !bindings.is_empty() {
-                line.push_str(&format!("; where {}", code(&bindings.join(", "))));
+            if let Some(b) = say::bindings(c) {
+                line.push_str(&format!("; where {}", code(&b)));
             }
             let _ = writeln!(
                 out,
@@ -233,7 +222,7 @@ fn step(out: &mut String, w: &World, proof: &Proof, n: &Node, sentence: bool) {
             let _ = writeln!(out, "{}\n", text(&render_text::origin(o)));
         }
         NodeKind::Unrecorded => {
-            out.push_str("No derivation recorded (evaluated without provenance).\n\n");
+            let _ = writeln!(out, "{}\n", say::UNRECORDED);
         }
         NodeKind::Rule(s) => {
             if let Some(b) = s.because.as_ref().filter(|_| sentence) {
@@ -276,14 +265,9 @@ fn step(out: &mut String, w: &World, proof: &Proof, n: &Node, sentence: bool) {
 }
 
 fn citation(out: &mut String, c: &Citation) {
-    let title = if c.title.is_empty() {
-        &c.source
-    } else {
-        &c.title
-    };
     let footer = format!(
         "{}, “{}” ({})",
-        text(title),
+        text(say::citation_title(c)),
         text(&c.section),
         text(&c.at.to_string())
     );
@@ -298,43 +282,45 @@ fn citation(out: &mut String, c: &Citation) {
 }
 
 fn checks(out: &mut String, comparisons: &[ComparisonCheck], exceptions: &[ExceptionCheck]) {
-    if comparisons.is_empty() && exceptions.is_empty() {
+    let checks = say::checks(comparisons, exceptions);
+    if checks.is_empty() {
         return;
     }
-    for c in comparisons {
-        let values = render_text::comparison_values(c);
-        let shown = if values == c.text {
-            code(&values)
-        } else {
-            format!("{}: {}", code(&c.text), code(&values))
+    for check in checks {
+        let _ = match check {
+            Check::Compared {
+                text: written,
+                values,
+                holds,
+            } => {
+                let shown = match values {
+                    Some(v) => format!("{}: {}", code(written), code(&v)),
+                    None => code(written),
+                };
+                let verdict = if holds { "" } else { " — **false**" };
+                writeln!(out, "- Checked {shown}{verdict}")
+            }
+            Check::Weakened {
+                row,
+                likelihood: p,
+                cap,
+                at,
+            } => writeln!(
+                out,
+                "- Weakened by {} {}: capped at {} (the `unless` at {})",
+                code(&row),
+                likelihood(p),
+                likelihood(cap),
+                text(&at)
+            ),
+            Check::Derived { atom } => writeln!(out, "- Exception {} was derived", code(atom)),
+            Check::Absent { atom, at } => writeln!(
+                out,
+                "- Assumed absent: {} (no such row was derived; the `unless` at {})",
+                code(atom),
+                text(&at)
+            ),
         };
-        let verdict = if c.holds { "" } else { " — **false**" };
-        let _ = writeln!(out, "- Checked {shown}{verdict}");
-    }
-    for e in exceptions {
-        match (&e.matched, e.cap()) {
-            (Some((row, p)), Some(cap)) => {
-                let _ = writeln!(
-                    out,
-                    "- Weakened by {} {}: capped at {} (the `unless` at {})",
-                    code(&row.to_string()),
-                    likelihood(*p),
-                    likelihood(cap),
-                    text(&e.at.to_string())
-                );
-            }
-            _ if e.derived => {
-                let _ = writeln!(out, "- Exception {} was derived", code(&e.atom));
-            }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "- Assumed absent: {} (no such row was derived; the `unless` at {})",
-                    code(&e.atom),
-                    text(&e.at.to_string())
-                );
-            }
-        }
     }
     out.push('\n');
 }
@@ -365,14 +351,6 @@ fn assumptions(out: &mut String, a: &Assumptions) {
         );
     }
     for e in &a.exceptions {
-        let by = if e.could_be_derived_by.is_empty() {
-            "no rule concludes it".to_string()
-        } else {
-            format!(
-                "rules that could conclude it: {}",
-                e.could_be_derived_by.join(", ")
-            )
-        };
         let _ = writeln!(
             out,
             "- Absent: {} — assumed by rule {} at {} for {}; {}",
@@ -380,11 +358,11 @@ fn assumptions(out: &mut String, a: &Assumptions) {
             code(&e.rule),
             text(&e.at.to_string()),
             code(&e.for_atom),
-            text(&by)
+            text(&say::derivable_by(e))
         );
     }
     if !a.complete {
-        out.push_str("- Not every proof was searched: necessity is undecided.\n");
+        let _ = writeln!(out, "- {}", say::INCOMPLETE);
     }
     out.push('\n');
 }
@@ -392,14 +370,10 @@ fn assumptions(out: &mut String, a: &Assumptions) {
 fn changes(out: &mut String, c: &Changes, worlds: &[World]) {
     let _ = writeln!(
         out,
-        "## What {} changes against {}\n\n{} gained, {} lost, {} changed in likelihood; conflicts {} gained, {} lost.\n",
+        "## What {} changes against {}\n\n{}\n",
         code(&c.other),
         code(&c.base),
-        c.gained.len(),
-        c.lost.len(),
-        c.changed.len(),
-        c.conflicts_gained.len(),
-        c.conflicts_lost.len()
+        c.summary()
     );
     let (a, b) = (worlds.first(), worlds.get(1));
     let side = |s: &super::Side| format!("[{}](#{})", likelihood(s.likelihood), s.anchor);
@@ -425,26 +399,20 @@ fn changes(out: &mut String, c: &Changes, worlds: &[World]) {
             let _ = write!(out, "- {} was {}", code(&ch.atom), side(s));
             if let Some(w) = &ch.why_not {
                 let _ = write!(out, " — {}", text(&render_text::verdict(w)));
-                if let Outcome::NotDerived { attempts } = &w.outcome {
-                    for at in attempts {
-                        let Some(best) = at.candidates.first() else {
-                            continue;
-                        };
-                        let failed: Vec<String> = best
-                            .conditions
-                            .iter()
-                            .filter(|k| k.status != CondStatus::Met)
-                            .map(|k| format!("{} ({})", code(&k.text), text(&k.detail)))
-                            .collect();
-                        let _ = write!(
-                            out,
-                            "\n  - rule {}: {} of {} conditions met; not met: {}",
-                            code(&at.name),
-                            best.met,
-                            best.conditions.len(),
-                            failed.join("; ")
-                        );
-                    }
+                for at in say::attempts(w).unwrap_or_default() {
+                    let Some(say::Closest { met, of, failed }) = at.best else {
+                        continue;
+                    };
+                    let failed: Vec<String> = failed
+                        .iter()
+                        .map(|(k, detail)| format!("{} ({})", code(k), text(detail)))
+                        .collect();
+                    let _ = write!(
+                        out,
+                        "\n  - rule {}: {met} of {of} conditions met; not met: {}",
+                        code(at.rule),
+                        failed.join("; ")
+                    );
                 }
             }
             out.push('\n');

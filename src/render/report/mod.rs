@@ -15,6 +15,7 @@ mod anchor;
 mod changes;
 pub mod html;
 pub mod markdown;
+mod say;
 
 use std::collections::HashSet;
 
@@ -217,20 +218,6 @@ impl Report {
     }
 }
 
-/// Predicates that some rule concludes: the ones a report lists (as `run`
-/// does without `--all`).
-fn concluded(program: &Program) -> Vec<bool> {
-    let mut d = vec![false; program.preds.len()];
-    for r in &program.rules {
-        for h in &r.heads {
-            if let Some(x) = d.get_mut(h.pred.0 as usize) {
-                *x = true;
-            }
-        }
-    }
-    d
-}
-
 /// Gathers the report of one or more worlds.
 pub fn build(worlds: &[WorldInput], meta: Meta) -> Report {
     let many = worlds.len() > 1;
@@ -259,7 +246,9 @@ pub fn build(worlds: &[WorldInput], meta: Meta) -> Report {
 
 fn world(input: &WorldInput, prefix: String) -> World {
     let (program, model) = (input.program, input.model);
-    let shown = concluded(program);
+    // The predicates some rule concludes: the ones a report lists (as `run`
+    // does without `--all`).
+    let shown = crate::render::derived_preds(program);
     let mut rows: Vec<(PredId, RowId)> = Vec::new();
     let mut preds: Vec<PredId> = Vec::new();
     for (p, &listed) in shown.iter().enumerate().take(model.preds()) {

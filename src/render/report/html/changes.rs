@@ -3,21 +3,18 @@
 use std::fmt::Write as _;
 
 use super::{badge, code, escape};
-use crate::explain::{CondStatus, Outcome, WhyNot};
+use crate::explain::WhyNot;
+use crate::render::report::say;
 use crate::render::report::{Change, Changes, Side, World};
 use crate::render::text;
 
 pub(super) fn changes(out: &mut String, c: &Changes, worlds: &[World]) {
     let _ = writeln!(
         out,
-        "<section id=\"_changes\" class=\"changes\">\n<h2>What {} changes against {}</h2>\n<p>{} gained, {} lost, {} changed in likelihood; conflicts {} gained, {} lost.</p>",
+        "<section id=\"_changes\" class=\"changes\">\n<h2>What {} changes against {}</h2>\n<p>{}</p>",
         code(&c.other),
         code(&c.base),
-        c.gained.len(),
-        c.lost.len(),
-        c.changed.len(),
-        c.conflicts_gained.len(),
-        c.conflicts_lost.len()
+        c.summary()
     );
     let (a, b) = (worlds.first(), worlds.get(1));
     let list = |out: &mut String, title: &str, items: &[Change]| {
@@ -105,32 +102,23 @@ fn why_not(out: &mut String, w: &WhyNot) {
         "<details class=\"why-not\"><summary>{}</summary>",
         escape(&text::verdict(w))
     );
-    if let Outcome::NotDerived { attempts } = &w.outcome {
+    if let Some(attempts) = say::attempts(w) {
         out.push_str("<ul>");
         for at in attempts {
             let _ = write!(
                 out,
                 "<li>Rule {} at <span class=\"loc\">{}</span>",
-                code(&at.name),
-                escape(&at.at.to_string())
+                code(at.rule),
+                escape(&at.at)
             );
-            if let Some(best) = at.candidates.first() {
-                let _ = write!(
-                    out,
-                    ": {} of {} conditions met<ul>",
-                    best.met,
-                    best.conditions.len()
-                );
-                for k in best
-                    .conditions
-                    .iter()
-                    .filter(|k| k.status != CondStatus::Met)
-                {
+            if let Some(say::Closest { met, of, failed }) = at.best {
+                let _ = write!(out, ": {met} of {of} conditions met<ul>");
+                for (k, detail) in failed {
                     let _ = write!(
                         out,
                         "<li>{} <span class=\"detail\">{}</span></li>",
-                        code(&k.text),
-                        escape(&k.detail)
+                        code(k),
+                        escape(detail)
                     );
                 }
                 out.push_str("</ul>");

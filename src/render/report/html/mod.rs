@@ -16,21 +16,7 @@ use crate::likelihood::Likelihood;
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
 
-/// Text made safe for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::render::escape_html as escape;
 
 /// The ICD 203 word as a badge, the number beside it.
 fn badge(l: Likelihood) -> String {
@@ -115,13 +101,7 @@ fn header(out: &mut String, report: &Report, title: &str) {
         glance(out, w);
         out.push_str("</dd>\n");
     }
-    let mut sources: Vec<&(String, String)> = Vec::new();
-    for s in report.worlds.iter().flat_map(|w| &w.sources) {
-        if !sources.contains(&s) {
-            sources.push(s);
-        }
-    }
-    for (name, title) in sources {
+    for (name, title) in report.sources() {
         let _ = writeln!(
             out,
             "<dt>Source</dt><dd>{} <span class=\"muted\">({})</span></dd>",

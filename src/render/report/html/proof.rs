@@ -9,6 +9,7 @@ use crate::explain::{
     Proof,
 };
 use crate::render::report::anchor::conflict_anchor;
+use crate::render::report::say::{self, Check};
 use crate::render::report::{World, necessity};
 use crate::render::text;
 
@@ -23,9 +24,9 @@ pub(super) fn step(out: &mut String, links: &Links, proof: &Proof, n: &Node, sen
                 escape(&text::origin(origin))
             );
         }
-        NodeKind::Unrecorded => out.push_str(
-            "<p class=\"origin\">No derivation recorded (evaluated without provenance).</p>\n",
-        ),
+        NodeKind::Unrecorded => {
+            let _ = writeln!(out, "<p class=\"origin\">{}</p>", say::UNRECORDED);
+        }
         NodeKind::Rule(s) => {
             if let Some(b) = s.because.as_ref().filter(|_| sentence) {
                 let _ = writeln!(out, "<p class=\"sentence\">{}</p>", escape(b));
@@ -75,14 +76,9 @@ fn premise(out: &mut String, links: &Links, proof: &Proof, p: &Node) {
 }
 
 fn citation(out: &mut String, c: &Citation) {
-    let title = if c.title.is_empty() {
-        &c.source
-    } else {
-        &c.title
-    };
     let footer = format!(
         "{}, “{}” <span class=\"loc\">({})</span>",
-        escape(title),
+        escape(say::citation_title(c)),
         escape(&c.section),
         escape(&c.at.to_string())
     );
@@ -101,52 +97,54 @@ fn citation(out: &mut String, c: &Citation) {
 }
 
 fn checks(out: &mut String, comparisons: &[ComparisonCheck], exceptions: &[ExceptionCheck]) {
-    if comparisons.is_empty() && exceptions.is_empty() {
+    let checks = say::checks(comparisons, exceptions);
+    if checks.is_empty() {
         return;
     }
     out.push_str("<ul class=\"checks\">\n");
-    for c in comparisons {
-        let values = text::comparison_values(c);
-        let shown = if values == c.text {
-            code(&values)
-        } else {
-            format!("{}: {}", code(&c.text), code(&values))
+    for check in checks {
+        let _ = match check {
+            Check::Compared {
+                text: written,
+                values,
+                holds,
+            } => {
+                let shown = match values {
+                    Some(v) => format!("{}: {}", code(written), code(&v)),
+                    None => code(written),
+                };
+                let verdict = if holds {
+                    ""
+                } else {
+                    " — <strong>false</strong>"
+                };
+                writeln!(out, "<li>Checked {shown}{verdict}</li>")
+            }
+            Check::Weakened {
+                row,
+                likelihood,
+                cap,
+                at,
+            } => writeln!(
+                out,
+                "<li class=\"against\">Weakened by {} {}: capped at {} <span class=\"muted\">(the <code>unless</code> at {})</span></li>",
+                code(&row),
+                badge(likelihood),
+                badge(cap),
+                escape(&at)
+            ),
+            Check::Derived { atom } => writeln!(
+                out,
+                "<li class=\"against\">Exception {} was derived</li>",
+                code(atom)
+            ),
+            Check::Absent { atom, at } => writeln!(
+                out,
+                "<li>Assumed absent: {} <span class=\"muted\">(no such row was derived; the <code>unless</code> at {})</span></li>",
+                code(atom),
+                escape(&at)
+            ),
         };
-        let verdict = if c.holds {
-            ""
-        } else {
-            " — <strong>false</strong>"
-        };
-        let _ = writeln!(out, "<li>Checked {shown}{verdict}</li>");
-    }
-    for e in exceptions {
-        match (&e.matched, e.cap()) {
-            (Some((row, p)), Some(cap)) => {
-                let _ = writeln!(
-                    out,
-                    "<li class=\"against\">Weakened by {} {}: capped at {} <span class=\"muted\">(the <code>unless</code> at {})</span></li>",
-                    code(&row.to_string()),
-                    badge(*p),
-                    badge(cap),
-                    escape(&e.at.to_string())
-                );
-            }
-            _ if e.derived => {
-                let _ = writeln!(
-                    out,
-                    "<li class=\"against\">Exception {} was derived</li>",
-                    code(&e.atom)
-                );
-            }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "<li>Assumed absent: {} <span class=\"muted\">(no such row was derived; the <code>unless</code> at {})</span></li>",
-                    code(&e.atom),
-                    escape(&e.at.to_string())
-                );
-            }
-        }
     }
     out.push_str("</ul>\n");
 }
@@ -178,14 +176,6 @@ pub(super) fn assumptions(out: &mut String, a: &Assumptions) {
         );
     }
     for e in &a.exceptions {
-        let by = if e.could_be_derived_by.is_empty() {
-            "no rule concludes it".to_string()
-        } else {
-            format!(
-                "rules that could conclude it: {}",
-                e.could_be_derived_by.join(", ")
-            )
-        };
         let _ = writeln!(
             out,
             "<li>Absent: {} <span class=\"detail\">assumed by rule {} at {} for {}; {}</span></li>",
@@ -193,13 +183,11 @@ pub(super) fn assumptions(out: &mut String, a: &Assumptions) {
             code(&e.rule),
             escape(&e.at.to_string()),
             code(&e.for_atom),
-            escape(&by)
+            escape(&say::derivable_by(e))
         );
     }
     if !a.complete {
-        out.push_str(
-            "<li class=\"muted\">Not every proof was searched: necessity is undecided.</li>\n",
-        );
+        let _ = writeln!(out, "<li class=\"muted\">{}</li>", say::INCOMPLETE);
     }
     out.push_str("</ul>\n</div>\n");
 }
@@ -215,18 +203,13 @@ pub(super) fn conflict(out: &mut String, w: &World, links: &Links, c: &ConflictE
         "<article class=\"conflict\" id=\"{}\">\n<h3>{head}</h3>",
         escape(&id)
     );
-    let bindings: Vec<String> = c
-        .bindings
-        .iter()
-        .map(|b| format!("{} = {}", b.name, b.value))
-        .collect();
     let _ = write!(
         out,
         "<p>Declared at <span class=\"loc\">{}</span>",
         escape(&c.at.to_string())
     );
-    if !bindings.is_empty() {
-        let _ = write!(out, "; where {}", code(&bindings.join(", ")));
+    if let Some(b) = say::bindings(c) {
+        let _ = write!(out, "; where {}", code(&b));
     }
     let _ = writeln!(
         out,
