@@ -8,6 +8,7 @@
 // pest's generated parser names `alloc` when pest is built without `std`.
 extern crate alloc;
 
+pub mod arith;
 pub mod check;
 pub mod diagnostics;
 pub mod engine;

@@ -141,6 +141,7 @@ impl<'a> Checker<'a> {
             }
             Term::Int { .. } => side.ty = ColumnType::Int,
             Term::Dec { .. } => side.ty = ColumnType::Decimal,
+            Term::Expr(_) => side.ty = self.expr_type(term, types),
         }
         side
     }

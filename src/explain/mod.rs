@@ -844,7 +844,7 @@ pub(crate) fn extend_values<'m>(
 /// An AST term as a value; `None` for a variable.
 pub(crate) fn term_value(t: &ast::Term) -> Option<Value> {
     Some(match t {
-        ast::Term::Var(_) => return None,
+        ast::Term::Var(_) | ast::Term::Expr(_) => return None,
         ast::Term::Symbol(n) => Value::Text(n.text.as_str().into()),
         ast::Term::Str(s) => Value::Text(s.value.as_str().into()),
         ast::Term::Int { value, .. } => Value::Int(*value),
