@@ -6,7 +6,9 @@
 //! 200), types a character that breaks the file or deletes it again, so
 //! that every edit changes the diagnostics and is answered; then it does
 //! the same in `vocabulary.wr`, which every file of the world imports, with
-//! both files open. Each figure includes the server's debounce.
+//! both files open; then with every rule file open, timed until the last
+//! world (the scenario's) is published. Each figure includes the server's
+//! debounce.
 
 #[path = "../tests/common/lsp_client.rs"]
 #[allow(dead_code)] // the tests use more of the client than this bench

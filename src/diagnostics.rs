@@ -98,6 +98,14 @@ codes! {
     RowLimit => "warrant::row_limit",
     /// `why-not` was given an atom with variables.
     NotGround => "warrant::not_ground",
+    /// An expression names a function Warrant does not have.
+    UnknownFunction => "warrant::unknown_function",
+    /// Predicates depend on each other through an aggregate.
+    AggregateCycle => "warrant::aggregate_cycle",
+    /// Integer arithmetic left the 64-bit range during evaluation.
+    Overflow => "warrant::overflow",
+    /// A division by zero during evaluation derived nothing (warning).
+    DivisionByZero => "warrant::division_by_zero",
     /// `export --sql` or `run --engine duckdb` met a construct it cannot write
     /// as SQL faithfully (the diagnostic names the rule and the construct).
     NotCompilable => "warrant::not_compilable",

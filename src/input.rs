@@ -423,22 +423,13 @@ struct IntCache {
     len: usize,
 }
 
-/// The murmur3 finaliser: spreads an integer's bits over the slot index.
-fn spread(x: u64) -> u64 {
-    let mut h = x;
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h
-}
-
 impl IntCache {
     fn get(&mut self, i: i64, values: &mut Values) -> ValueId {
         if self.slots.is_empty() {
             self.slots = vec![(0, u32::MAX); 1024];
         }
         let mask = self.slots.len() - 1;
-        let mut s = spread(i as u64) as usize & mask;
+        let mut s = crate::hash::hash_one(i) as usize & mask;
         loop {
             let (k, id) = self.slots[s];
             if id == u32::MAX {
@@ -459,7 +450,7 @@ impl IntCache {
                 if id == u32::MAX {
                     continue;
                 }
-                let mut s = spread(k as u64) as usize & mask;
+                let mut s = crate::hash::hash_one(k) as usize & mask;
                 while self.slots[s].1 != u32::MAX {
                     s = (s + 1) & mask;
                 }

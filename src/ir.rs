@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use crate::likelihood::Likelihood;
 use crate::source::{FileId, Sources, Span};
-pub use crate::syntax::ast::CompareOp;
+pub use crate::syntax::ast::{AggregateOp, ArithOp, CompareOp};
 
 /// An interned value; a row is a slice of these.
 pub type ValueId = u32;
@@ -132,42 +132,16 @@ impl std::fmt::Display for Value {
 pub struct Values {
     list: Vec<Value>,
     /// Open-addressing index over `list`: `(hash tag, id)` per slot, `NO_ID`
-    /// for an empty slot; the load factor stays at most 1/2. Hashing is a
-    /// fast word mix (values are not attacker-chosen keys of a long-lived
-    /// service, and a bad file only costs time).
+    /// for an empty slot; the load factor stays at most 1/2.
     slots: Vec<(u32, ValueId)>,
 }
 
 const NO_ID: ValueId = ValueId::MAX;
 
-#[inline]
-fn mix_word(h: u64, w: u64) -> u64 {
-    (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95)
-}
-
+/// Seeded per process (see [`crate::hash`]): values come from files an
+/// attacker may write.
 fn value_hash(value: &Value) -> u64 {
-    let bytes_hash = |seed: u64, s: &str| {
-        let mut h = seed;
-        let mut chunks = s.as_bytes().chunks_exact(8);
-        for c in &mut chunks {
-            h = mix_word(h, u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
-        }
-        let mut last = [0u8; 8];
-        let rest = chunks.remainder();
-        last[..rest.len()].copy_from_slice(rest);
-        mix_word(mix_word(h, u64::from_le_bytes(last)), s.len() as u64)
-    };
-    let h = match value.key() {
-        ValueKey::Text(s) => bytes_hash(1, s),
-        ValueKey::Int(i) => mix_word(3, i as u64),
-        ValueKey::Dec(d) => mix_word(4, d),
-    };
-    // Murmur finaliser: good low bits for the slot, high bits for the tag.
-    let mut h = h;
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h
+    crate::hash::hash_one(value.key())
 }
 
 impl Values {
@@ -516,6 +490,115 @@ pub struct Comparison {
     pub span: Span,
 }
 
+/// A built-in function of expressions (see `docs/language.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Function {
+    /// `min(a, b)`, `max(a, b)`: the lesser / greater by [`order`].
+    Min,
+    Max,
+    /// `abs(n)`
+    Abs,
+    /// `len(t)`: the number of characters of a text.
+    Len,
+    /// `concat(a, b)`: two texts joined.
+    Concat,
+    /// `lower(t)`, `upper(t)`
+    Lower,
+    Upper,
+}
+
+impl Function {
+    pub const ALL: [Function; 7] = [
+        Function::Min,
+        Function::Max,
+        Function::Abs,
+        Function::Len,
+        Function::Concat,
+        Function::Lower,
+        Function::Upper,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Min => "min",
+            Function::Max => "max",
+            Function::Abs => "abs",
+            Function::Len => "len",
+            Function::Concat => "concat",
+            Function::Lower => "lower",
+            Function::Upper => "upper",
+        }
+    }
+
+    pub fn arity(self) -> usize {
+        match self {
+            Function::Min | Function::Max | Function::Concat => 2,
+            _ => 1,
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Function> {
+        Function::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// An arithmetic expression over a rule's variables and constants.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Arg(Arg),
+    Neg(Box<Expr>),
+    Binary(ArithOp, Box<Expr>, Box<Expr>),
+    Call(Function, Vec<Expr>),
+}
+
+impl Expr {
+    /// The variables the expression reads, in order of first use.
+    pub fn vars(&self, out: &mut Vec<VarId>) {
+        match self {
+            Expr::Arg(Arg::Var(v)) => {
+                if !out.contains(v) {
+                    out.push(*v);
+                }
+            }
+            Expr::Arg(_) => {}
+            Expr::Neg(e) => e.vars(out),
+            Expr::Binary(_, a, b) => {
+                a.vars(out);
+                b.vars(out);
+            }
+            Expr::Call(_, args) => args.iter().for_each(|a| a.vars(out)),
+        }
+    }
+}
+
+/// `N = A + B`: binds `var` (unbound until then) to the value of `expr`.
+/// `check` orders a body's assignments so that each reads only variables
+/// bound by atoms or by earlier assignments.
+#[derive(Clone, Debug)]
+pub struct Assignment {
+    pub var: VarId,
+    pub expr: Expr,
+    pub span: Span,
+}
+
+/// `N = count { reason(A, R) } [likely]`: the matches of `body` (distinct
+/// combinations of rows for its atoms) at or above `floor`, grouped by
+/// `group` (the variables the sub-body shares with the rest of the rule),
+/// counted or with their `target` summed, least or greatest; the result
+/// is bound to `result`, as likely as the least likely match counted.
+#[derive(Clone, Debug)]
+pub struct Aggregate {
+    pub op: AggregateOp,
+    pub result: VarId,
+    pub target: Option<VarId>,
+    /// Atoms, comparisons and assignments; its variables are numbered in
+    /// the enclosing body (its `vars` is empty).
+    pub body: Body,
+    pub group: Vec<VarId>,
+    pub floor: Option<Likelihood>,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum TemplatePiece {
     Text(String),
@@ -540,6 +623,18 @@ pub struct Body {
     pub atoms: Vec<Atom>,
     pub comparisons: Vec<Comparison>,
     pub exceptions: Vec<Atom>,
+    /// Variables bound by arithmetic, in an order in which each reads
+    /// only variables already bound.
+    pub assignments: Vec<Assignment>,
+    pub aggregates: Vec<Aggregate>,
+}
+
+impl Body {
+    /// Whether a variable gets its value from an assignment or aggregate
+    /// (rather than from an atom).
+    pub fn computed(&self, v: VarId) -> bool {
+        self.assignments.iter().any(|a| a.var == v) || self.aggregates.iter().any(|a| a.result == v)
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -8,11 +8,13 @@
 // pest's generated parser names `alloc` when pest is built without `std`.
 extern crate alloc;
 
+pub mod arith;
 pub mod check;
 pub mod diagnostics;
 pub mod engine;
 pub mod explain;
 pub mod export;
+mod hash;
 pub mod input;
 pub mod ir;
 pub mod likelihood;

@@ -142,6 +142,25 @@ diagnostic_test!(
     "unknown_conflict.wr",
     ["warrant::unknown_conflict"]
 );
+diagnostic_test!(
+    arithmetic_types,
+    "arithmetic_types.wr",
+    [
+        "warrant::type_mismatch",
+        "warrant::unknown_function",
+        "warrant::arity_mismatch"
+    ]
+);
+diagnostic_test!(
+    unbound_arithmetic,
+    "unbound_arithmetic.wr",
+    ["warrant::unsafe_variable"]
+);
+diagnostic_test!(
+    aggregate_cycle,
+    "aggregate_cycle.wr",
+    ["warrant::aggregate_cycle", "warrant::type_mismatch"]
+);
 
 /// A test whose file must give exactly these codes, in this order: parse
 /// errors must not be followed by errors that only follow from them.

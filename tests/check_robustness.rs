@@ -220,6 +220,40 @@ fn measure_100k_facts_1k_rules() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `cargo test --release --test check_robustness measure -- --ignored --nocapture`
+/// also prints the parsing speed of plain facts (1,000,000, about 20 MB).
+#[test]
+#[ignore = "a measurement; run in release"]
+fn measure_parsing_of_plain_facts() {
+    let mut text = String::from("pred edge(a, b).\n");
+    for i in 0..1_000_000 {
+        text.push_str(&format!(
+            "edge(c{}, c{}) [0.{}].\n",
+            i % 5000,
+            (i * 7) % 5003,
+            1 + i % 9
+        ));
+    }
+    // The machine may be busy: the best of five parses.
+    let best = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            let (module, diags) = std::hint::black_box(warrant::syntax::parse_module(
+                warrant::source::FileId(0),
+                &text,
+            ));
+            assert!(diags.is_empty() && module.items.len() == 1_000_001);
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    println!(
+        "{} bytes of facts parsed in {best:?}: {:.1} MB/s",
+        text.len(),
+        text.len() as f64 / best.as_secs_f64() / 1e6
+    );
+}
+
 /// A program that uses every construct the checker looks at.
 const EVERYTHING: &str = r#"scale level: low < moderate < high.
 scale cost: low < dear.

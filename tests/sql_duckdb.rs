@@ -156,3 +156,98 @@ fn sql_of_a_small_program() {
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
 }
+
+/// Writes `rows` as a headerless CSV file.
+fn write_csv(path: &Path, rows: &[Vec<u32>]) {
+    let text: String = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{}\n",
+                r.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+            )
+        })
+        .collect();
+    std::fs::write(path, text).expect("write csv");
+}
+
+/// A workload: its folder, its program in benches/workloads, its input files.
+type Workload = (
+    &'static str,
+    &'static str,
+    Vec<(&'static str, Vec<Vec<u32>>)>,
+);
+
+#[test]
+fn benchmark_workloads_agree_at_small_sizes() {
+    let Some(path) = duckdb_program() else { return };
+    let root = std::env::temp_dir().join(format!("warrant-sql-workloads-{}", std::process::id()));
+    let mut rng = rng::Rng(7);
+    let mut pairs = |n: usize, domain: usize| -> Vec<Vec<u32>> {
+        (0..n)
+            .map(|_| vec![rng.below(domain) as u32, rng.below(domain) as u32])
+            .collect()
+    };
+    // (folder, program, files): the shapes of benches/workloads.rs, small.
+    let chain: Vec<Vec<u32>> = (0..40).map(|i| vec![i, i + 1]).collect();
+    let tree: Vec<Vec<u32>> = (2..64).map(|i| vec![i, i / 2]).collect();
+    let nodes: Vec<Vec<u32>> = (0..80).map(|i| vec![i]).collect();
+    let workloads: Vec<Workload> = vec![
+        ("chain", "tc.wr", vec![("edges.csv", chain)]),
+        ("random", "tc.wr", vec![("edges.csv", pairs(60, 40))]),
+        ("tree", "sg.wr", vec![("parent.csv", tree)]),
+        (
+            "neg",
+            "neg.wr",
+            vec![
+                ("nodes.csv", nodes),
+                ("edges.csv", pairs(90, 80)),
+                ("root.csv", vec![vec![0]]),
+            ],
+        ),
+        (
+            "join3",
+            "join3.wr",
+            vec![
+                ("r.csv", pairs(150, 60)),
+                ("s.csv", pairs(150, 60)),
+                ("t.csv", pairs(150, 60)),
+            ],
+        ),
+    ];
+    let mut programs = Vec::new();
+    for (dir, program, files) in &workloads {
+        let d = root.join(dir);
+        std::fs::create_dir_all(&d).expect("temp dir");
+        for (name, rows) in files {
+            write_csv(&d.join(name), rows);
+        }
+        std::fs::copy(
+            Path::new("benches/workloads").join(program),
+            d.join(program),
+        )
+        .expect("copy");
+        programs.push(Arc::new(
+            Program::load(&[d.join(program)]).expect("workload loads"),
+        ));
+    }
+    let duck = duckdb_rows(&path, &programs);
+    for (((dir, ..), program), duck) in workloads.iter().zip(&programs).zip(&duck) {
+        let native = native_rows(program);
+        assert!(native.len() > 40, "{dir}: a workload derives rows");
+        assert_same(dir, &native, duck);
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn non_linear_recursion_is_refused_by_name() {
+    let out = Command::new(env!("CARGO_BIN_EXE_warrant"))
+        .args(["export", "--sql", "tests/data/sql/nonlinear.wr"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no SQL is printed");
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
+}

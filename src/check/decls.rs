@@ -1,8 +1,8 @@
 //! Pass 1: scales, sources and `pred` declarations.
 
 use super::Checker;
-use super::fxhash::HashMap;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::hash::HashMap;
 use crate::ir::{self, ColumnType, ScaleId, SourceId};
 use crate::source::Span;
 use crate::syntax::ast::{Item, Name, PredDecl, ScaleDecl};

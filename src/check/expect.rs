@@ -2,10 +2,10 @@
 //! the rules and conflicts they name resolved and checked.
 
 use super::Checker;
-use super::fxhash::HashMap;
 use super::lower::Lowered;
 use super::scope::{Scope, wildcard};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::hash::HashMap;
 use crate::ir::{self, Arg, RuleId};
 use crate::source::Span;
 use crate::syntax::ast::{self, Item, Term};

@@ -4,8 +4,8 @@
 //! (`warrant::lonely_constant`). Both name the likely fix.
 
 use super::Checker;
-use super::fxhash::HashMap;
 use crate::diagnostics::{Code, Diagnostic, Help, did_you_mean};
+use crate::hash::HashMap;
 use crate::ir;
 use crate::source::Span;
 use crate::syntax::ast::{self, Condition, Item, Term};

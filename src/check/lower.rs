@@ -5,10 +5,11 @@
 use std::path::Path;
 
 use super::Checker;
-use super::fxhash::HashMap;
+use super::arith;
 use super::scope::{Place, Scope, similar_var, wildcard};
 use super::types::meet;
 use crate::diagnostics::{Code, Diagnostic, Help, did_you_mean, edit_distance};
+use crate::hash::HashMap;
 use crate::ir::{self, Arg, ColumnType, PredId, Value, ValueId};
 use crate::likelihood::Likelihood;
 use crate::source::Span;
@@ -187,7 +188,7 @@ impl<'a> Checker<'a> {
             Term::Symbol(_) | Term::Str(_) => ColumnType::Text,
             Term::Int { .. } => ColumnType::Int,
             Term::Dec { .. } => ColumnType::Decimal,
-            Term::Var(_) => ColumnType::Any,
+            Term::Var(_) | Term::Expr(_) => ColumnType::Any,
         };
         let fits = match (ty, found) {
             (ColumnType::Scale(s), ColumnType::Text) => {
@@ -244,8 +245,10 @@ impl<'a> Checker<'a> {
                 }
             },
             Term::Dec { value, .. } => self.values.intern(Value::Dec(*value)),
-            // Not a constant; callers handle variables first.
+            // Not a constant; callers handle variables and expressions
+            // first (the grammar allows expressions only where they do).
             Term::Var(n) => self.text(&n.text),
+            Term::Expr(_) => self.text("?"),
         }
     }
 
@@ -373,7 +376,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Lowers the arguments of an atom of a rule or conflict.
-    fn lower_args(&mut self, atom: &'a ast::Atom, place: Place, scope: &mut Scope<'a>) -> ir::Atom {
+    pub(super) fn lower_args(
+        &mut self,
+        atom: &'a ast::Atom,
+        place: Place,
+        scope: &mut Scope<'a>,
+    ) -> ir::Atom {
         let pred = self.atom_pred(atom);
         let mut args = Vec::with_capacity(atom.args.len());
         for (col, term) in atom.args.iter().enumerate() {
@@ -407,7 +415,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn compare_arg(&mut self, term: &'a Term, scope: &mut Scope<'a>) -> Arg {
+    pub(super) fn compare_arg(&mut self, term: &'a Term, scope: &mut Scope<'a>) -> Arg {
         match term {
             Term::Var(n) if wildcard(&n.text) => {
                 self.error(
@@ -431,9 +439,19 @@ impl<'a> Checker<'a> {
         src: BodySource<'a>,
     ) -> (ir::Body, Vec<ir::Atom>, Option<Vec<ir::TemplatePiece>>) {
         let mut scope = Scope::default();
+        let mut aggregates = Vec::new();
+        for c in src.when {
+            arith::condition_aggregates(c, &mut aggregates);
+        }
+        for h in src.heads {
+            for t in &h.args {
+                arith::aggregates_in(t, &mut aggregates);
+            }
+        }
         let typed: Vec<&'a ast::Atom> = src
             .when
             .iter()
+            .chain(aggregates.iter().flat_map(|a| &a.body))
             .filter_map(|c| match c {
                 Condition::Atom(a) => Some(a),
                 Condition::Compare(_) => None,
@@ -443,27 +461,19 @@ impl<'a> Checker<'a> {
             .collect();
         self.type_variables(&typed, &mut scope);
 
+        // Atoms first: they bind; then comparisons, which may bind by `=`.
         let mut body = ir::Body::default();
+        let mut comparisons = Vec::new();
         for cond in src.when {
             match cond {
                 Condition::Atom(a) => {
                     let atom = self.lower_args(a, Place::When, &mut scope);
                     body.atoms.push(atom);
                 }
-                Condition::Compare(c) => {
-                    let kind = self.compare_kind(c, &scope.types);
-                    let lhs = self.compare_arg(&c.lhs, &mut scope);
-                    let rhs = self.compare_arg(&c.rhs, &mut scope);
-                    body.comparisons.push(ir::Comparison {
-                        lhs,
-                        op: c.op,
-                        rhs,
-                        kind,
-                        span: c.span,
-                    });
-                }
+                Condition::Compare(c) => comparisons.push(c),
             }
         }
+        self.lower_comparisons(&comparisons, &mut scope, &mut body);
         for a in src.unless {
             let atom = self.lower_args(a, Place::Unless, &mut scope);
             body.exceptions.push(atom);
@@ -471,14 +481,69 @@ impl<'a> Checker<'a> {
         let heads: Vec<ir::Atom> = src
             .heads
             .iter()
-            .map(|a| self.lower_args(a, Place::Head, &mut scope))
+            .map(|a| self.lower_head(a, &mut scope, &mut body))
             .collect();
+        Self::group_aggregates(&mut body, &heads);
         let because = src
             .because
             .map(|t| self.lower_template(t, &src.owner, &mut scope));
         self.check_variables(&src.owner, &scope, src.reports_bindings);
         body.vars = scope.vars;
         (body, heads, because)
+    }
+
+    /// A conclusion: like [`Checker::lower_args`], but an argument may be
+    /// an expression, computed into a hidden variable.
+    fn lower_head(
+        &mut self,
+        atom: &'a ast::Atom,
+        scope: &mut Scope<'a>,
+        body: &mut ir::Body,
+    ) -> ir::Atom {
+        if !atom.args.iter().any(|t| matches!(t, Term::Expr(_))) {
+            return self.lower_args(atom, Place::Head, scope);
+        }
+        let pred = self.atom_pred(atom);
+        let mut args = Vec::with_capacity(atom.args.len());
+        for (col, term) in atom.args.iter().enumerate() {
+            let arg = match term {
+                Term::Expr(_) => {
+                    let want = self.pred(pred).column_type(col);
+                    let got = self.expr_type(term, &scope.types);
+                    if meet(want, got).is_none() {
+                        self.error(
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                format!(
+                                    "column {} of `{}` holds {}, not {}",
+                                    col + 1,
+                                    atom.pred.text,
+                                    self.describe(want),
+                                    self.describe(got)
+                                ),
+                            )
+                            .with_label(term.span(), format!("{} here", self.describe(got)))
+                            .with_help(format!("compute {} here", self.describe(want))),
+                        );
+                    }
+                    self.operand(term, scope, body)
+                }
+                Term::Var(n) if !wildcard(&n.text) => {
+                    Arg::Var(scope.occurs(&n.text, n.span, Place::Head))
+                }
+                Term::Var(_) => {
+                    // `_` in a conclusion: reported by `lower_args`' rule.
+                    return self.lower_args(atom, Place::Head, scope);
+                }
+                _ => Arg::Const(self.constant(term, pred, col)),
+            };
+            args.push(arg);
+        }
+        ir::Atom {
+            pred,
+            args,
+            span: atom.span,
+        }
     }
 
     fn lower_template(

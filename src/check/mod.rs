@@ -32,10 +32,10 @@
 //!   `warrant::unknown_variable`; naming a variable that the rule uses but
 //!   does not bind, it is part of that variable's `warrant::unsafe_variable`.
 
+mod arith;
 mod cascade;
 mod decls;
 mod expect;
-mod fxhash;
 mod lints;
 mod lower;
 mod quotes;
@@ -45,11 +45,11 @@ mod types;
 mod worlds;
 
 use crate::diagnostics::{self, Code, Diagnostic, Help, did_you_mean};
+use crate::hash::HashMap;
 use crate::ir::{self, ColumnType, PredId, Program, ScaleId, SourceId, Value, ValueId, Values};
 use crate::source::Span;
 use crate::syntax::Parsed;
 use crate::syntax::ast::{self, Item};
-use fxhash::HashMap;
 
 /// The result of [`check`]: the program when there is no error, and every
 /// diagnostic `check` found (warnings included).
@@ -354,8 +354,11 @@ impl<'a> Checker<'a> {
                 Item::Fact(f) => self.register_atom(&f.atom, Use::Defines),
                 Item::Rule(r) => {
                     for c in &r.when {
-                        if let ast::Condition::Atom(a) = c {
-                            self.register_atom(a, Use::Needs);
+                        self.register_condition(c);
+                    }
+                    for h in &r.then {
+                        for t in &h.args {
+                            self.register_term(t);
                         }
                     }
                     for a in &r.unless {
@@ -367,9 +370,7 @@ impl<'a> Checker<'a> {
                 }
                 Item::Conflict(c) => {
                     for cond in &c.when {
-                        if let ast::Condition::Atom(a) = cond {
-                            self.register_atom(a, Use::Needs);
-                        }
+                        self.register_condition(cond);
                     }
                     for a in &c.unless {
                         self.register_atom(a, Use::Needs);
@@ -403,6 +404,29 @@ impl<'a> Checker<'a> {
                     p.inputs.push(i.pred.span);
                 }
                 Item::Use(_) | Item::Scale(_) | Item::Pred(_) | Item::Source(_) => {}
+            }
+        }
+    }
+
+    /// Registers the atoms of a condition, those inside aggregates included.
+    fn register_condition(&mut self, c: &'a ast::Condition) {
+        match c {
+            ast::Condition::Atom(a) => self.register_atom(a, Use::Needs),
+            ast::Condition::Compare(cmp) => {
+                self.register_term(&cmp.lhs);
+                self.register_term(&cmp.rhs);
+            }
+        }
+    }
+
+    fn register_term(&mut self, t: &'a ast::Term) {
+        let mut aggs = Vec::new();
+        arith::aggregates_in(t, &mut aggs);
+        for agg in aggs {
+            for c in &agg.body {
+                if let ast::Condition::Atom(a) = c {
+                    self.register_atom(a, Use::Needs);
+                }
             }
         }
     }

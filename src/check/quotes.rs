@@ -10,8 +10,8 @@
 use std::path::Path;
 
 use super::Checker;
-use super::fxhash::HashMap;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::hash::HashMap;
 use crate::ir::SourceId;
 use crate::syntax::ast;
 

@@ -3,9 +3,9 @@
 //! reported), and the checks on them (safety, singletons).
 
 use super::Checker;
-use super::fxhash::HashMap;
 use super::types::{VarType, VarTypes, meet};
 use crate::diagnostics::{Code, Diagnostic, Help, SHOWN_PER_ITEM, Severity, did_you_mean, more};
+use crate::hash::HashMap;
 use crate::ir::{ColumnType, VarId};
 use crate::source::Span;
 use crate::syntax::ast::{self, Term};
@@ -14,6 +14,8 @@ use crate::syntax::ast::{self, Term};
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) enum Place {
     When,
+    /// The variable `=` binds (`N` in `N = A + B`).
+    Assign,
     Compare,
     Unless,
     Head,
@@ -52,6 +54,22 @@ impl<'a> Scope<'a> {
     pub(super) fn fresh(&mut self) -> VarId {
         self.vars.push("_".to_string());
         (self.vars.len() - 1) as VarId
+    }
+
+    /// A variable of its own for a computed value (a side of a comparison
+    /// or an argument of a conclusion that is an expression); its name,
+    /// `_=` and the expression, is never shown as a binding.
+    pub(super) fn hidden(&mut self, text: &str) -> VarId {
+        self.vars.push(format!("_={text}"));
+        (self.vars.len() - 1) as VarId
+    }
+
+    /// The name of a variable (one of this scope's).
+    pub(super) fn name(&self, v: VarId) -> &'a str {
+        self.index
+            .iter()
+            .find(|&(_, &id)| id == v)
+            .map_or("_", |(&n, _)| n)
     }
 
     /// The variable of this name, recording where it occurs for the checks
@@ -185,7 +203,10 @@ impl<'a> Checker<'a> {
         }
         let bound: Vec<&str> = names
             .iter()
-            .filter(|(_, occs)| occs.iter().any(|o| o.place == Place::When))
+            .filter(|(_, occs)| {
+                occs.iter()
+                    .any(|o| matches!(o.place, Place::When | Place::Assign))
+            })
             .map(|(n, _)| *n)
             .collect();
         // Every entry of `names` was created with one occurrence, so
@@ -239,7 +260,7 @@ impl<'a> Checker<'a> {
                 Place::Unless => "in `unless`",
                 Place::Compare => "in a comparison",
                 Place::Because => "in the `because` sentence",
-                Place::When => "",
+                Place::When | Place::Assign => "",
             };
             let mut d = Diagnostic::error(
                 Code::UnsafeVariable,
@@ -253,7 +274,7 @@ impl<'a> Checker<'a> {
                     Place::Unless => "an `unless` cannot give a variable a value",
                     Place::Compare => "a comparison cannot give a variable a value",
                     Place::Because => "no `when` atom gives this a value",
-                    Place::When => "",
+                    Place::When | Place::Assign => "",
                 };
                 d = d.with_label(occ.span, msg);
             }
@@ -263,7 +284,8 @@ impl<'a> Checker<'a> {
                     "bind `{name}` in a `when` atom, or write `_` in the `unless` if any value will do"
                 )),
                 None => Help::from(format!(
-                    "add a `when` atom that binds `{name}` (only positive atoms give variables values)"
+                    "add a `when` atom that binds `{name}`, or compute it from bound variables \
+                     with `{name} = …` (only positive atoms and `=` give variables values)"
                 )),
             };
             self.diags.push(d.with_help(help));

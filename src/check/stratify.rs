@@ -3,7 +3,8 @@
 //! enough to overflow the stack), recursion through `unless`, and strata.
 //!
 //! A rule makes each of its conclusions depend on each predicate of its
-//! `when` atoms (positively) and of its `unless` atoms (negatively).
+//! `when` atoms (positively) and of its `unless` atoms and aggregates
+//! (strictly: those must be complete first).
 //! Conflicts conclude nothing and are evaluated after every stratum, so they
 //! add no edges.
 //!
@@ -34,8 +35,10 @@ struct Edge {
     from: usize,
     /// ...depends on this one...
     to: usize,
-    /// ...through `unless`.
+    /// ...strictly (through `unless` or an aggregate)...
     negative: bool,
+    /// ...through an aggregate.
+    aggregate: bool,
     /// The condition that makes it depend.
     span: Span,
 }
@@ -117,6 +120,20 @@ pub(super) fn stratify(cx: &mut Checker, rules: &[ir::Rule]) -> Vec<ir::Stratum>
                         from: head.pred.0 as usize,
                         to: atom.pred.0 as usize,
                         negative,
+                        aggregate: false,
+                        span: atom.span,
+                    });
+                }
+            }
+            // An aggregate reads its predicates complete: a strict edge,
+            // like `unless`.
+            for agg in &rule.body.aggregates {
+                for atom in &agg.body.atoms {
+                    edges.push(Edge {
+                        from: head.pred.0 as usize,
+                        to: atom.pred.0 as usize,
+                        negative: true,
+                        aggregate: true,
                         span: atom.span,
                     });
                 }
@@ -219,16 +236,21 @@ fn cycle_diagnostic(
     for &e in &steps {
         chain.push(format!("`{}`", name(edges[e].to)));
     }
+    let (code, through) = if first.aggregate {
+        (Code::AggregateCycle, "an aggregate")
+    } else {
+        (Code::NegationCycle, "`unless`")
+    };
     let mut d = Diagnostic::error(
-        Code::NegationCycle,
-        format!("recursion through `unless`: {}", chain.join(" → ")),
+        code,
+        format!("recursion through {through}: {}", chain.join(" → ")),
     );
     for (k, &e) in steps.iter().enumerate() {
         let edge = &edges[e];
-        let how = if edge.negative {
-            " through `unless`"
-        } else {
-            ""
+        let how = match (edge.negative, edge.aggregate) {
+            (_, true) => " through an aggregate",
+            (true, false) => " through `unless`",
+            _ => "",
         };
         let step = if steps.len() > 1 {
             format!("{}. ", k + 1)
@@ -244,7 +266,14 @@ fn cycle_diagnostic(
             ),
         );
     }
-    let help = if first.from == first.to {
+    let help = if first.aggregate {
+        format!(
+            "an aggregate counts the rows of `{0}` once `{0}` is complete, but `{0}` depends on \
+             the aggregate's result; aggregate over predicates that do not depend on `{1}`",
+            name(first.to),
+            name(first.from)
+        )
+    } else if first.from == first.to {
         format!(
             "a rule cannot conclude `{0}` from the absence of `{0}`: remove the `unless`, or \
              conclude a different predicate",
@@ -275,6 +304,7 @@ mod tests {
             from,
             to,
             negative: false,
+            aggregate: false,
             span: Span::new(FileId(0), 0, 0),
         }
     }

@@ -13,8 +13,8 @@
 //! are known to be of different kinds are an error here.
 
 use super::Checker;
-use super::fxhash::HashMap;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::hash::HashMap;
 use crate::ir::{ColumnType, CompareKind, CompareOp, ScaleId};
 use crate::source::Span;
 use crate::syntax::ast::{self, Term};
@@ -141,6 +141,7 @@ impl<'a> Checker<'a> {
             }
             Term::Int { .. } => side.ty = ColumnType::Int,
             Term::Dec { .. } => side.ty = ColumnType::Decimal,
+            Term::Expr(_) => side.ty = self.expr_type(term, types),
         }
         side
     }

@@ -2,8 +2,11 @@
 //! conclusion — the facts it rests on (marked when every proof needs them)
 //! and the exceptions its proof assumed absent.
 
+use std::cell::RefCell;
 use std::io::Write as _;
 
+use warrant::engine::RowId;
+use warrant::ir::PredId;
 use warrant::{explain, render};
 
 use super::Format;
@@ -30,35 +33,56 @@ pub fn run(args: Args) -> u8 {
             return super::EXIT_USAGE;
         }
     };
-    let all: Vec<explain::Assumptions> = rows
-        .iter()
-        .filter_map(|&(p, r)| explain::assumptions(&model, p, r))
-        .collect();
-    let code = match args.format {
-        Format::Json => {
-            let list: Vec<_> = all.iter().map(render::json::assumptions).collect();
-            super::print_json(&list)
+    if rows.is_empty() {
+        if args.format == Format::Json {
+            return super::print_json(&[0u8; 0]).max(super::EXIT_FAILED);
         }
-        Format::Text if all.is_empty() => {
-            super::explain::not_derived(&model, &atom, &args.target.atom, &args.target.paths);
-            super::EXIT_OK
-        }
+        super::explain::not_derived(&model, &atom, &args.target.atom, &args.target.paths);
+        return super::EXIT_FAILED;
+    }
+    // One row at a time, written as found: memory stays that of one proof
+    // (and the finder's tables, shared by every row).
+    let finder = RefCell::new(explain::AssumptionFinder::new(&model));
+    match args.format {
+        Format::Json => super::print_json(&Each {
+            rows: &rows,
+            finder: &finder,
+        }),
         Format::Text => {
             let color = super::stdout_color();
-            let blocks: Vec<String> = all
-                .iter()
-                .map(|a| render::text::assumptions(a, color))
-                .collect();
-            let text = blocks.join("\n") + &super::retracted_note(program);
-            super::to_stdout(|out| out.write_all(text.as_bytes()))
+            super::to_stdout(|out| {
+                let mut first = true;
+                for &(p, r) in &rows {
+                    let Some(a) = finder.borrow_mut().assumptions(p, r) else {
+                        continue;
+                    };
+                    if !first {
+                        out.write_all(b"\n")?;
+                    }
+                    first = false;
+                    out.write_all(render::text::assumptions(&a, color).as_bytes())?;
+                }
+                out.write_all(super::retracted_note(program).as_bytes())
+            })
         }
-    };
-    if code != super::EXIT_OK {
-        return code;
     }
-    if all.is_empty() {
-        super::EXIT_FAILED
-    } else {
-        super::EXIT_OK
+}
+
+/// The JSON array of every row's assumptions, each found as it is written.
+struct Each<'a, 'm> {
+    rows: &'a [(PredId, RowId)],
+    finder: &'a RefCell<explain::AssumptionFinder<'m>>,
+}
+
+impl serde::Serialize for Each<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq as _;
+        let mut seq = s.serialize_seq(None)?;
+        for &(p, r) in self.rows {
+            if let Some(a) = self.finder.borrow_mut().assumptions(p, r) {
+                seq.serialize_element(&render::json::assumptions(&a))?;
+            }
+        }
+        seq.end()
     }
 }

@@ -255,7 +255,8 @@ pub fn retracted_note(program: &warrant::Program) -> String {
     format!("\nthis world retracts: {}\n", list.join(", "))
 }
 
-/// Evaluates; prints the diagnostics of a failed evaluation.
+/// Evaluates; prints the diagnostics of a failed evaluation, and the
+/// warnings of a successful one.
 pub fn evaluate(
     program: &Arc<warrant::Program>,
     args: &EvalArgs,
@@ -275,10 +276,17 @@ pub fn evaluate_world(
         files,
         ..Default::default()
     };
-    warrant::engine::evaluate(program, &options).map_err(|diags| {
-        emit(&diags, &program.sources, Format::Text);
-        EXIT_FAILED
-    })
+    match warrant::engine::evaluate(program, &options) {
+        Ok(model) => {
+            // Warnings of the evaluation (divisions by zero) on stderr.
+            emit(model.warnings(), &program.sources, Format::Text);
+            Ok(model)
+        }
+        Err(diags) => {
+            emit(&diags, &program.sources, Format::Text);
+            Err(EXIT_FAILED)
+        }
+    }
 }
 
 /// Parses an atom typed on the command line; its diagnostics point into it.

@@ -1,9 +1,14 @@
 //! The evaluation loop: semi-naive, stratum by stratum, over join plans.
 
-use crate::ir;
-use crate::likelihood::Likelihood;
+use std::cmp::Ordering;
+use std::collections::HashMap;
 
-use super::plan::{self, ColOp, Negation, Operand, Plan, Source, Step};
+use crate::arith::{self, ArithError};
+use crate::ir::{self, AggregateOp, Arg, Value};
+use crate::likelihood::Likelihood;
+use crate::source::Span;
+
+use super::plan::{self, AggregateStep, ColOp, Negation, Operand, Plan, Source, Step};
 use super::relation::{INF, Inserted, NIL, Relation};
 
 /// Derivation tags: below `TAG_BASE` a (rule, head) number; base rows carry
@@ -40,6 +45,22 @@ pub(crate) enum Sink<'a> {
         likelihood: u16,
     },
     Conflict(&'a mut Vec<RawHit>),
+    /// An aggregate's sub-plan: per match, the values of the group
+    /// variables it binds and of its target, and its likelihood.
+    Matches {
+        group: &'a [u32],
+        target: Option<u32>,
+        words: &'a mut Vec<u32>,
+        liks: &'a mut Vec<u16>,
+    },
+}
+
+/// Arithmetic that stopped evaluation: the rule and the computation.
+#[derive(Clone, Debug)]
+pub(crate) struct ArithFault {
+    pub rule: Option<Span>,
+    /// The expression with its operands' values: `9223372036854775807 + 1`.
+    pub computation: String,
 }
 
 pub(crate) struct State<'t> {
@@ -52,6 +73,13 @@ pub(crate) struct State<'t> {
     pub max_rows: usize,
     /// Set when the row limit was passed: the predicate that grew.
     pub overflow: Option<usize>,
+    /// Set when integer arithmetic overflowed.
+    pub fault: Option<ArithFault>,
+    /// Divisions by zero (each derives nothing), and the rules they were in.
+    pub divisions_by_zero: usize,
+    pub division_rules: Vec<Span>,
+    /// The rule being run (for diagnostics).
+    current: Option<Span>,
     vars: Vec<u32>,
     prem: Vec<u32>,
     key: Vec<u32>,
@@ -95,6 +123,10 @@ impl<'t> State<'t> {
             total_rows,
             max_rows,
             overflow: None,
+            fault: None,
+            divisions_by_zero: 0,
+            division_rules: Vec::new(),
+            current: None,
             vars: Vec::new(),
             prem: Vec::new(),
             key: Vec::new(),
@@ -103,9 +135,15 @@ impl<'t> State<'t> {
         }
     }
 
+    /// Whether evaluation must stop (row limit or arithmetic overflow).
+    #[inline]
+    pub fn stopped(&self) -> bool {
+        self.overflow.is_some() || self.fault.is_some()
+    }
+
     /// Adds a base row (fact or input row).
     pub fn add_base(&mut self, pred: usize, row: &[u32], lik: u16, tag: u32, origin: u32) {
-        if self.overflow.is_some() {
+        if self.stopped() {
             return;
         }
         let Some(rel) = self.rels.get_mut(pred) else {
@@ -152,7 +190,7 @@ impl<'t> State<'t> {
             self.rels[p].stale = false;
         }
         self.fixpoint(rules, &members, &in_stratum);
-        if self.overflow.is_some() {
+        if self.stopped() {
             return;
         }
         if self.provenance && members.iter().any(|&p| self.rels[p].stale) {
@@ -180,7 +218,7 @@ impl<'t> State<'t> {
         for r in rules {
             let plan = plan::compile(&r.rule.body, None, &mut self.rels);
             self.run_rule(r, &plan);
-            if self.overflow.is_some() {
+            if self.stopped() {
                 return;
             }
         }
@@ -201,7 +239,7 @@ impl<'t> State<'t> {
                     }
                     let plan = plan::compile(&r.rule.body, Some(i), &mut self.rels);
                     self.run_rule(r, &plan);
-                    if self.overflow.is_some() {
+                    if self.stopped() {
                         return;
                     }
                 }
@@ -213,6 +251,7 @@ impl<'t> State<'t> {
     }
 
     fn run_rule(&mut self, r: &RuleRef, plan: &Plan) {
+        self.current = Some(r.rule.span);
         let mut sink = Sink::Rule {
             heads: r.heads,
             likelihood: r.rule.likelihood.units(),
@@ -224,10 +263,10 @@ impl<'t> State<'t> {
         if self.vars.len() < plan.vars {
             self.vars.resize(plan.vars, 0);
         }
-        if self.prem.len() < plan.atoms {
-            self.prem.resize(plan.atoms, NIL);
+        if self.prem.len() < plan.slots {
+            self.prem.resize(plan.slots, NIL);
         }
-        self.prem[..plan.atoms].fill(NIL);
+        self.prem[..plan.slots].fill(NIL);
         self.run(plan, sink, 0, u16::MAX, 0);
         self.flush();
     }
@@ -242,7 +281,7 @@ impl<'t> State<'t> {
             let row = &self.pend_words[at..at + n];
             let rec = &self.pend_words[at + n..at + n + m as usize];
             at += n + m as usize;
-            if self.overflow.is_some() {
+            if self.overflow.is_some() || self.fault.is_some() {
                 continue;
             }
             if let Inserted::New(_) = rel.insert_hashed(row, h, lik, height, tag, rec) {
@@ -274,7 +313,7 @@ impl<'t> State<'t> {
     }
 
     fn run(&mut self, plan: &Plan, sink: &mut Sink, step: usize, lik: u16, height: u32) {
-        if self.overflow.is_some() {
+        if self.stopped() {
             return;
         }
         let Some(s) = plan.steps.get(step) else {
@@ -311,7 +350,7 @@ impl<'t> State<'t> {
                         self.rels[*p2].indexes[*ix].prefetch(srcs.len(), key);
                     }
                     self.visit(plan, sink, step, *atom, *pred, cols, id, lik, height);
-                    if self.overflow.is_some() {
+                    if self.stopped() {
                         return;
                     }
                 }
@@ -340,7 +379,7 @@ impl<'t> State<'t> {
                 while id != NIL {
                     if id < limit {
                         self.visit(plan, sink, step, *atom, *pred, cols, id, lik, height);
-                        if self.overflow.is_some() {
+                        if self.stopped() {
                             return;
                         }
                     }
@@ -394,6 +433,156 @@ impl<'t> State<'t> {
                     }
                     Some(_) => {}
                 }
+            }
+            Step::Assign { var, expr } => {
+                let result = {
+                    let (vals, vars) = (&self.values, &self.vars);
+                    arith::eval(expr, &|a| arg_value(vals, vars, a))
+                };
+                match result {
+                    Ok(v) => {
+                        self.vars[*var as usize] = self.values.intern(v);
+                        self.run(plan, sink, step + 1, lik, height);
+                    }
+                    Err(e) => self.arith_failed(e, expr),
+                }
+            }
+            Step::Aggregate(a) => self.aggregate(plan, sink, step, a, lik, height),
+        }
+    }
+
+    /// Counts a division by zero, or stops evaluation on an overflow.
+    fn arith_failed(&mut self, e: ArithError, expr: &ir::Expr) {
+        match e {
+            ArithError::DivisionByZero => {
+                self.divisions_by_zero += 1;
+                if let Some(r) = self.current
+                    && !self.division_rules.contains(&r)
+                {
+                    self.division_rules.push(r);
+                }
+            }
+            ArithError::Overflow if self.fault.is_none() => {
+                let (vals, vars) = (&self.values, &self.vars);
+                self.fault = Some(ArithFault {
+                    rule: self.current,
+                    computation: arith::display(expr, &|a| arg_value(vals, vars, a)),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Runs an aggregate's sub-plan, then the rest of the plan once per
+    /// group with the aggregate's result bound.
+    fn aggregate(
+        &mut self,
+        plan: &Plan,
+        sink: &mut Sink,
+        step: usize,
+        a: &AggregateStep,
+        lik: u16,
+        height: u32,
+    ) {
+        let (mut words, mut liks) = (Vec::new(), Vec::new());
+        let mut local = Sink::Matches {
+            group: &a.group_out,
+            target: a.target,
+            words: &mut words,
+            liks: &mut liks,
+        };
+        self.run(&a.plan, &mut local, 0, u16::MAX, 0);
+        if self.stopped() {
+            return;
+        }
+        // Groups in the order first met; matches below the floor count
+        // for nothing (and make no group).
+        let width = a.group_out.len() + 1;
+        let mut groups: Vec<(&[u32], Vec<usize>)> = Vec::new();
+        let mut index: HashMap<&[u32], usize> = HashMap::new();
+        for (i, &l) in liks.iter().enumerate() {
+            if l < a.floor {
+                continue;
+            }
+            let key = &words[i * width..i * width + a.group_out.len()];
+            let g = *index.entry(key).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push(i);
+        }
+        if groups.is_empty() && a.group_out.is_empty() {
+            groups.push((&[], Vec::new()));
+        }
+        let mut results = Vec::with_capacity(groups.len());
+        for (key, members) in &groups {
+            let target = |i: usize| words[i * width + width - 1];
+            let value = match a.op {
+                AggregateOp::Count => Some(Value::Int(members.len() as i64)),
+                AggregateOp::Sum => {
+                    let mut sum = Ok(Value::Int(0));
+                    for &i in members {
+                        sum = sum.and_then(|s| {
+                            arith::binary(ir::ArithOp::Add, &s, self.values.get(target(i)))
+                        });
+                    }
+                    match sum {
+                        Ok(v) => Some(v),
+                        Err(ArithError::Overflow) => {
+                            if self.fault.is_none() {
+                                self.fault = Some(ArithFault {
+                                    rule: self.current,
+                                    computation: format!("the sum of {} values", members.len()),
+                                });
+                            }
+                            return;
+                        }
+                        Err(_) => None,
+                    }
+                }
+                AggregateOp::Min | AggregateOp::Max => {
+                    let want = if a.op == AggregateOp::Min {
+                        Ordering::Less
+                    } else {
+                        Ordering::Greater
+                    };
+                    let mut best: Option<u32> = None;
+                    let mut comparable = true;
+                    for &i in members {
+                        let v = target(i);
+                        best = match best {
+                            None => Some(v),
+                            Some(b) => match ir::order(self.values.get(v), self.values.get(b)) {
+                                Some(o) if o == want => Some(v),
+                                Some(_) => Some(b),
+                                None => {
+                                    comparable = false;
+                                    Some(b)
+                                }
+                            },
+                        };
+                    }
+                    best.filter(|_| comparable)
+                        .map(|b| self.values.get(b).clone())
+                }
+            };
+            let Some(value) = value else { continue };
+            let glik = members
+                .iter()
+                .map(|&i| liks[i])
+                .min()
+                .unwrap_or(Likelihood::SCALE);
+            results.push((key.to_vec(), value, glik));
+        }
+        for (key, value, glik) in results {
+            let id = self.values.intern(value);
+            self.vars[a.result as usize] = id;
+            for (&g, &v) in a.group_out.iter().zip(&key) {
+                self.vars[g as usize] = v;
+            }
+            self.run(plan, sink, step + 1, lik.min(glik), height);
+            if self.stopped() {
+                return;
             }
         }
     }
@@ -487,7 +676,7 @@ impl<'t> State<'t> {
                         };
                         self.pend_words.push(v);
                     }
-                    let h = Relation::hash(&self.pend_words[start..]);
+                    let h = self.rels[head.pred].hash(&self.pend_words[start..]);
                     let mut m = 0;
                     if self.provenance {
                         match &head.stored {
@@ -516,6 +705,18 @@ impl<'t> State<'t> {
                     self.flush();
                 }
             }
+            Sink::Matches {
+                group,
+                target,
+                words,
+                liks,
+            } => {
+                for &g in group.iter() {
+                    words.push(self.vars[g as usize]);
+                }
+                words.push(target.map_or(NIL, |t| self.vars[t as usize]));
+                liks.push(lik);
+            }
             Sink::Conflict(hits) => hits.push(RawHit {
                 bindings: self.vars[..plan.vars].to_vec(),
                 premises: self.prem[..plan.atoms].to_vec(),
@@ -523,4 +724,14 @@ impl<'t> State<'t> {
             }),
         }
     }
+}
+
+/// The value of an argument under the current bindings.
+fn arg_value(values: &ir::Values, vars: &[u32], a: Arg) -> Option<Value> {
+    let id = match a {
+        Arg::Var(v) => *vars.get(v as usize)?,
+        Arg::Const(c) => c,
+        Arg::Wildcard => return None,
+    };
+    values.try_get(id).cloned()
 }

@@ -128,10 +128,17 @@ pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, 
     );
     add_base_rows(&mut state, program, options, loaded);
     run_strata(&mut state, program, options, &head_plans);
+    if let Some(f) = &state.fault {
+        return Err(vec![overflow(program, f)]);
+    }
     if let Some(p) = state.overflow {
         return Err(vec![row_limit(program, options, &state, p)]);
     }
     let conflicts = find_conflicts(&mut state, program, options);
+    if let Some(f) = &state.fault {
+        return Err(vec![overflow(program, f)]);
+    }
+    let warnings = division_warning(&state).into_iter().collect();
 
     let rels = state.rels;
     let values = state.values;
@@ -152,7 +159,52 @@ pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, 
         conflicts,
         provenance: options.provenance,
         stats,
+        warnings,
     })
+}
+
+/// `warrant::overflow`: the rule and the computation that left the range.
+fn overflow(program: &Program, f: &eval::ArithFault) -> Diagnostic {
+    let rule = f
+        .rule
+        .and_then(|s| program.rules.iter().find(|r| r.span == s));
+    let name = rule.map_or_else(|| "a rule".to_string(), |r| format!("rule `{}`", r.name));
+    let mut d = Diagnostic::error(
+        Code::Overflow,
+        format!(
+            "evaluation stopped: {} is outside the 64-bit integer range in {name}",
+            f.computation
+        ),
+    )
+    .with_help(
+        "integers range from -9223372036854775808 to 9223372036854775807; bound the recursion \
+         (e.g. `N < 90`) or compute with decimals",
+    );
+    if let Some(r) = rule {
+        d = d.with_label(r.span, format!("`{}` computed {}", r.name, f.computation));
+    }
+    d
+}
+
+/// `warrant::division_by_zero`: how many divisions by zero derived
+/// nothing, and in which rules.
+fn division_warning(state: &State) -> Option<Diagnostic> {
+    let n = state.divisions_by_zero;
+    if n == 0 {
+        return None;
+    }
+    let mut d = Diagnostic::warning(
+        Code::DivisionByZero,
+        format!(
+            "{n} division{} by zero derived nothing",
+            if n == 1 { "" } else { "s" }
+        ),
+    )
+    .with_help("a division by zero leaves that binding out; test the divisor first, e.g. `D != 0`");
+    for &r in &state.division_rules {
+        d = d.with_label(r, "this rule divided by zero");
+    }
+    Some(d)
 }
 
 /// The `input` files the evaluation sees (`check` read their rows into
@@ -325,7 +377,7 @@ fn run_strata(
     head_plans: &[Vec<HeadPlan>],
 ) {
     for (s, list) in rules_by_stratum(program).iter().enumerate() {
-        if state.overflow.is_some() {
+        if state.stopped() {
             break;
         }
         let rules: Vec<RuleRef> = list

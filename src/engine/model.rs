@@ -40,6 +40,10 @@ pub enum Derivation {
         rule: RuleId,
         head: usize,
         premises: Vec<Premise>,
+        /// The values of the rule's variables that the conclusion and the
+        /// record give (by `VarId`; computed values included, premises'
+        /// variables too unless an atom has a wildcard).
+        bindings: Vec<Option<ValueId>>,
         /// Proof height: 1 + the highest premise's height.
         height: u32,
     },
@@ -116,6 +120,8 @@ pub struct Model {
     pub(super) conflicts: Vec<ConflictHit>,
     pub(super) provenance: bool,
     pub(super) stats: Stats,
+    /// Warnings of the evaluation (divisions by zero).
+    pub(super) warnings: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// How the record of a (rule, head) derivation reads back into premises.
@@ -158,6 +164,19 @@ pub(super) fn recipe(rule_id: RuleId, rule: &ir::Rule, head: usize) -> Recipe {
             nvars = nvars.max(v as usize + 1);
         }
     }
+    // Values computed by arithmetic and aggregates (and the groups an
+    // aggregate binds) are recorded too: explanations show them.
+    let mut computed: Vec<u32> = rule.body.assignments.iter().map(|a| a.var).collect();
+    for a in &rule.body.aggregates {
+        computed.push(a.result);
+        computed.extend(&a.group);
+    }
+    for v in computed {
+        nvars = nvars.max(v as usize + 1);
+        if !h.args.contains(&Arg::Var(v)) && !stored.contains(&v) {
+            stored.push(v);
+        }
+    }
     stored.sort_unstable();
     Recipe {
         rule: rule_id,
@@ -189,6 +208,11 @@ impl Model {
     /// The shared handle of the program, for callers that keep it.
     pub fn program_arc(&self) -> &Arc<Program> {
         &self.program
+    }
+
+    /// Warnings of the evaluation (`warrant::division_by_zero`).
+    pub fn warnings(&self) -> &[crate::diagnostics::Diagnostic] {
+        &self.warnings
     }
 
     /// The value table: the program's values and those loaded from inputs.
@@ -338,6 +362,13 @@ impl Model {
             });
         }
         let rc = self.recipes.get(tag as usize)?;
+        // The bindings the head and the record give.
+        let mut b = vec![NIL; rc.nvars];
+        for (arg, &v) in rc.head_args.iter().zip(r.row(row)) {
+            if let Arg::Var(x) = *arg {
+                b[x as usize] = v;
+            }
+        }
         let premises = match &rc.stored {
             None => rec
                 .iter()
@@ -349,12 +380,6 @@ impl Model {
                 .collect(),
             Some(vars) => {
                 // Rebuild the bindings, then find each premise row.
-                let mut b = vec![NIL; rc.nvars];
-                for (arg, &v) in rc.head_args.iter().zip(r.row(row)) {
-                    if let Arg::Var(x) = *arg {
-                        b[x as usize] = v;
-                    }
-                }
                 for (&x, &v) in vars.iter().zip(rec) {
                     b[x as usize] = v;
                 }
@@ -386,6 +411,7 @@ impl Model {
             rule: rc.rule,
             head: rc.head as usize,
             premises,
+            bindings: b.into_iter().map(|v| (v != NIL).then_some(v)).collect(),
             height: r.height.get(i),
         })
     }

@@ -61,8 +61,27 @@ pub(crate) enum Step {
         rhs: Operand,
         kind: CompareKind,
     },
-    /// `unless`: no row of `pred` matches.
+    /// `unless`: no row of `pred` matches (a matching row less than
+    /// certain caps the likelihood instead).
     NotExists { pred: usize, how: Negation },
+    /// `V = expr`: computes and binds `var`.
+    Assign { var: u32, expr: ir::Expr },
+    /// An aggregate over a sub-plan.
+    Aggregate(Box<AggregateStep>),
+}
+
+/// `N = count { … }`: runs `plan` with the variables bound so far, groups
+/// its matches by `group_out` (the group variables nothing else binds),
+/// and binds `result` (and `group_out`) once per group.
+#[derive(Clone, Debug)]
+pub(crate) struct AggregateStep {
+    pub op: ir::AggregateOp,
+    pub result: u32,
+    pub target: Option<u32>,
+    pub group_out: Vec<u32>,
+    /// Matches below this likelihood are not counted.
+    pub floor: u16,
+    pub plan: Plan,
 }
 
 #[derive(Clone, Debug)]
@@ -78,8 +97,11 @@ pub(crate) enum Negation {
 #[derive(Clone, Debug)]
 pub(crate) struct Plan {
     pub steps: Vec<Step>,
-    /// Number of positive atoms (premise slots).
+    /// Number of positive atoms (premise slots recorded).
     pub atoms: usize,
+    /// Premise slots used, aggregates' sub-plans included (theirs follow
+    /// the body's own).
+    pub slots: usize,
     pub vars: usize,
 }
 
@@ -107,20 +129,47 @@ pub(crate) fn compile(body: &ir::Body, delta: Option<usize>, rels: &mut [Relatio
         .vars
         .len()
         .max(max_var(body).map_or(0, |v| v as usize + 1));
-    let mut bound = vec![false; nvars];
+    compile_within(body, delta, rels, vec![false; nvars], 0)
+}
+
+/// Compiles a body whose variables in `bound` are bound before it runs,
+/// with its premise slots from `offset` on (an aggregate's sub-body).
+fn compile_within(
+    body: &ir::Body,
+    delta: Option<usize>,
+    rels: &mut [Relation],
+    mut bound: Vec<bool>,
+    offset: usize,
+) -> Plan {
+    let nvars = bound.len();
     let mut placed_atom = vec![false; body.atoms.len()];
-    let mut placed_cmp = vec![false; body.comparisons.len()];
-    let mut placed_neg = vec![false; body.exceptions.len()];
+    let mut placed = Placed {
+        cmp: vec![false; body.comparisons.len()],
+        neg: vec![false; body.exceptions.len()],
+        assign: vec![false; body.assignments.len()],
+        agg: vec![false; body.aggregates.len()],
+        slots: offset + body.atoms.len(),
+    };
+    // Variables the body's own atoms and assignments bind: an aggregate
+    // waits for those of its group variables.
+    let mut bound_here = vec![false; nvars];
+    for a in &body.atoms {
+        for arg in &a.args {
+            if let Arg::Var(v) = arg
+                && let Some(b) = bound_here.get_mut(*v as usize)
+            {
+                *b = true;
+            }
+        }
+    }
+    for a in &body.assignments {
+        if let Some(b) = bound_here.get_mut(a.var as usize) {
+            *b = true;
+        }
+    }
     let mut steps = Vec::new();
 
-    place_filters(
-        body,
-        &bound,
-        &mut placed_cmp,
-        &mut placed_neg,
-        rels,
-        &mut steps,
-    );
+    place_filters(body, &mut bound, &bound_here, &mut placed, rels, &mut steps);
     let mut first = delta;
     for _ in 0..body.atoms.len() {
         let pick = match first.take() {
@@ -154,6 +203,7 @@ pub(crate) fn compile(body: &ir::Body, delta: Option<usize>, rels: &mut [Relatio
             }
         };
         placed_atom[pick] = true;
+        let slot = offset + pick;
         let atom = &body.atoms[pick];
         let pred = atom.pred.0 as usize;
         let is_delta = delta == Some(pick);
@@ -196,28 +246,28 @@ pub(crate) fn compile(body: &ir::Body, delta: Option<usize>, rels: &mut [Relatio
         let arity = rels.get(pred).map_or(0, |r| r.arity);
         let step = if is_delta {
             Step::Scan {
-                atom: pick,
+                atom: slot,
                 pred,
                 source: Source::Delta,
                 cols,
             }
         } else if key_cols.is_empty() {
             Step::Scan {
-                atom: pick,
+                atom: slot,
                 pred,
                 source: Source::Full,
                 cols,
             }
         } else if key_cols.len() == arity && cols.is_empty() {
             Step::Lookup {
-                atom: pick,
+                atom: slot,
                 pred,
                 row: key,
             }
         } else {
             let index = rels[pred].index(&key_cols);
             Step::Probe {
-                atom: pick,
+                atom: slot,
                 pred,
                 index,
                 key,
@@ -230,45 +280,71 @@ pub(crate) fn compile(body: &ir::Body, delta: Option<usize>, rels: &mut [Relatio
                 *b = true;
             }
         }
-        place_filters(
-            body,
-            &bound,
-            &mut placed_cmp,
-            &mut placed_neg,
-            rels,
-            &mut steps,
-        );
+        place_filters(body, &mut bound, &bound_here, &mut placed, rels, &mut steps);
     }
     // Anything left reads an unbound variable (check forbids it); place it
     // anyway so that it fails rather than being ignored.
+    for (i, a) in body.assignments.iter().enumerate() {
+        if !placed.assign[i] {
+            steps.push(Step::Assign {
+                var: a.var,
+                expr: a.expr.clone(),
+            });
+        }
+    }
     for (i, c) in body.comparisons.iter().enumerate() {
-        if !placed_cmp[i] {
+        if !placed.cmp[i] {
             steps.push(compare_step(c));
         }
     }
     for (i, e) in body.exceptions.iter().enumerate() {
-        if !placed_neg[i] {
+        if !placed.neg[i] {
             steps.push(negation_step(e, rels));
         }
     }
     Plan {
         steps,
         atoms: body.atoms.len(),
+        slots: placed.slots,
         vars: nvars,
     }
 }
 
+/// Which filters of a body are placed so far, and the premise slots used.
+struct Placed {
+    cmp: Vec<bool>,
+    neg: Vec<bool>,
+    assign: Vec<bool>,
+    agg: Vec<bool>,
+    slots: usize,
+}
+
 fn max_var(body: &ir::Body) -> Option<u32> {
+    let mut vars: Vec<u32> = Vec::new();
     let atoms = body.atoms.iter().chain(&body.exceptions);
-    let from_atoms = atoms.flat_map(|a| a.args.iter());
-    let from_cmp = body.comparisons.iter().flat_map(|c| [&c.lhs, &c.rhs]);
-    from_atoms
-        .chain(from_cmp)
-        .filter_map(|a| match a {
-            Arg::Var(v) => Some(*v),
-            _ => None,
-        })
-        .max()
+    for a in atoms.flat_map(|a| a.args.iter()) {
+        if let Arg::Var(v) = a {
+            vars.push(*v);
+        }
+    }
+    for c in &body.comparisons {
+        for a in [c.lhs, c.rhs] {
+            if let Arg::Var(v) = a {
+                vars.push(v);
+            }
+        }
+    }
+    for a in &body.assignments {
+        vars.push(a.var);
+        a.expr.vars(&mut vars);
+    }
+    let mut max = vars.into_iter().max();
+    for a in &body.aggregates {
+        let own = [Some(a.result), a.target, max_var(&a.body)];
+        let group = a.group.iter().copied().max();
+        max = max.max(own.into_iter().flatten().max()).max(group);
+    }
+    max
 }
 
 fn compare_step(c: &ir::Comparison) -> Step {
@@ -300,24 +376,83 @@ fn negation_step(e: &ir::Atom, rels: &mut [Relation]) -> Step {
     Step::NotExists { pred, how }
 }
 
+/// Places every filter whose variables are bound: comparisons, exceptions,
+/// assignments (which bind their variable, so this repeats until nothing
+/// more can be placed) and aggregates (once the group variables the body
+/// binds elsewhere are bound).
 fn place_filters(
     body: &ir::Body,
-    bound: &[bool],
-    placed_cmp: &mut [bool],
-    placed_neg: &mut [bool],
+    bound: &mut [bool],
+    bound_here: &[bool],
+    placed: &mut Placed,
     rels: &mut [Relation],
     steps: &mut Vec<Step>,
 ) {
-    for (i, c) in body.comparisons.iter().enumerate() {
-        if !placed_cmp[i] && arg_ready(&c.lhs, bound) && arg_ready(&c.rhs, bound) {
-            placed_cmp[i] = true;
-            steps.push(compare_step(c));
+    let is_bound = |bound: &[bool], v: u32| bound.get(v as usize).copied().unwrap_or(false);
+    let set = |bound: &mut [bool], v: u32| {
+        if let Some(b) = bound.get_mut(v as usize) {
+            *b = true;
         }
-    }
-    for (i, e) in body.exceptions.iter().enumerate() {
-        if !placed_neg[i] && e.args.iter().all(|a| arg_ready(a, bound)) {
-            placed_neg[i] = true;
-            steps.push(negation_step(e, rels));
+    };
+    loop {
+        let mut more = false;
+        for (i, c) in body.comparisons.iter().enumerate() {
+            if !placed.cmp[i] && arg_ready(&c.lhs, bound) && arg_ready(&c.rhs, bound) {
+                placed.cmp[i] = true;
+                steps.push(compare_step(c));
+            }
+        }
+        for (i, e) in body.exceptions.iter().enumerate() {
+            if !placed.neg[i] && e.args.iter().all(|a| arg_ready(a, bound)) {
+                placed.neg[i] = true;
+                steps.push(negation_step(e, rels));
+            }
+        }
+        for (i, a) in body.assignments.iter().enumerate() {
+            let mut reads = Vec::new();
+            a.expr.vars(&mut reads);
+            if !placed.assign[i] && reads.iter().all(|&v| is_bound(bound, v)) {
+                placed.assign[i] = true;
+                steps.push(Step::Assign {
+                    var: a.var,
+                    expr: a.expr.clone(),
+                });
+                set(bound, a.var);
+                more = true;
+            }
+        }
+        for (i, a) in body.aggregates.iter().enumerate() {
+            let waits = a.group.iter().any(|&g| {
+                bound_here.get(g as usize).copied().unwrap_or(false) && !is_bound(bound, g)
+            });
+            if placed.agg[i] || waits {
+                continue;
+            }
+            placed.agg[i] = true;
+            let group_out: Vec<u32> = a
+                .group
+                .iter()
+                .copied()
+                .filter(|&g| !is_bound(bound, g))
+                .collect();
+            let plan = compile_within(&a.body, None, rels, bound.to_vec(), placed.slots);
+            placed.slots = placed.slots.max(plan.slots);
+            steps.push(Step::Aggregate(Box::new(AggregateStep {
+                op: a.op,
+                result: a.result,
+                target: a.target,
+                group_out: group_out.clone(),
+                floor: a.floor.map_or(0, |l| l.units()),
+                plan,
+            })));
+            set(bound, a.result);
+            for g in group_out {
+                set(bound, g);
+            }
+            more = true;
+        }
+        if !more {
+            break;
         }
     }
 }

@@ -56,7 +56,10 @@ pub fn resolve_query(model: &Model, atom: &ast::Atom) -> Result<Query, Diagnosti
         .iter()
         .map(|t| {
             let v = match t {
+                // An expression cannot stand in a query atom (the grammar
+                // has none there); anything matches it.
                 ast::Term::Var(n) if n.text.starts_with('_') => return PatternArg::Any,
+                ast::Term::Expr(_) => return PatternArg::Any,
                 ast::Term::Var(n) => {
                     let i = vars.iter().position(|x| *x == n.text).unwrap_or_else(|| {
                         vars.push(n.text.clone());

@@ -8,36 +8,15 @@
 //! table. Likelihood, proof height and the derivation record are kept in
 //! parallel flat arrays.
 
+use crate::hash::{finish, hash_row, mix};
+
 /// No row / end of a chain.
 pub(crate) const NIL: u32 = u32::MAX;
-
-/// Fx-style word mixing with a murmur finaliser (good low bits).
-#[inline(always)]
-pub(crate) fn mix(h: u64, w: u32) -> u64 {
-    (h.rotate_left(5) ^ u64::from(w)).wrapping_mul(0x517c_c1b7_2722_0a95)
-}
-
-#[inline(always)]
-pub(crate) fn finish(mut h: u64) -> u64 {
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h
-}
 
 /// Row equality without a `memcmp` call (rows are a few words).
 #[inline(always)]
 pub(crate) fn rows_eq(a: &[u32], b: &[u32]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
-#[inline(always)]
-pub(crate) fn hash_row(row: &[u32]) -> u64 {
-    let mut h = 0u64;
-    for &w in row {
-        h = mix(h, w);
-    }
-    finish(h)
 }
 
 /// Asks the CPU to bring `p`'s cache line in (a no-op elsewhere).
@@ -64,6 +43,8 @@ pub(crate) struct Index {
     /// For every row: the next (older) row with the same key, or `NIL`.
     pub next: Vec<u32>,
     keys: usize,
+    /// The per-process hash seed (kept here for the inner loops).
+    seed: u64,
 }
 
 impl Index {
@@ -73,13 +54,14 @@ impl Index {
             table: vec![(0, NIL); 16],
             next: Vec::new(),
             keys: 0,
+            seed: crate::hash::seed(),
         }
     }
 
     #[inline(always)]
     fn key_hash(&self, data: &[u32], arity: usize, id: u32) -> u64 {
         let base = id as usize * arity;
-        let mut h = 0u64;
+        let mut h = self.seed;
         for &c in &self.cols {
             h = mix(h, data[base + c as usize]);
         }
@@ -154,7 +136,7 @@ impl Index {
         n: usize,
         key: impl Fn(usize) -> u32,
     ) -> u32 {
-        let mut h = 0u64;
+        let mut h = self.seed;
         for i in 0..n {
             h = mix(h, key(i));
         }
@@ -186,7 +168,7 @@ impl Index {
     /// [`Index::head_with`]).
     #[inline(always)]
     pub fn prefetch(&self, n: usize, key: impl Fn(usize) -> u32) {
-        let mut h = 0u64;
+        let mut h = self.seed;
         for i in 0..n {
             h = mix(h, key(i));
         }
@@ -489,14 +471,16 @@ pub(crate) struct Relation {
     /// Set when a row's likelihood rose with a higher proof: the heights
     /// recorded from it may be stale (see `State::stratum`).
     pub stale: bool,
+    /// The per-process hash seed (kept here for the inner loops).
+    seed: u64,
 }
 
 #[inline(always)]
-fn hash2(row: &[u32]) -> u64 {
+fn hash2(seed: u64, row: &[u32]) -> u64 {
     match *row {
-        [a, b] => finish(mix(mix(0, a), b)),
-        [a] => finish(mix(0, a)),
-        _ => hash_row(row),
+        [a, b] => finish(mix(mix(seed, a), b)),
+        [a] => finish(mix(seed, a)),
+        _ => hash_row(seed, row),
     }
 }
 
@@ -522,6 +506,7 @@ impl Relation {
             improved_now: Vec::new(),
             derived: 0,
             stale: false,
+            seed: crate::hash::seed(),
         }
     }
 
@@ -594,13 +579,13 @@ impl Relation {
     /// The id of a row, if present.
     #[inline]
     pub fn find(&self, row: &[u32]) -> u32 {
-        self.probe(row, hash2(row)).1
+        self.probe(row, hash2(self.seed, row)).1
     }
 
     /// The hash [`Relation::insert_hashed`] takes.
     #[inline(always)]
-    pub fn hash(row: &[u32]) -> u64 {
-        hash2(row)
+    pub fn hash(&self, row: &[u32]) -> u64 {
+        hash2(self.seed, row)
     }
 
     /// Asks the CPU to fetch the set slot a row of this hash starts at.
@@ -624,7 +609,7 @@ impl Relation {
         let arity = self.arity;
         for id in 0..self.len {
             let b = id as usize * arity;
-            let h = hash2(&self.data[b..b + arity]);
+            let h = hash2(self.seed, &self.data[b..b + arity]);
             let mut slot = h as usize & mask;
             while set[slot] != NIL {
                 slot = (slot + 1) & mask;
@@ -647,7 +632,7 @@ impl Relation {
         tag: u32,
         deriv: &[u32],
     ) -> Inserted {
-        self.insert_hashed(row, hash2(row), lik, height, tag, deriv)
+        self.insert_hashed(row, hash2(self.seed, row), lik, height, tag, deriv)
     }
 
     /// [`Relation::insert`] with the row's [`Relation::hash`] given.

@@ -69,6 +69,7 @@ fn transitive_closure() {
             head,
             premises,
             height,
+            ..
         } => {
             assert_eq!(p.rule(rule).name, "step");
             assert_eq!(head, 0);

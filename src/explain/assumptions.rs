@@ -71,13 +71,58 @@ pub struct Assumed {
     pub could_be_derived_by: Vec<String>,
 }
 
-/// The key assumptions of a row; `None` when it is not in the model.
+/// The key assumptions of a row; `None` when it is not in the model. For
+/// many rows of one model, an [`AssumptionFinder`] shares its look-up
+/// tables between them.
 pub fn assumptions(model: &Model, pred: PredId, row: RowId) -> Option<Assumptions> {
+    AssumptionFinder::new(model).assumptions(pred, row)
+}
+
+/// Finds the key assumptions of rows of one model. The tables it builds
+/// (stated facts by row, column indexes of the relations searched) serve
+/// every row asked, so asking for all rows of a pattern costs one build,
+/// not one per row.
+pub struct AssumptionFinder<'m> {
+    model: &'m Model,
+    /// Stated facts, by row, so that a row both stated and derived counts
+    /// as a base row.
+    stated: HashSet<(PredId, Vec<u32>)>,
+    index: Index,
+}
+
+impl<'m> AssumptionFinder<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let stated = model
+            .program()
+            .facts
+            .iter()
+            .map(|f| (f.pred, f.row.clone()))
+            .collect();
+        AssumptionFinder {
+            model,
+            stated,
+            index: Index::default(),
+        }
+    }
+
+    /// The key assumptions of a row; `None` when it is not in the model.
+    pub fn assumptions(&mut self, pred: PredId, row: RowId) -> Option<Assumptions> {
+        let model = self.model;
+        let proof = explain(model, pred, row)?;
+        let necessary = self.necessity(&proof, pred, row);
+        summarize(model, proof, necessary)
+    }
+}
+
+/// The assumptions read off the best proof, with the necessary facts.
+fn summarize(
+    model: &Model,
+    proof: Proof,
+    necessary: Option<HashSet<usize>>,
+) -> Option<Assumptions> {
     let program = model.program();
-    let proof = explain(model, pred, row)?;
     let root = proof.root()?;
     let conclusion = root.likelihood;
-    let necessary = necessity(model, &proof, pred, row);
     let mut facts = Vec::new();
     let mut exceptions: Vec<Assumed> = Vec::new();
     for n in &proof.nodes {
@@ -133,108 +178,104 @@ pub fn assumptions(model: &Model, pred: PredId, row: RowId) -> Option<Assumption
     })
 }
 
-/// The ids of the fact nodes of `proof` that every proof of the root uses;
-/// `None` when the search bound was hit.
-fn necessity(model: &Model, proof: &Proof, pred: PredId, row: RowId) -> Option<HashSet<usize>> {
-    let program = model.program();
-    // Stated facts, by row, so that a row both stated and derived counts as
-    // a base row.
-    let stated: HashSet<(PredId, Vec<u32>)> = program
-        .facts
-        .iter()
-        .map(|f| (f.pred, f.row.clone()))
-        .collect();
-    let mut ids: HashMap<(PredId, RowId), usize> = HashMap::new();
-    let mut keys: Vec<(PredId, RowId)> = Vec::new();
-    let mut base: Vec<bool> = Vec::new();
-    // Instances: (head index, premise indexes).
-    let mut inst: Vec<(usize, Vec<usize>)> = Vec::new();
-    let mut index = Index::default();
-    let mut queue: VecDeque<usize> = VecDeque::new();
-    let mut intern = |k: (PredId, RowId),
-                      keys: &mut Vec<(PredId, RowId)>,
-                      base: &mut Vec<bool>,
-                      queue: &mut VecDeque<usize>|
-     -> usize {
-        if let Some(&i) = ids.get(&k) {
-            return i;
-        }
-        let i = keys.len();
-        ids.insert(k, i);
-        keys.push(k);
-        let is_base = matches!(model.derivation(k.0, k.1), Some(Derivation::Fact { .. }))
-            || model
-                .row(k.0, k.1)
-                .is_some_and(|r| stated.contains(&(k.0, r.to_vec())));
-        base.push(is_base);
-        queue.push_back(i);
-        i
-    };
-    intern((pred, row), &mut keys, &mut base, &mut queue);
-    while let Some(i) = queue.pop_front() {
-        if keys.len() > ROW_LIMIT {
-            return None;
-        }
-        let (p, r) = keys[i];
-        let values = model.row(p, r)?.to_vec();
-        for (_, prem) in instances(model, &mut index, p, &values)? {
-            let mut ps: Vec<usize> = prem
-                .into_iter()
-                .map(|k| intern(k, &mut keys, &mut base, &mut queue))
-                .collect();
-            ps.sort_unstable();
-            ps.dedup();
-            inst.push((i, ps));
-        }
-    }
-    // Which instances use each row, for counter-based propagation.
-    let mut users: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
-    for (j, (_, ps)) in inst.iter().enumerate() {
-        for &p in ps {
-            users[p].push(j);
-        }
-    }
-    let derivable_without = |removed: usize| -> bool {
-        let mut done = vec![false; keys.len()];
-        let mut missing: Vec<usize> = inst.iter().map(|(_, ps)| ps.len()).collect();
-        let mut queue: Vec<usize> = Vec::new();
-        for (i, &b) in base.iter().enumerate() {
-            if b && i != removed {
-                done[i] = true;
-                queue.push(i);
+impl AssumptionFinder<'_> {
+    /// The ids of the fact nodes of `proof` that every proof of the root uses;
+    /// `None` when the search bound was hit.
+    fn necessity(&mut self, proof: &Proof, pred: PredId, row: RowId) -> Option<HashSet<usize>> {
+        let model = self.model;
+        let stated = &self.stated;
+        let mut ids: HashMap<(PredId, RowId), usize> = HashMap::new();
+        let mut keys: Vec<(PredId, RowId)> = Vec::new();
+        let mut base: Vec<bool> = Vec::new();
+        // Instances: (head index, premise indexes).
+        let mut inst: Vec<(usize, Vec<usize>)> = Vec::new();
+        let index = &mut self.index;
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        let mut intern = |k: (PredId, RowId),
+                          keys: &mut Vec<(PredId, RowId)>,
+                          base: &mut Vec<bool>,
+                          queue: &mut VecDeque<usize>|
+         -> usize {
+            if let Some(&i) = ids.get(&k) {
+                return i;
+            }
+            let i = keys.len();
+            ids.insert(k, i);
+            keys.push(k);
+            let is_base = matches!(model.derivation(k.0, k.1), Some(Derivation::Fact { .. }))
+                || model
+                    .row(k.0, k.1)
+                    .is_some_and(|r| stated.contains(&(k.0, r.to_vec())));
+            base.push(is_base);
+            queue.push_back(i);
+            i
+        };
+        intern((pred, row), &mut keys, &mut base, &mut queue);
+        while let Some(i) = queue.pop_front() {
+            if keys.len() > ROW_LIMIT {
+                return None;
+            }
+            let (p, r) = keys[i];
+            let values = model.row(p, r)?.to_vec();
+            for (_, prem) in instances(model, index, p, &values)? {
+                let mut ps: Vec<usize> = prem
+                    .into_iter()
+                    .map(|k| intern(k, &mut keys, &mut base, &mut queue))
+                    .collect();
+                ps.sort_unstable();
+                ps.dedup();
+                inst.push((i, ps));
             }
         }
-        for (h, ps) in &inst {
-            if ps.is_empty() && !done[*h] {
-                done[*h] = true;
-                queue.push(*h);
+        // Which instances use each row, for counter-based propagation.
+        let mut users: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
+        for (j, (_, ps)) in inst.iter().enumerate() {
+            for &p in ps {
+                users[p].push(j);
             }
         }
-        while let Some(i) = queue.pop() {
-            if i == 0 {
-                return true;
-            }
-            for &j in &users[i] {
-                missing[j] = missing[j].saturating_sub(1);
-                let h = inst[j].0;
-                if missing[j] == 0 && !done[h] {
-                    done[h] = true;
-                    queue.push(h);
+        let derivable_without = |removed: usize| -> bool {
+            let mut done = vec![false; keys.len()];
+            let mut missing: Vec<usize> = inst.iter().map(|(_, ps)| ps.len()).collect();
+            let mut queue: Vec<usize> = Vec::new();
+            for (i, &b) in base.iter().enumerate() {
+                if b && i != removed {
+                    done[i] = true;
+                    queue.push(i);
                 }
             }
+            for (h, ps) in &inst {
+                if ps.is_empty() && !done[*h] {
+                    done[*h] = true;
+                    queue.push(*h);
+                }
+            }
+            while let Some(i) = queue.pop() {
+                if i == 0 {
+                    return true;
+                }
+                for &j in &users[i] {
+                    missing[j] = missing[j].saturating_sub(1);
+                    let h = inst[j].0;
+                    if missing[j] == 0 && !done[h] {
+                        done[h] = true;
+                        queue.push(h);
+                    }
+                }
+            }
+            done[0]
+        };
+        let mut out = HashSet::new();
+        for n in &proof.nodes {
+            if !matches!(n.kind, NodeKind::Fact(_)) {
+                continue;
+            }
+            if let Some(&i) = ids.get(&(n.pred, n.row))
+                && !derivable_without(i)
+            {
+                out.insert(n.id);
+            }
         }
-        done[0]
-    };
-    let mut out = HashSet::new();
-    for n in &proof.nodes {
-        if !matches!(n.kind, NodeKind::Fact(_)) {
-            continue;
-        }
-        if let Some(&i) = ids.get(&(n.pred, n.row))
-            && !derivable_without(i)
-        {
-            out.insert(n.id);
-        }
+        Some(out)
     }
-    Some(out)
 }

@@ -62,7 +62,7 @@ use crate::likelihood::Likelihood;
 use crate::source::{FileId, Location, Span};
 use crate::syntax::ast;
 
-pub use assumptions::{Assumed, AssumedFact, Assumptions, assumptions};
+pub use assumptions::{Assumed, AssumedFact, AssumptionFinder, Assumptions, assumptions};
 pub use whynot::{
     Attempt, AttemptStatus, Candidate, CondKind, CondStatus, Condition, Outcome, WhyNot, why_not,
     why_not_values,
@@ -844,7 +844,7 @@ pub(crate) fn extend_values<'m>(
 /// An AST term as a value; `None` for a variable.
 pub(crate) fn term_value(t: &ast::Term) -> Option<Value> {
     Some(match t {
-        ast::Term::Var(_) => return None,
+        ast::Term::Var(_) | ast::Term::Expr(_) => return None,
         ast::Term::Symbol(n) => Value::Text(n.text.as_str().into()),
         ast::Term::Str(s) => Value::Text(s.value.as_str().into()),
         ast::Term::Int { value, .. } => Value::Int(*value),

@@ -115,8 +115,17 @@ pub enum Term {
     Var(Name),
     Symbol(Name),
     Str(Text),
-    Int { value: i64, span: Span },
-    Dec { value: f64, span: Span },
+    Int {
+        value: i64,
+        span: Span,
+    },
+    Dec {
+        value: f64,
+        span: Span,
+    },
+    /// Arithmetic, a function call or an aggregate (only in comparisons and
+    /// conclusions; `check` rejects it elsewhere).
+    Expr(Box<Expr>),
 }
 
 impl Term {
@@ -125,8 +134,97 @@ impl Term {
             Term::Var(n) | Term::Symbol(n) => n.span,
             Term::Str(t) => t.span,
             Term::Int { span, .. } | Term::Dec { span, .. } => *span,
+            Term::Expr(e) => e.span,
         }
     }
+}
+
+/// An expression built from terms: `A + B * 2`, `-X`, `len(T)`, or an
+/// aggregate `count { reason(A, R) } [likely]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// `-X`
+    Neg(Term),
+    /// `A + B`
+    Binary(ArithOp, Term, Term),
+    /// `min(A, B)`: a built-in function (resolved by `check`).
+    Call(Name, Vec<Term>),
+    Aggregate(Aggregate),
+}
+
+/// The arithmetic operators, by precedence: `* / %` bind tighter than `+ -`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum ArithOp {
+    #[serde(rename = "+")]
+    Add,
+    #[serde(rename = "-")]
+    Sub,
+    #[serde(rename = "*")]
+    Mul,
+    #[serde(rename = "/")]
+    Div,
+    #[serde(rename = "%")]
+    Rem,
+}
+
+impl ArithOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+            ArithOp::Rem => "%",
+        }
+    }
+
+    /// 1 for `+ -`, 2 for `* / %`.
+    pub fn precedence(self) -> u8 {
+        match self {
+            ArithOp::Add | ArithOp::Sub => 1,
+            ArithOp::Mul | ArithOp::Div | ArithOp::Rem => 2,
+        }
+    }
+}
+
+/// `count`, `sum`, `min`, `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AggregateOp {
+    Count,
+    Sum,
+    Min,
+    Max,
+}
+
+impl AggregateOp {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            AggregateOp::Count => "count",
+            AggregateOp::Sum => "sum",
+            AggregateOp::Min => "min",
+            AggregateOp::Max => "max",
+        }
+    }
+}
+
+/// `sum C { cost(P, C) } [likely]`: the rows of the sub-body, grouped by
+/// the variables it shares with the rest of the rule, counted (or their
+/// `C` summed, least or greatest), among the rows at or above the floor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    pub op: AggregateOp,
+    /// The variable summed or compared (`None` for `count`).
+    pub target: Option<Name>,
+    /// Atoms and comparisons.
+    pub body: Vec<Condition>,
+    pub floor: Option<Qualifier>,
 }
 
 /// `ally(A, us)`

@@ -199,6 +199,51 @@ pub fn term(t: &Term) -> String {
         Term::Str(s) => quote(&s.value),
         Term::Int { value, .. } => value.to_string(),
         Term::Dec { value, .. } => decimal(*value),
+        Term::Expr(e) => expr(e, 0),
+    }
+}
+
+/// An expression with the parentheses its precedence needs inside an
+/// operator of precedence `outer` (0: none).
+fn expr(e: &Expr, outer: u8) -> String {
+    let operand = |t: &Term, prec: u8| match t {
+        Term::Expr(inner) => expr(inner, prec),
+        // A negative number after an operator reads as one token.
+        Term::Int { value, .. } if *value < 0 && prec > 0 => format!("({value})"),
+        Term::Dec { value, .. } if *value < 0.0 && prec > 0 => format!("({})", decimal(*value)),
+        t => term(t),
+    };
+    match &e.kind {
+        ExprKind::Neg(t) => format!("-{}", operand(t, 3)),
+        ExprKind::Binary(op, a, b) => {
+            let p = op.precedence();
+            // Left-associative: the right operand needs parentheses at the
+            // same precedence (`a - (b - c)`).
+            let text = format!("{} {} {}", operand(a, p), op.symbol(), operand(b, p + 1));
+            if p < outer { format!("({text})") } else { text }
+        }
+        ExprKind::Call(name, args) => {
+            let args: Vec<String> = args.iter().map(term).collect();
+            format!("{}({})", name.text, args.join(", "))
+        }
+        ExprKind::Aggregate(agg) => {
+            let target = agg
+                .target
+                .as_ref()
+                .map(|t| format!(" {}", t.text))
+                .unwrap_or_default();
+            let body: Vec<String> = agg.body.iter().map(condition).collect();
+            let floor = agg
+                .floor
+                .as_ref()
+                .map(|q| format!(" {}", qualifier(q)))
+                .unwrap_or_default();
+            format!(
+                "{}{target} {{ {} }}{floor}",
+                agg.op.keyword(),
+                body.join(", ")
+            )
+        }
     }
 }
 

@@ -44,14 +44,37 @@ fn parse_module_with(
     // (pest's token queue for a large file is costly), and the same loop
     // recovers after errors.
     let mut pos = 0;
+    // Parentheses nest in expressions; pest recurses once per level, so
+    // the text is parsed only up to a place nested too deeply.
+    let mut deep = too_deep(text, 0);
     while pos < text.len() {
-        let rest = &text[pos..];
+        let stop = deep.unwrap_or(text.len());
+        if pos >= stop {
+            diags.push(
+                Diagnostic::error(Code::Parse, "parentheses nested too deeply")
+                    .with_label(
+                        Span::new(file, stop, stop + 1),
+                        format!("more than {MAX_NESTING} levels deep here"),
+                    )
+                    .with_help("split the expression: bind a part to a variable with `=`"),
+            );
+            match resume_point(text, stop + 1) {
+                Some(next) => {
+                    pos = next;
+                    deep = too_deep(text, pos);
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let bounded = &text[..stop];
+        let rest = &bounded[pos..];
         if fast_facts && let Some((fact, end)) = fast_fact(file, rest, pos) {
             items.push(Item::Fact(fact));
             pos += end;
             continue;
         }
-        let (window, parsed) = parse_item(text, pos);
+        let (window, parsed) = parse_item(bounded, pos);
         match parsed {
             Ok(mut pairs) => {
                 let Some(item_at) = pairs.next() else { break };
@@ -82,6 +105,11 @@ fn parse_module_with(
             }
             Err(err) => {
                 let at = pos + error_offset(&err).min(rest.len());
+                if deep.is_some() && at >= stop {
+                    // Cut short at the deep place: reported there.
+                    pos = stop;
+                    continue;
+                }
                 diags.push(parse_error(file, pos, rest, err));
                 // The failed item starts at its first token.
                 let item_start = pos + blanks_len(rest);
@@ -106,6 +134,49 @@ fn parse_module_with(
         },
         diags,
     )
+}
+
+/// How deeply parentheses may nest.
+const MAX_NESTING: usize = 64;
+
+/// The first offset at or after `from` where parentheses nest more than
+/// [`MAX_NESTING`] deep (outside strings and comments).
+fn too_deep(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 type ItemParse<'t> = Result<pest::iterators::Pairs<'t, Rule>, pest::error::Error<Rule>>;
@@ -241,7 +312,15 @@ fn parse_error(
                 .to_string(),
         );
     }
+    // After `name(…)` a condition was most likely an atom, not the call
+    // a comparison could begin with: do not offer operators there.
+    let after_paren = rest[..error_offset(&err).min(rest.len())]
+        .trim_end()
+        .ends_with(')');
     for rule in &message_rules {
+        if after_paren && matches!(rule, Rule::compare_op | Rule::add_op | Rule::mul_op) {
+            continue;
+        }
         if let Some(words) = describe(*rule) {
             let words = words.to_string();
             if !expected.contains(&words) {
@@ -425,6 +504,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::atom => "a condition like `ally(A, us)`",
         Rule::comparison => "a comparison like `L >= moderate`",
         Rule::compare_op => "a comparison operator (=, !=, <, <=, >, >=)",
+        Rule::add_op | Rule::mul_op => "an arithmetic operator (+, -, *, /, %)",
+        Rule::aggregate_body => "a condition like `reason(A, R)`",
+        Rule::head_atom => "a conclusion like `hedges(A)`",
+        Rule::exprs => "a value, a variable or an expression",
         Rule::qualifier => "a likelihood in brackets like `[likely]`",
         Rule::likelihood_word => "a likelihood word",
         Rule::terms => "a value or a variable",
@@ -524,6 +607,19 @@ impl Builder<'_> {
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
         Span::new(self.file, self.offset + s.start(), self.offset + s.end())
+    }
+
+    /// The span from the start of `pair` to the end of its last child:
+    /// without the blanks and comments pest keeps at the end of a rule
+    /// that ends in an optional part (`count { … } [likely]?`).
+    fn tight_span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        let end = pair
+            .clone()
+            .into_inner()
+            .last()
+            .map_or(s.end(), |p| p.as_span().end());
+        Span::new(self.file, self.offset + s.start(), self.offset + end)
     }
 
     fn name(&self, pair: Pair<Rule>) -> Name {
@@ -634,7 +730,7 @@ impl Builder<'_> {
                 Rule::then_clause => {
                     for c in kids(p) {
                         match c.as_rule() {
-                            Rule::atom => rule.then.push(self.atom(c)),
+                            Rule::head_atom => rule.then.push(self.head_atom(c)?),
                             Rule::qualifier => rule.qualifier = Some(self.qualifier(c)),
                             _ => {}
                         }
@@ -753,7 +849,7 @@ impl Builder<'_> {
         })
     }
 
-    fn conditions(&mut self, pair: Pair<Rule>) -> Vec<Condition> {
+    pub(super) fn conditions(&mut self, pair: Pair<Rule>) -> Vec<Condition> {
         kids(pair)
             .filter_map(|c| match c.as_rule() {
                 Rule::atom => Some(Condition::Atom(self.atom(c))),
@@ -764,9 +860,9 @@ impl Builder<'_> {
     }
 
     fn comparison(&mut self, pair: Pair<Rule>) -> Option<Comparison> {
-        let span = self.span(&pair);
+        let start = self.span(&pair);
         let mut inner = kids(pair);
-        let lhs = self.term(inner.next()?);
+        let lhs = self.expr(inner.next()?)?;
         let op = match inner.next()?.as_str() {
             "=" => CompareOp::Eq,
             "!=" => CompareOp::Ne,
@@ -775,8 +871,131 @@ impl Builder<'_> {
             ">" => CompareOp::Gt,
             _ => CompareOp::Ge,
         };
-        let rhs = self.term(inner.next()?);
+        let rhs = self.expr(inner.next()?)?;
+        let span = Span::new(self.file, start.start as usize, rhs.span().end as usize);
         Some(Comparison { lhs, op, rhs, span })
+    }
+
+    /// A conclusion: an atom whose arguments may be expressions.
+    fn head_atom(&mut self, pair: Pair<Rule>) -> Option<Atom> {
+        let span = self.span(&pair);
+        let mut inner = kids(pair);
+        let pred = self.name(inner.next()?);
+        let mut args = Vec::new();
+        if let Some(exprs) = inner.next() {
+            for e in kids(exprs) {
+                args.push(self.expr(e)?);
+            }
+        }
+        Some(Atom { pred, args, span })
+    }
+
+    /// `expr`, `product`, `unary` or a primary, as a term: a plain term
+    /// when there is no operator, else a [`Term::Expr`].
+    fn expr(&mut self, pair: Pair<Rule>) -> Option<Term> {
+        match pair.as_rule() {
+            Rule::expr | Rule::product => {
+                let mut inner = kids(pair);
+                let mut lhs = self.expr(inner.next()?)?;
+                while let Some(op) = inner.next() {
+                    let op = match op.as_str() {
+                        "+" => ArithOp::Add,
+                        "-" => ArithOp::Sub,
+                        "*" => ArithOp::Mul,
+                        "/" => ArithOp::Div,
+                        _ => ArithOp::Rem,
+                    };
+                    let rhs = self.expr(inner.next()?)?;
+                    let span = Span::new(
+                        self.file,
+                        lhs.span().start as usize,
+                        rhs.span().end as usize,
+                    );
+                    lhs = Term::Expr(Box::new(Expr {
+                        kind: ExprKind::Binary(op, lhs, rhs),
+                        span,
+                    }));
+                }
+                Some(lhs)
+            }
+            Rule::unary => {
+                let mut negs = Vec::new();
+                let mut term = None;
+                for p in kids(pair) {
+                    if p.as_rule() == Rule::neg {
+                        negs.push(self.span(&p));
+                    } else {
+                        term = Some(self.expr(p)?);
+                    }
+                }
+                let mut term = term?;
+                for at in negs.into_iter().rev() {
+                    let span = Span::new(self.file, at.start as usize, term.span().end as usize);
+                    term = Term::Expr(Box::new(Expr {
+                        kind: ExprKind::Neg(term),
+                        span,
+                    }));
+                }
+                Some(term)
+            }
+            Rule::paren => {
+                let span = self.span(&pair);
+                match self.expr(kids(pair).next()?)? {
+                    // The parentheses belong to the expression they group.
+                    Term::Expr(mut e) => {
+                        e.span = span;
+                        Some(Term::Expr(e))
+                    }
+                    t => Some(t),
+                }
+            }
+            Rule::call => {
+                let span = self.span(&pair);
+                let mut inner = kids(pair);
+                let name = self.name(inner.next()?);
+                let mut args = Vec::new();
+                for e in inner {
+                    args.push(self.expr(e)?);
+                }
+                Some(Term::Expr(Box::new(Expr {
+                    kind: ExprKind::Call(name, args),
+                    span,
+                })))
+            }
+            Rule::aggregate => {
+                let span = self.tight_span(&pair);
+                let mut op = AggregateOp::Count;
+                let mut target = None;
+                let mut body = Vec::new();
+                let mut floor = None;
+                for p in kids(pair) {
+                    match p.as_rule() {
+                        Rule::aggregate_op => {
+                            op = match p.as_str() {
+                                "sum" => AggregateOp::Sum,
+                                "min" => AggregateOp::Min,
+                                "max" => AggregateOp::Max,
+                                _ => AggregateOp::Count,
+                            }
+                        }
+                        Rule::variable => target = Some(self.name(p)),
+                        Rule::aggregate_body => body = self.conditions(p),
+                        Rule::qualifier => floor = Some(self.qualifier(p)),
+                        _ => {}
+                    }
+                }
+                Some(Term::Expr(Box::new(Expr {
+                    kind: ExprKind::Aggregate(Aggregate {
+                        op,
+                        target,
+                        body,
+                        floor,
+                    }),
+                    span,
+                })))
+            }
+            _ => Some(self.term(pair)),
+        }
     }
 
     pub(super) fn atom(&mut self, pair: Pair<Rule>) -> Atom {
