@@ -251,3 +251,15 @@ fn non_linear_recursion_is_refused_by_name() {
     assert!(out.stdout.is_empty(), "no SQL is printed");
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn arithmetic_is_refused_by_name() {
+    let out = Command::new(env!("CARGO_BIN_EXE_warrant"))
+        .args(["export", "--sql", "tests/data/arith/overflow.wr"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no SQL is printed");
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
+}

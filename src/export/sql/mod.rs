@@ -92,7 +92,5 @@ pub(crate) fn not_compilable(rule: &str, span: crate::source::Span, construct: &
         format!("rule `{rule}` cannot be compiled to SQL: {construct}"),
     )
     .with_label(span, construct.to_string())
-    .with_help(
-        "write the rule with one condition on its own recursion, or evaluate it with `warrant run`",
-    )
+    .with_help("evaluate it with the native engine (`warrant run`)")
 }

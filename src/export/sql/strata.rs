@@ -11,6 +11,23 @@ use super::values::{column, ident, is_value, literal};
 /// Writes the base rows, the strata and the conflict views.
 pub fn compile_strata(program: &Program, sql: &mut String) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    // Arithmetic and aggregates are not compiled yet: refused, never dropped.
+    let bodies = program
+        .rules
+        .iter()
+        .map(|r| (&r.name, &r.body))
+        .chain(program.conflicts.iter().map(|c| (&c.name, &c.body)));
+    for (name, body) in bodies {
+        if let Some(a) = body.assignments.first() {
+            errors.push(not_compilable(name, a.span, "arithmetic"));
+        }
+        if let Some(a) = body.aggregates.first() {
+            errors.push(not_compilable(name, a.span, "an aggregate"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     for scale in &program.scales {
         let arms: Vec<String> = scale
             .values
@@ -65,7 +82,7 @@ pub fn compile_strata(program: &Program, sql: &mut String) -> Result<(), Vec<Dia
                 errors.push(not_compilable(
                     &rule.name,
                     atom.map_or(rule.span, |a| a.span),
-                    "a second condition on a predicate of its own recursion (non-linear recursion)",
+                    "a second condition on a predicate of its own recursion (non-linear recursion; write it with one)",
                 ));
             }
             recursive |= n > 0;

@@ -337,9 +337,9 @@ fn assumptions(out: &mut String, a: &Assumptions) {
             .map(render_text::origin)
             .unwrap_or_default();
         let caps = if f.caps_likelihood {
-            " — caps how likely the conclusion is"
+            format!(" {}", say::CAPS)
         } else {
-            ""
+            String::new()
         };
         let _ = writeln!(
             out,

@@ -13,6 +13,9 @@ use crate::render::text;
 /// Said of a rule step or a conflict whose derivation was not recorded.
 pub const UNRECORDED: &str = "No derivation recorded (evaluated without provenance).";
 
+/// Said of a key assumption that bounds the conclusion's likelihood.
+pub const CAPS: &str = "— caps how likely the conclusion is";
+
 /// Said under a key assumptions list whose search stopped early.
 pub const INCOMPLETE: &str = "Not every proof was searched: necessity is undecided.";
 

@@ -162,9 +162,9 @@ pub(super) fn assumptions(out: &mut String, a: &Assumptions) {
         };
         let origin = f.origin.as_ref().map(text::origin).unwrap_or_default();
         let caps = if f.caps_likelihood {
-            " <span class=\"muted\">— caps how likely the conclusion is</span>"
+            format!(" <span class=\"muted\">{}</span>", say::CAPS)
         } else {
-            ""
+            String::new()
         };
         let _ = writeln!(
             out,
