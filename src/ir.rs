@@ -451,6 +451,16 @@ fn int_dec_order(i: i64, d: f64) -> Option<Ordering> {
     })
 }
 
+/// Whether two values are of kinds that are never ordered nor equal (a
+/// text and a number): a comparison between them never holds, whatever the
+/// operator but `!=`.
+pub fn kinds_differ(values: &Values, a: ValueId, b: ValueId) -> bool {
+    match (values.try_get(a), values.try_get(b)) {
+        (Some(x), Some(y)) => x.as_text().is_some() != y.as_text().is_some(),
+        _ => false,
+    }
+}
+
 /// Whether `a op b` holds under `kind`: `=` when the order is `Equal`,
 /// `!=` whenever it is not (values of different kinds are unequal, so
 /// `X != 2` holds for every `X` that is not the number 2), and an ordering

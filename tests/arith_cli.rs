@@ -39,3 +39,16 @@ fn division_by_zero_is_a_counted_warning() {
         .collect();
     insta::assert_snapshot!("division_by_zero", diagnostics);
 }
+
+#[test]
+fn a_comparison_between_kinds_is_a_counted_warning() {
+    let (code, out, err) = run("tests/data/arith/mixed_kinds.wr");
+    assert_eq!(code, 0);
+    assert!(out.contains("small(alpha)") && !out.contains("small(beta)"));
+    let diagnostics: String = err
+        .lines()
+        .filter(|l| !l.starts_with("derived "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    insta::assert_snapshot!("mixed_kinds", diagnostics);
+}

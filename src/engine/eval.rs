@@ -78,6 +78,11 @@ pub(crate) struct State<'t> {
     /// Divisions by zero (each derives nothing), and the rules they were in.
     pub divisions_by_zero: usize,
     pub division_rules: Vec<Span>,
+    /// Comparisons between values of different kinds (which never hold),
+    /// and the rules they were in: `check` rejects them where types are
+    /// known, so these come from untyped columns.
+    pub mixed_comparisons: usize,
+    pub mixed_rules: Vec<Span>,
     /// The rule being run (for diagnostics).
     current: Option<Span>,
     vars: Vec<u32>,
@@ -126,6 +131,8 @@ impl<'t> State<'t> {
             fault: None,
             divisions_by_zero: 0,
             division_rules: Vec::new(),
+            mixed_comparisons: 0,
+            mixed_rules: Vec::new(),
             current: None,
             vars: Vec::new(),
             prem: Vec::new(),
@@ -398,6 +405,11 @@ impl<'t> State<'t> {
                 let (a, b) = (self.operand(*lhs), self.operand(*rhs));
                 if ir::compare(&self.values, self.scales, a, *op, b, *kind) {
                     self.run(plan, sink, step + 1, lik, height);
+                } else if *op != ir::CompareOp::Ne
+                    && matches!(kind, ir::CompareKind::Value)
+                    && ir::kinds_differ(&self.values, a, b)
+                {
+                    self.mixed_comparison();
                 }
             }
             Step::NotExists { pred, how } => {
@@ -448,6 +460,16 @@ impl<'t> State<'t> {
                 }
             }
             Step::Aggregate(a) => self.aggregate(plan, sink, step, a, lik, height),
+        }
+    }
+
+    /// Counts a comparison between values of different kinds.
+    fn mixed_comparison(&mut self) {
+        self.mixed_comparisons += 1;
+        if let Some(r) = self.current
+            && !self.mixed_rules.contains(&r)
+        {
+            self.mixed_rules.push(r);
         }
     }
 

@@ -138,7 +138,10 @@ pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, 
     if let Some(f) = &state.fault {
         return Err(vec![overflow(program, f)]);
     }
-    let warnings = division_warning(&state).into_iter().collect();
+    let warnings = division_warning(&state)
+        .into_iter()
+        .chain(mixed_kinds_warning(&state))
+        .collect();
 
     let rels = state.rels;
     let values = state.values;
@@ -203,6 +206,31 @@ fn division_warning(state: &State) -> Option<Diagnostic> {
     .with_help("a division by zero leaves that binding out; test the divisor first, e.g. `D != 0`");
     for &r in &state.division_rules {
         d = d.with_label(r, "this rule divided by zero");
+    }
+    Some(d)
+}
+
+/// `warrant::never_holds` as a warning: comparisons between values of
+/// different kinds met during evaluation (where `check` could not know the
+/// types), and in which rules.
+fn mixed_kinds_warning(state: &State) -> Option<Diagnostic> {
+    let n = state.mixed_comparisons;
+    if n == 0 {
+        return None;
+    }
+    let mut d = Diagnostic::warning(
+        Code::NeverHolds,
+        format!(
+            "{n} comparison{} between a text and a number never held",
+            if n == 1 { "" } else { "s" }
+        ),
+    )
+    .with_help(
+        "texts and numbers are never equal nor ordered; declare the column's type \
+         (`pred p(x: int)`) so `check` can tell, or compare values of one kind",
+    );
+    for &r in &state.mixed_rules {
+        d = d.with_label(r, "this rule compared values of different kinds");
     }
     Some(d)
 }
