@@ -206,7 +206,7 @@ fn hedging_assumptions() {
     );
     insta::assert_snapshot!(
         "hedging_assumptions_json",
-        json(&render::json::assumptions(&a))
+        json(&render::json::assumptions(&a, &[]))
     );
 }
 

@@ -130,6 +130,19 @@ fn explain_and_assumptions_show_what_the_world_retracted() {
             out.ends_with("\nthis world retracts: retract ally(korea, _)\n"),
             "{cmd}: {out}"
         );
+        let (code, out, err) = warrant(&[cmd, &world, "hedges(japan)", "--format", "json"]);
+        assert_eq!(code, 0, "{err}");
+        let j: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let retracted = if cmd == "explain" {
+            &j["retracted"]
+        } else {
+            &j[0]["retracted"]
+        };
+        assert_eq!(
+            retracted,
+            &serde_json::json!(["retract ally(korea, _)"]),
+            "{cmd}: {out}"
+        );
     }
 }
 

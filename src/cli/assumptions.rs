@@ -47,6 +47,7 @@ pub fn run(args: Args) -> u8 {
         Format::Json => super::print_json(&Each {
             rows: &rows,
             finder: &finder,
+            retracted: &super::retracted(program),
         }),
         Format::Text => {
             let color = super::stdout_color();
@@ -72,6 +73,7 @@ pub fn run(args: Args) -> u8 {
 struct Each<'a, 'm> {
     rows: &'a [(PredId, RowId)],
     finder: &'a RefCell<explain::AssumptionFinder<'m>>,
+    retracted: &'a [String],
 }
 
 impl serde::Serialize for Each<'_, '_> {
@@ -80,7 +82,7 @@ impl serde::Serialize for Each<'_, '_> {
         let mut seq = s.serialize_seq(None)?;
         for &(p, r) in self.rows {
             if let Some(a) = self.finder.borrow_mut().assumptions(p, r) {
-                seq.serialize_element(&render::json::assumptions(&a))?;
+                seq.serialize_element(&render::json::assumptions(&a, self.retracted))?;
             }
         }
         seq.end()

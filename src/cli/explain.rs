@@ -111,6 +111,7 @@ pub fn run(args: Args) -> u8 {
         (proof, ExplainFormat::Json) => super::print_json(&render::json::explain(
             args.target.atom.trim(),
             proof.as_ref(),
+            super::retracted(model.program()),
         )),
         (None, _) => {
             not_derived(&model, &atom, &args.target.atom, &args.target.paths);

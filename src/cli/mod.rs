@@ -244,15 +244,21 @@ pub fn one_world(program: &warrant::Program, command: &str) -> Result<(), u8> {
 /// `assumptions`: `this world retracts: retract ally(korea, _)`; empty
 /// when it retracts nothing.
 pub fn retracted_note(program: &warrant::Program) -> String {
-    if program.retractions.is_empty() {
+    let list = retracted(program);
+    if list.is_empty() {
         return String::new();
     }
-    let list: Vec<String> = program
+    format!("\nthis world retracts: {}\n", list.join(", "))
+}
+
+/// The world's `retract` items as written, for the JSON of `explain` and
+/// `assumptions`.
+pub fn retracted(program: &warrant::Program) -> Vec<String> {
+    program
         .retractions
         .iter()
         .map(|r| program.format_retraction(r))
-        .collect();
-    format!("\nthis world retracts: {}\n", list.join(", "))
+        .collect()
 }
 
 /// Evaluates; prints the diagnostics of a failed evaluation, and the

@@ -13,6 +13,9 @@ pub struct AssumptionsJson<'a> {
     complete: bool,
     facts: Vec<FactJson<'a>>,
     exceptions: Vec<AssumedJson<'a>>,
+    /// What the world took back (`retract` items as written): the
+    /// conclusion rests on their absence too.
+    retracted: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -35,14 +38,16 @@ struct AssumedJson<'a> {
     could_be_derived_by: &'a [String],
 }
 
-/// Key assumptions as JSON (schema in `docs/json.md`).
-pub fn assumptions(a: &Assumptions) -> AssumptionsJson<'_> {
+/// Key assumptions as JSON (schema in `docs/json.md`); `retracted` lists
+/// the world's `retract` items as written.
+pub fn assumptions<'a>(a: &'a Assumptions, retracted: &'a [String]) -> AssumptionsJson<'a> {
     AssumptionsJson {
         atom: a.atom.to_string(),
         likelihood: a.likelihood,
         complete: a.complete,
         facts: a.facts.iter().map(fact).collect(),
         exceptions: a.exceptions.iter().map(assumed).collect(),
+        retracted,
     }
 }
 

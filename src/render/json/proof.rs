@@ -169,12 +169,19 @@ impl<'a> Builder<'a> {
 pub struct ExplainJson<'a> {
     query: &'a str,
     proof: Option<ProofJson<'a>>,
+    retracted: Vec<String>,
 }
 
-pub fn explain<'a>(query: &'a str, p: Option<&'a Proof>) -> ExplainJson<'a> {
+/// `retracted`: the world's `retract` items as written.
+pub fn explain<'a>(
+    query: &'a str,
+    p: Option<&'a Proof>,
+    retracted: Vec<String>,
+) -> ExplainJson<'a> {
     ExplainJson {
         query,
         proof: p.map(proof),
+        retracted,
     }
 }
 
