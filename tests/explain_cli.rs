@@ -78,3 +78,61 @@ fn assumptions_command() {
     let (code, _, _) = warrant(&["assumptions", HEDGING, "worried(us, korea)"]);
     assert_eq!(code, 1);
 }
+
+const REACHED: &str = "tests/data/explain/whynot_reached.wr";
+
+/// The statuses of the closest candidate's conditions, in written order.
+fn statuses(v: &serde_json::Value, attempt: usize, candidate: usize) -> Vec<String> {
+    v["attempts"][attempt]["candidates"][candidate]["conditions"]
+        .as_array()
+        .expect("conditions")
+        .iter()
+        .map(|c| format!("{} {}", c["status"].as_str().unwrap_or("?"), c["text"]))
+        .collect()
+}
+
+#[test]
+fn why_not_evaluates_conditions_after_a_failed_comparison() {
+    let (code, out, _) = warrant(&["why-not", REACHED, "escalates(alpha)", "--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    // `L >= high` fails first; the conditions its bindings decide are still
+    // checked, and only those needing the unbound `B` are not reached.
+    assert_eq!(
+        statuses(&v, 0, 0),
+        [
+            "met \"tension(A, L)\"",
+            "failed \"L >= high\"",
+            "met \"L < moderate\"",
+            "met \"arms(A)\"",
+            "failed \"rival(A, _)\"",
+            "not_reached \"rival(A, B)\"",
+            "not_reached \"arms(B)\"",
+        ]
+    );
+    assert_eq!(v["attempts"][0]["candidates"][0]["met"], 3);
+    let (_, text, _) = warrant(&["why-not", REACHED, "escalates(alpha)"]);
+    assert!(text.contains("3 of 7 conditions met"), "{text}");
+}
+
+#[test]
+fn why_not_lists_a_rule_with_two_conclusions_once() {
+    let (code, out, _) = warrant(&[
+        "why-not",
+        REACHED,
+        "linked(alpha, beta)",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let attempts = v["attempts"].as_array().expect("attempts");
+    assert_eq!(attempts.len(), 1, "{out}");
+    assert_eq!(attempts[0]["rule"], "aligned");
+    // Both conclusions seeded the one search: `linked(alpha, beta)` as
+    // `linked(A, B)` and as `linked(B, A)`.
+    assert_eq!(attempts[0]["partial_matches"], 2);
+    let (_, text, _) = warrant(&["why-not", REACHED, "linked(alpha, beta)"]);
+    assert!(text.contains("(1 rule tried)"), "{text}");
+    assert!(text.contains("with A = beta, B = alpha"), "{text}");
+}

@@ -39,8 +39,8 @@ pub struct WhyNot {
 pub enum Outcome {
     /// The atom holds after all: its proof.
     Derived(Box<Proof>),
-    /// Some rules could conclude it; none did. One attempt per rule
-    /// conclusion that unifies with the atom, in program order.
+    /// Some rules could conclude it; none did. One attempt per rule with a
+    /// conclusion that unifies with the atom (its first), in program order.
     NotDerived { attempts: Vec<Attempt> },
     /// Nothing could ever produce it: no rule concludes it and no fact
     /// states it (or the predicate does not exist).
@@ -57,9 +57,10 @@ pub struct Attempt {
     pub rule: RuleId,
     pub name: String,
     pub at: Location,
-    /// Which of the rule's conclusions unifies with the atom.
+    /// Which of the rule's conclusions unifies with the atom (the first,
+    /// when several do; the search tries each).
     pub head: usize,
-    /// What the atom fixes: the head's variables and their values.
+    /// What the atom fixes: that head's variables and their values.
     pub head_bindings: Vec<Binding>,
     pub status: AttemptStatus,
     /// The closest partial matches, most conditions met first.
@@ -233,6 +234,24 @@ pub fn why_not_values(model: &Model, pred: PredId, args: &[Value]) -> WhyNot {
     let mut concluding: Vec<String> = Vec::new();
     let mut index = Index::default();
     for (r, rule) in program.rules.iter().enumerate() {
+        // One search per rule: every conclusion that unifies with the atom
+        // seeds it, so a rule concluding the predicate twice (`then
+        // linked(A, B), linked(B, A)`) is one attempt, not two.
+        let mut s = Search {
+            program,
+            model,
+            values: &values,
+            rule,
+            index: &mut index,
+            steps: 0,
+            truncated: false,
+            partials: 0,
+            best: Vec::new(),
+            blocked: false,
+            applies: false,
+            collect: None,
+        };
+        let mut first: Option<(usize, Vec<Option<ValueId>>)> = None;
         for (h, head) in rule.heads.iter().enumerate() {
             if head.pred != pred {
                 continue;
@@ -245,40 +264,30 @@ pub fn why_not_values(model: &Model, pred: PredId, args: &[Value]) -> WhyNot {
                 ));
                 continue;
             };
-            let mut s = Search {
-                program,
-                model,
-                values: &values,
-                rule,
-                index: &mut index,
-                steps: 0,
-                truncated: false,
-                partials: 0,
-                best: Vec::new(),
-                blocked: false,
-                applies: false,
-                collect: None,
-            };
             s.run(seed.clone());
-            let status = if s.applies {
-                AttemptStatus::Applies
-            } else if s.blocked {
-                AttemptStatus::Blocked
-            } else {
-                AttemptStatus::Failed
-            };
-            attempts.push(Attempt {
-                rule: RuleId(r as u32),
-                name: rule.name.clone(),
-                at: program.sources.location(rule.span),
-                head: h,
-                head_bindings: bindings_in(&values, &rule.body.vars, &seed),
-                status,
-                candidates: s.best.into_iter().map(|(_, c)| c).collect(),
-                partial_matches: s.partials,
-                truncated: s.truncated,
-            });
+            first.get_or_insert((h, seed));
         }
+        let Some((head, seed)) = first else {
+            continue;
+        };
+        let status = if s.applies {
+            AttemptStatus::Applies
+        } else if s.blocked {
+            AttemptStatus::Blocked
+        } else {
+            AttemptStatus::Failed
+        };
+        attempts.push(Attempt {
+            rule: RuleId(r as u32),
+            name: rule.name.clone(),
+            at: program.sources.location(rule.span),
+            head,
+            head_bindings: bindings_in(&values, &rule.body.vars, &seed),
+            status,
+            candidates: s.best.into_iter().map(|(_, c)| c).collect(),
+            partial_matches: s.partials,
+            truncated: s.truncated,
+        });
     }
     if !attempts.is_empty() {
         return WhyNot {
@@ -808,6 +817,44 @@ impl Search<'_, '_> {
         if self.collect.is_some() {
             return;
         }
+        // The search stops at the first failure; every later condition that
+        // the bindings so far already decide is evaluated too, so that
+        // "not reached" means only "needs a variable still unbound".
+        let body = &self.rule.body;
+        let mut atoms = t.atoms.to_vec();
+        for (i, a) in body.atoms.iter().enumerate() {
+            // A `_` is a variable of its own that nothing else needs: any
+            // value will do.
+            let pattern: Vec<PatternArg> = pattern_of(a, t.binding)
+                .into_iter()
+                .map(|p| match p {
+                    PatternArg::Var(x) if body.vars.get(x as usize).is_some_and(|n| n == "_") => {
+                        PatternArg::Any
+                    }
+                    p => p,
+                })
+                .collect();
+            if atoms[i].is_none() && !pattern.iter().any(|p| matches!(p, PatternArg::Var(_))) {
+                let rows = self.index.lookup(self.model, a.pred, &pattern);
+                atoms[i] = Some(rows.first().copied().ok_or(()));
+            }
+        }
+        let mut cmps = t.cmps.to_vec();
+        for (c, comp) in body.comparisons.iter().enumerate() {
+            if let (None, Some(l), Some(r)) = (
+                cmps[c],
+                super::arg_value(comp.lhs, t.binding),
+                super::arg_value(comp.rhs, t.binding),
+            ) {
+                cmps[c] = Some(compare(self.values, self.program, l, comp.op, r, comp.kind));
+            }
+        }
+        let t = &Trace {
+            binding: t.binding,
+            atoms: &atoms,
+            cmps: &cmps,
+            excs: t.excs,
+        };
         let met = Self::met(t);
         if self.best.len() >= CLOSEST && self.best.iter().all(|(_, c)| c.met >= met) {
             return;

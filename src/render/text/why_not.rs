@@ -106,7 +106,9 @@ pub fn why_not(w: &WhyNot, color: bool) -> String {
                     let extra: Vec<Binding> = c
                         .bindings
                         .iter()
-                        .filter(|b| !a.head_bindings.iter().any(|h| h.name == b.name))
+                        // A binding differing from the head's comes from
+                        // another conclusion of the rule: shown too.
+                        .filter(|b| !a.head_bindings.contains(b))
                         .cloned()
                         .collect();
                     let mut head = format!(
