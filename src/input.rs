@@ -314,20 +314,22 @@ fn parse_int(raw: &[u8], canonical: bool) -> Option<i64> {
         [b'-', rest @ ..] => (true, rest),
         _ => (false, raw),
     };
-    if digits.is_empty() || digits.len() > 18 {
+    if digits.is_empty() || digits.len() > 19 {
         return None;
     }
     if canonical && digits[0] == b'0' && (digits.len() > 1 || neg) {
         return None;
     }
+    // Accumulated as a negative number, so that i64::MIN, whose magnitude
+    // has no positive i64, reads too; anything out of range is not an integer.
     let mut v: i64 = 0;
     for &d in digits {
         if !d.is_ascii_digit() {
             return None;
         }
-        v = v * 10 + i64::from(d - b'0');
+        v = v.checked_mul(10)?.checked_sub(i64::from(d - b'0'))?;
     }
-    Some(if neg { -v } else { v })
+    if neg { Some(v) } else { v.checked_neg() }
 }
 
 /// `digits.digits`, optionally negative.

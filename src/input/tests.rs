@@ -192,3 +192,18 @@ fn byte_order_mark_and_tsv() {
     .0;
     assert_eq!(r, [["a", "\"\\\"q\\\"\""]]);
 }
+
+#[test]
+fn every_64_bit_integer_reads_and_nothing_wraps() {
+    for (raw, want) in [
+        ("9223372036854775807", Some(i64::MAX)),
+        ("-9223372036854775808", Some(i64::MIN)),
+        ("1234567890123456789", Some(1_234_567_890_123_456_789)),
+        ("9223372036854775808", None),
+        ("-9223372036854775809", None),
+        ("99999999999999999999", None),
+    ] {
+        assert_eq!(super::parse_int(raw.as_bytes(), true), want, "{raw}");
+        assert_eq!(super::parse_int(raw.as_bytes(), false), want, "{raw}");
+    }
+}
