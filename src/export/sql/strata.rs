@@ -42,20 +42,6 @@ pub fn compile_strata(program: &Program, sql: &mut String) -> Result<(), Vec<Dia
             arms.join(" ")
         ));
     }
-    // Arithmetic and aggregates have no SQL translation yet.
-    let bodies = program
-        .rules
-        .iter()
-        .map(|r| (&r.name, &r.body))
-        .chain(program.conflicts.iter().map(|c| (&c.name, &c.body)));
-    for (name, body) in bodies {
-        if let Some(a) = body.assignments.first() {
-            errors.push(not_compilable(name, a.span, "arithmetic"));
-        }
-        if let Some(a) = body.aggregates.first() {
-            errors.push(not_compilable(name, a.span, "an aggregate"));
-        }
-    }
     // Every (rule, conclusion) is computed with its conclusion's stratum (a
     // rule with conclusions in several strata reads only lower ones).
     let mut stratum_of = vec![0usize; program.preds.len()];
