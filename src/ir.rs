@@ -237,7 +237,8 @@ impl Values {
     #[inline]
     fn intern_small(&mut self, i: usize, value: Value) -> ValueId {
         if i >= self.small.len() {
-            self.small.resize((i + 1).next_power_of_two().max(64), NO_ID);
+            self.small
+                .resize((i + 1).next_power_of_two().max(64), NO_ID);
         }
         let id = self.small[i];
         if id != NO_ID {
