@@ -15,6 +15,7 @@ use warrant::source::Sources;
 mod assumptions;
 mod check;
 mod diff;
+mod duckdb;
 mod explain;
 mod export;
 mod fmt;
