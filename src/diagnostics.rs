@@ -96,6 +96,8 @@ codes! {
     SeveralWorlds => "warrant::several_worlds",
     /// Evaluation passed the `--max-rows` limit.
     RowLimit => "warrant::row_limit",
+    /// Evaluation passed the `--timeout` deadline.
+    Timeout => "warrant::timeout",
     /// `why-not` was given an atom with variables.
     NotGround => "warrant::not_ground",
     /// An expression names a function Warrant does not have.

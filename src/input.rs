@@ -457,6 +457,9 @@ struct IntCache {
 
 impl IntCache {
     fn get(&mut self, i: i64, values: &mut Values) -> ValueId {
+        if (0..crate::ir::SMALL_INTS).contains(&i) {
+            return values.intern(Value::Int(i)); // no hashing for these
+        }
         if self.slots.is_empty() {
             self.slots = vec![(0, u32::MAX); 1024];
         }
