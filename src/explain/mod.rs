@@ -47,10 +47,12 @@
 
 mod assumptions;
 mod build;
+mod compute;
 mod conflict;
 mod proof;
 mod reason;
 mod step;
+mod weakest;
 mod whynot;
 
 use std::borrow::Cow;
@@ -69,10 +71,11 @@ pub use build::{
 };
 pub use conflict::{ConflictExplanation, explain_conflict};
 pub use proof::{
-    Binding, Citation, ComparisonCheck, ExceptionCheck, GroundAtom, Node, NodeKind, Origin, Proof,
-    RuleStep,
+    AggregateCheck, AggregateMatch, BelowFloor, Binding, Citation, ComparisonCheck, Computation,
+    ExceptionCheck, GroundAtom, Node, NodeKind, Origin, Proof, RuleStep,
 };
 pub use reason::{Reason, reason};
+pub use weakest::WeakLink;
 pub use whynot::{
     Attempt, AttemptStatus, Candidate, CondKind, CondStatus, Condition, Outcome, WhyNot, why_not,
     why_not_values,

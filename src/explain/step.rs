@@ -7,7 +7,7 @@ use super::{
     pattern_of, pattern_text,
 };
 use crate::engine::{Model, RowId};
-use crate::ir::{self, Arg, Program, RuleId, TemplatePiece, Value, ValueId};
+use crate::ir::{self, Arg, PredId, Program, RuleId, TemplatePiece, Value, ValueId};
 use crate::likelihood::Likelihood;
 
 /// The bindings of a rule's variables from its head row and premise rows.
@@ -40,15 +40,20 @@ pub(crate) fn bind_atom(b: &mut [Option<ValueId>], args: &[Arg], row: &[ValueId]
     }
 }
 
+/// A rule step under complete bindings, and for each of its aggregates
+/// the rows of each match it counted (to be linked as nodes).
 pub(crate) fn rule_step(
     model: &Model,
     rule: RuleId,
     head: usize,
     binding: &[Option<ValueId>],
-) -> RuleStep {
+) -> (RuleStep, Vec<Vec<Vec<(PredId, RowId)>>>) {
     let program = model.program();
     let r = program.rule(rule);
-    RuleStep {
+    let (aggregates, counted) = super::compute::aggregates(model, &r.body, binding)
+        .into_iter()
+        .unzip();
+    let step = RuleStep {
         rule,
         name: r.name.clone(),
         at: program.sources.location(r.span),
@@ -61,9 +66,12 @@ pub(crate) fn rule_step(
             .map(|t| fill_template(model, &r.body.vars, t, binding)),
         citations: citations(program, &r.cites),
         premises: Vec::new(),
+        computations: super::compute::computations(model, &r.body, binding),
+        aggregates,
         comparisons: comparisons(model, &r.body, binding),
         exceptions: exceptions(model, &r.body, binding),
-    }
+    };
+    (step, counted)
 }
 
 pub(crate) fn bindings_of(
