@@ -18,7 +18,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::whynot::{Index, instances};
-use super::{GroundAtom, NodeKind, Origin, Proof, explain};
+use super::{ExceptionCheck, GroundAtom, NodeKind, Origin, Proof, explain};
 use crate::engine::{Derivation, Model, RowId};
 use crate::ir::PredId;
 use crate::likelihood::Likelihood;
@@ -36,9 +36,14 @@ pub struct Assumptions {
     pub facts: Vec<AssumedFact>,
     /// The exceptions the best proof assumed absent, in proof order.
     pub exceptions: Vec<Assumed>,
+    /// The exceptions that hold less than certainly in the best proof: no
+    /// assumption of absence, but each caps the step it is of.
+    pub weakened_by: Vec<Weakening>,
     /// Whether every proof was searched (so `AssumedFact::necessary` is
     /// decided).
     pub complete: bool,
+    /// Why not, when it was not.
+    pub undecided: Option<Undecided>,
     /// The best proof itself.
     pub proof: Proof,
 }
@@ -69,6 +74,26 @@ pub struct Assumed {
     /// Rules that conclude the exception's predicate: what would have to
     /// fire for the assumption to fail.
     pub could_be_derived_by: Vec<String>,
+}
+
+/// Why necessity was left undecided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Undecided {
+    /// Too many alternative proofs to search them all.
+    SearchBound,
+    /// A rule on the way computes values (arithmetic or an aggregate),
+    /// which the search for alternative proofs does not evaluate.
+    Computed,
+}
+
+/// A graded exception that holds in the best proof.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weakening {
+    /// The exception with the most likely row matching it.
+    pub check: ExceptionCheck,
+    /// The rule whose step it weakens, and that step's conclusion.
+    pub rule: String,
+    pub for_atom: String,
 }
 
 /// The key assumptions of a row; `None` when it is not in the model. For
@@ -118,13 +143,18 @@ impl<'m> AssumptionFinder<'m> {
 fn summarize(
     model: &Model,
     proof: Proof,
-    necessary: Option<HashSet<usize>>,
+    necessary: Result<HashSet<usize>, Undecided>,
 ) -> Option<Assumptions> {
+    let (necessary, undecided) = match necessary {
+        Ok(s) => (Some(s), None),
+        Err(u) => (None, Some(u)),
+    };
     let program = model.program();
     let root = proof.root()?;
     let conclusion = root.likelihood;
     let mut facts = Vec::new();
     let mut exceptions: Vec<Assumed> = Vec::new();
+    let mut weakened_by: Vec<Weakening> = Vec::new();
     for n in &proof.nodes {
         match &n.kind {
             NodeKind::Fact(origin) => facts.push(AssumedFact {
@@ -146,6 +176,16 @@ fn summarize(
                     continue;
                 };
                 for (e, atom) in step.exceptions.iter().zip(&rule.body.exceptions) {
+                    // A proof step holds, so a matched exception only
+                    // weakened it: it is not assumed absent.
+                    if e.derived {
+                        weakened_by.push(Weakening {
+                            check: e.clone(),
+                            rule: step.name.clone(),
+                            for_atom: n.atom.to_string(),
+                        });
+                        continue;
+                    }
                     let a = Assumed {
                         atom: e.atom.clone(),
                         rule: step.name.clone(),
@@ -173,15 +213,22 @@ fn summarize(
         likelihood: conclusion,
         facts,
         exceptions,
+        weakened_by,
         complete: necessary.is_some(),
+        undecided,
         proof,
     })
 }
 
 impl AssumptionFinder<'_> {
-    /// The ids of the fact nodes of `proof` that every proof of the root uses;
-    /// `None` when the search bound was hit.
-    fn necessity(&mut self, proof: &Proof, pred: PredId, row: RowId) -> Option<HashSet<usize>> {
+    /// The ids of the fact nodes of `proof` that every proof of the root
+    /// uses, or why that is undecided.
+    fn necessity(
+        &mut self,
+        proof: &Proof,
+        pred: PredId,
+        row: RowId,
+    ) -> Result<HashSet<usize>, Undecided> {
         let model = self.model;
         let stated = &self.stated;
         let mut ids: HashMap<(PredId, RowId), usize> = HashMap::new();
@@ -213,11 +260,23 @@ impl AssumptionFinder<'_> {
         intern((pred, row), &mut keys, &mut base, &mut queue);
         while let Some(i) = queue.pop_front() {
             if keys.len() > ROW_LIMIT {
-                return None;
+                return Err(Undecided::SearchBound);
             }
             let (p, r) = keys[i];
-            let values = model.row(p, r)?.to_vec();
-            for (_, prem) in instances(model, index, p, &values)? {
+            // The instance search does not evaluate arithmetic or
+            // aggregates, so it would find instances that do not hold:
+            // necessity through such a rule stays undecided.
+            if !base[i]
+                && model.program().rules.iter().any(|rule| {
+                    (!rule.body.assignments.is_empty() || !rule.body.aggregates.is_empty())
+                        && rule.heads.iter().any(|h| h.pred == p)
+                })
+            {
+                return Err(Undecided::Computed);
+            }
+            let values = model.row(p, r).ok_or(Undecided::SearchBound)?.to_vec();
+            let found = instances(model, index, p, &values).ok_or(Undecided::SearchBound)?;
+            for (_, prem) in found {
                 let mut ps: Vec<usize> = prem
                     .into_iter()
                     .map(|k| intern(k, &mut keys, &mut base, &mut queue))
@@ -276,6 +335,6 @@ impl AssumptionFinder<'_> {
                 out.insert(n.id);
             }
         }
-        Some(out)
+        Ok(out)
     }
 }

@@ -14,6 +14,9 @@ use crate::engine::{Model, RowId};
 use crate::ir::{self, Arg, PredId, Value, ValueId};
 use crate::likelihood::Likelihood;
 
+/// The rows of each match an aggregate counted (premise rows to link).
+pub(crate) type CountedRows = Vec<Vec<(PredId, RowId)>>;
+
 /// Matches of an aggregate body enumerated before the search gives up.
 const MATCH_LIMIT: usize = 100_000;
 
@@ -116,7 +119,7 @@ pub(crate) fn aggregates(
     model: &Model,
     body: &ir::Body,
     b: &[Option<ValueId>],
-) -> Vec<(AggregateCheck, Vec<Vec<(PredId, RowId)>>)> {
+) -> Vec<(AggregateCheck, CountedRows)> {
     let program = model.program();
     body.aggregates
         .iter()

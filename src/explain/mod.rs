@@ -65,7 +65,9 @@ use crate::ir::{
 use crate::source::Span;
 use crate::syntax::ast;
 
-pub use assumptions::{Assumed, AssumedFact, AssumptionFinder, Assumptions, assumptions};
+pub use assumptions::{
+    Assumed, AssumedFact, AssumptionFinder, Assumptions, Undecided, Weakening, assumptions,
+};
 pub use build::{
     explain, explain_all, explain_atom, explain_pattern, matching_rows, parse_query_atom,
 };

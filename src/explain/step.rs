@@ -2,12 +2,13 @@
 //! `because` sentence, citations, and what it checked (comparisons,
 //! exceptions).
 
+use super::compute::CountedRows;
 use super::{
     Binding, Citation, ComparisonCheck, ExceptionCheck, RuleStep, arg_value, compare, ground_atom,
     pattern_of, pattern_text,
 };
 use crate::engine::{Model, RowId};
-use crate::ir::{self, Arg, PredId, Program, RuleId, TemplatePiece, Value, ValueId};
+use crate::ir::{self, Arg, Program, RuleId, TemplatePiece, Value, ValueId};
 use crate::likelihood::Likelihood;
 
 /// The bindings of a rule's variables from its head row and premise rows.
@@ -47,7 +48,7 @@ pub(crate) fn rule_step(
     rule: RuleId,
     head: usize,
     binding: &[Option<ValueId>],
-) -> (RuleStep, Vec<Vec<Vec<(PredId, RowId)>>>) {
+) -> (RuleStep, Vec<CountedRows>) {
     let program = model.program();
     let r = program.rule(rule);
     let (aggregates, counted) = super::compute::aggregates(model, &r.body, binding)

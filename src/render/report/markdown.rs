@@ -152,6 +152,11 @@ fn world(out: &mut String, w: &World, many: bool) {
                 n.likelihood.probability()
             );
             step(out, w, &w.proof, n, false);
+            for line in say::weakest(&w.proof, c.node) {
+                // The line marks atoms with backticks for a terminal; here
+                // it is prose.
+                let _ = writeln!(out, "**Weakest link:** {}\n", text(&line.replace('`', "")));
+            }
             if let Some(a) = &c.assumptions {
                 assumptions(out, a);
             }
@@ -238,30 +243,51 @@ fn step(out: &mut String, w: &World, proof: &Proof, n: &Node, sentence: bool) {
             for c in &s.citations {
                 citation(out, c);
             }
+            let computed = say::computed(s);
+            for line in &computed {
+                let _ = writeln!(out, "- {}", text(line));
+            }
+            if !computed.is_empty() {
+                out.push('\n');
+            }
             checks(out, &s.comparisons, &s.exceptions);
+            for a in s.aggregates.iter().filter(|a| !a.counted.is_empty()) {
+                let _ = writeln!(out, "Counted for {}:\n", code(&a.var));
+                for m in &a.counted {
+                    for p in m.rows.iter().filter_map(|&p| proof.node(p)) {
+                        premise(out, w, proof, p);
+                    }
+                }
+                out.push('\n');
+            }
             if !s.premises.is_empty() {
                 out.push_str("It rests on:\n\n");
                 for p in s.premises.iter().filter_map(|&p| proof.node(p)) {
-                    let detail = match &p.kind {
-                        NodeKind::Fact(o) => render_text::origin(o),
-                        NodeKind::Rule(s) => s
-                            .because
-                            .clone()
-                            .unwrap_or_else(|| format!("by rule {}", s.name)),
-                        NodeKind::Unrecorded => "no derivation recorded".to_string(),
-                    };
-                    let _ = writeln!(
-                        out,
-                        "- {} {} — {}",
-                        linked(w, proof, p),
-                        likelihood(p.likelihood),
-                        text(&detail)
-                    );
+                    premise(out, w, proof, p);
                 }
                 out.push('\n');
             }
         }
     }
+}
+
+/// A premise or counted row as a list item, linked to its entry.
+fn premise(out: &mut String, w: &World, proof: &Proof, p: &Node) {
+    let detail = match &p.kind {
+        NodeKind::Fact(o) => render_text::origin(o),
+        NodeKind::Rule(s) => s
+            .because
+            .clone()
+            .unwrap_or_else(|| format!("by rule {}", s.name)),
+        NodeKind::Unrecorded => "no derivation recorded".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "- {} {} — {}",
+        linked(w, proof, p),
+        likelihood(p.likelihood),
+        text(&detail)
+    );
 }
 
 fn citation(out: &mut String, c: &Citation) {

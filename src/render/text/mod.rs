@@ -167,19 +167,28 @@ pub fn aggregate_counted(a: &AggregateCheck) -> String {
     s
 }
 
-/// A weakest link in one line: what it is and how it limits `level`.
-pub fn weak_link(proof: &Proof, link: &WeakLink) -> String {
+/// A weakest link in one line: what it is and how it limits the
+/// conclusion. `ids`: refer to nodes by their `[id]` (as the text tree
+/// numbers them).
+pub fn weak_link(proof: &Proof, link: &WeakLink, ids: bool) -> String {
     let node = proof.node(link.node());
     let level = proof
         .root()
         .map_or_else(String::new, |r| r.likelihood.to_string());
+    let at = |id: usize| {
+        if ids {
+            format!("[{id}] ")
+        } else {
+            String::new()
+        }
+    };
     match (link, node) {
         (WeakLink::Fact(id), Some(n)) => {
             let from = match &n.kind {
                 NodeKind::Fact(o) => format!(", {}", origin(o)),
                 _ => String::new(),
             };
-            format!("[{id}] `{}` · {}{from}", n.atom, n.likelihood)
+            format!("{}`{}` · {}{from}", at(*id), n.atom, n.likelihood)
         }
         (WeakLink::Unrecorded(id), Some(n)) => {
             format!(
@@ -189,26 +198,35 @@ pub fn weak_link(proof: &Proof, link: &WeakLink) -> String {
         }
         (WeakLink::Rating(id), Some(n)) => match &n.kind {
             NodeKind::Rule(step) => format!(
-                "rule `{}` itself, rated {}: firming up its premises cannot make [{id}] `{}` more likely",
-                step.name, step.qualifier, n.atom
+                "rule `{}` itself, rated {}: firming up its premises cannot make {}`{}` more likely",
+                step.name,
+                step.qualifier,
+                at(*id),
+                n.atom
             ),
-            _ => format!("[{id}]"),
+            _ => at(*id),
         },
         (WeakLink::Exception { node: id, index }, Some(n)) => match &n.kind {
             NodeKind::Rule(step) => match step.exceptions.get(*index) {
                 Some(e) => match (&e.matched, e.cap()) {
                     (Some((row, p)), Some(cap)) => format!(
-                        "`{row}`, {p}, the exception of rule `{}` at [{id}]: it caps the conclusion at {cap}",
-                        step.name
+                        "`{row}`, {p}: the exception `unless {}` of rule `{}` caps {}`{}` at {cap}",
+                        e.atom,
+                        step.name,
+                        at(*id),
+                        n.atom
                     ),
                     _ => format!(
-                        "the exception `unless {}` of rule `{}` at [{id}]",
-                        e.atom, step.name
+                        "the exception `unless {}` of rule `{}` for {}`{}`",
+                        e.atom,
+                        step.name,
+                        at(*id),
+                        n.atom
                     ),
                 },
-                None => format!("[{id}]"),
+                None => at(*id),
             },
-            _ => format!("[{id}]"),
+            _ => at(*id),
         },
         (_, None) => format!("the conclusion is {level}"),
     }

@@ -59,14 +59,14 @@ pub fn proof(proof: &Proof, color: bool) -> String {
                 "Weakest links (each holds the conclusion down):"
             }),
             if links.len() == 1 {
-                super::weak_link(proof, &links[0])
+                super::weak_link(proof, &links[0], true)
             } else {
                 String::new()
             }
         );
         if links.len() > 1 {
             for l in &links {
-                let _ = writeln!(t.out, "  {}", super::weak_link(proof, l));
+                let _ = writeln!(t.out, "  {}", super::weak_link(proof, l, true));
             }
         }
     }
