@@ -46,6 +46,7 @@
 //! ```
 
 mod assumptions;
+mod changes;
 mod whynot;
 
 use std::borrow::Cow;
@@ -63,6 +64,7 @@ use crate::source::{FileId, Location, Span};
 use crate::syntax::ast;
 
 pub use assumptions::{Assumed, AssumedFact, AssumptionFinder, Assumptions, assumptions};
+pub use changes::{Cause, Change, Changes, Compared, Held, HeldConflict, Shift, changes};
 pub use whynot::{
     Attempt, AttemptStatus, Candidate, CondKind, CondStatus, Condition, Outcome, WhyNot, why_not,
     why_not_values,
