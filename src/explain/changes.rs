@@ -6,7 +6,8 @@
 
 use indexmap::IndexMap;
 
-use super::{Binding, assumptions, bindings_of};
+use super::step::bindings_of;
+use super::{Binding, assumptions};
 use crate::engine::{Derivation, Model, RowId};
 use crate::ir::PredId;
 use crate::likelihood::Likelihood;
