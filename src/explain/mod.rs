@@ -68,12 +68,12 @@ pub use assumptions::{Assumed, AssumedFact, AssumptionFinder, Assumptions, assum
 pub use build::{
     explain, explain_all, explain_atom, explain_pattern, matching_rows, parse_query_atom,
 };
+pub use changes::{Cause, Change, Changes, Compared, Held, HeldConflict, Shift, changes};
 pub use conflict::{ConflictExplanation, explain_conflict};
 pub use proof::{
     Binding, Citation, ComparisonCheck, ExceptionCheck, GroundAtom, Node, NodeKind, Origin, Proof,
     RuleStep,
 };
-pub use changes::{Cause, Change, Changes, Compared, Held, HeldConflict, Shift, changes};
 pub use reason::{Reason, reason};
 pub use whynot::{
     Attempt, AttemptStatus, Candidate, CondKind, CondStatus, Condition, Outcome, WhyNot, why_not,
