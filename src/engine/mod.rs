@@ -38,6 +38,7 @@
 
 pub mod builder;
 mod eval;
+mod external;
 mod model;
 mod plan;
 mod query;
@@ -59,6 +60,7 @@ use plan::Operand;
 use relation::{NIL, Relation};
 use validate::validate;
 
+pub use external::{ExternalRow, model_from_rows};
 pub use model::{ConflictHit, Derivation, FactSource, Model, PatternArg, Premise, Stats};
 
 pub use query::{Query, QueryTable, query_table, resolve_query};
@@ -86,6 +88,9 @@ pub struct EvalOptions {
     /// Retractions added to those of the program's files that take part (a
     /// test's `without`).
     pub extra_retractions: Vec<ir::Retraction>,
+    /// Stop with `warrant::timeout` once this moment has passed (the
+    /// clock is read between rules and every few thousand join steps).
+    pub deadline: Option<Instant>,
 }
 
 impl Default for EvalOptions {
@@ -96,6 +101,7 @@ impl Default for EvalOptions {
             extra_facts: Vec::new(),
             files: None,
             extra_retractions: Vec::new(),
+            deadline: None,
         }
     }
 }
@@ -106,7 +112,8 @@ impl Default for EvalOptions {
 /// copied).
 ///
 /// Errors: `warrant::row_limit` when the model grows past
-/// [`EvalOptions::max_rows`].
+/// [`EvalOptions::max_rows`]; `warrant::timeout` when
+/// [`EvalOptions::deadline`] passes; `warrant::overflow`.
 pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, Vec<Diagnostic>> {
     let start = Instant::now();
     validate(program, &options.extra_facts).map_err(|d| vec![d])?;
@@ -126,6 +133,7 @@ pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, 
         options.provenance,
         options.max_rows,
     );
+    state.deadline = options.deadline;
     add_base_rows(&mut state, program, options, loaded);
     run_strata(&mut state, program, options, &head_plans);
     if let Some(f) = &state.fault {
@@ -134,9 +142,15 @@ pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, 
     if let Some(p) = state.overflow {
         return Err(vec![row_limit(program, options, &state, p)]);
     }
+    if let Some(rule) = state.timed_out {
+        return Err(vec![timeout(program, rule)]);
+    }
     let conflicts = find_conflicts(&mut state, program, options);
     if let Some(f) = &state.fault {
         return Err(vec![overflow(program, f)]);
+    }
+    if state.timed_out.is_some() {
+        return Err(vec![timeout(program, None)]);
     }
     let warnings = division_warning(&state)
         .into_iter()
@@ -378,6 +392,12 @@ fn add_base_rows(
         let arity = program.preds[p].arity;
         let check = !retracted[p].is_empty();
         for (r, &line) in l.lines.iter().enumerate() {
+            // The set slot a row lands in is a cache miss: ask for the one
+            // of a row a few ahead while this one is inserted.
+            if let Some(ahead) = l.data.get((r + 8) * arity..(r + 9) * arity) {
+                let rel = &state.rels[p];
+                rel.prefetch(rel.hash(ahead));
+            }
             let row = &l.data[r * arity..(r + 1) * arity];
             if check && taken_back(p, row) {
                 continue;
@@ -480,6 +500,33 @@ fn row_limit(program: &Program, options: &EvalOptions, state: &State, p: usize) 
         for s in rule_spans {
             d = d.with_label(s, format!("this rule concludes `{}`", pred.name));
         }
+    }
+    d
+}
+
+/// `warrant::timeout`: where evaluation was when the deadline passed (the
+/// rule and its stratum, or the conflicts, matched after every stratum).
+fn timeout(program: &Program, rule: Option<crate::source::Span>) -> Diagnostic {
+    let rule = rule.and_then(|s| program.rules.iter().find(|r| r.span == s));
+    let place = match rule {
+        Some(r) => format!(
+            "in stratum {} of {}, running rule `{}`",
+            r.stratum + 1,
+            program.strata.len().max(r.stratum + 1),
+            r.name
+        ),
+        None => "while matching the conflicts".to_string(),
+    };
+    let mut d = Diagnostic::error(
+        Code::Timeout,
+        format!("evaluation stopped: the time limit passed {place}"),
+    )
+    .with_help(
+        "an unfinished model is never printed; raise the limit with --timeout, or look for \
+         a rule that derives more than expected (`--max-rows N` names the predicate that grows)",
+    );
+    if let Some(r) = rule {
+        d = d.with_label(r.span, format!("`{}` was running", r.name));
     }
     d
 }

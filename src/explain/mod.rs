@@ -47,6 +47,7 @@
 
 mod assumptions;
 mod build;
+mod changes;
 mod compute;
 mod conflict;
 mod proof;
@@ -71,6 +72,7 @@ pub use assumptions::{
 pub use build::{
     explain, explain_all, explain_atom, explain_pattern, matching_rows, parse_query_atom,
 };
+pub use changes::{Cause, Change, Changes, Compared, Held, HeldConflict, Shift, changes};
 pub use conflict::{ConflictExplanation, explain_conflict};
 pub use proof::{
     AggregateCheck, AggregateMatch, BelowFloor, Binding, Citation, ComparisonCheck, Computation,
