@@ -96,6 +96,8 @@ codes! {
     SeveralWorlds => "warrant::several_worlds",
     /// Evaluation passed the `--max-rows` limit.
     RowLimit => "warrant::row_limit",
+    /// Evaluation passed the `--timeout` deadline.
+    Timeout => "warrant::timeout",
     /// `why-not` was given an atom with variables.
     NotGround => "warrant::not_ground",
     /// An expression names a function Warrant does not have.
@@ -111,6 +113,9 @@ codes! {
     NotCompilable => "warrant::not_compilable",
     /// `run --engine duckdb` could not run DuckDB, or DuckDB failed. Exit code 2.
     Duckdb => "warrant::duckdb",
+    /// A result computed without derivations (`run --engine duckdb`) was asked
+    /// for explanations.
+    NotExplainable => "warrant::not_explainable",
     /// A command-line option or environment variable has a value that cannot be
     /// used (e.g. `SOURCE_DATE_EPOCH` that is not a number of seconds).
     Usage => "warrant::usage",

@@ -6,6 +6,7 @@
 //! own, so tests cannot leak into each other.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::diagnostics::Diagnostic;
 use crate::engine::{self, Derivation, EvalOptions, Model, PatternArg, RowId};
@@ -108,8 +109,8 @@ impl Report {
 }
 
 /// Runs the tests of the named files whose names contain `filter` (all
-/// when `None`).
-pub fn run(program: &Arc<Program>, filter: Option<&str>) -> Report {
+/// when `None`), each evaluation stopping at `deadline` (`warrant::timeout`).
+pub fn run(program: &Arc<Program>, filter: Option<&str>, deadline: Option<Instant>) -> Report {
     let mut fired = vec![false; program.rules.len()];
     let outcomes = program
         .tests
@@ -119,7 +120,7 @@ pub fn run(program: &Arc<Program>, filter: Option<&str>) -> Report {
         .filter(|(_, t)| program.given.is_empty() || program.given.contains(&t.file))
         .filter(|(_, t)| filter.is_none_or(|f| t.name.contains(f)))
         .map(|(i, test)| {
-            let outcome = run_one(program, i, test);
+            let outcome = run_one(program, i, test, deadline);
             if let Some(model) = &outcome.model {
                 mark_fired(model, &mut fired);
             }
@@ -129,12 +130,18 @@ pub fn run(program: &Arc<Program>, filter: Option<&str>) -> Report {
     Report { outcomes, fired }
 }
 
-fn run_one(program: &Arc<Program>, index: usize, test: &Test) -> Outcome {
+fn run_one(
+    program: &Arc<Program>,
+    index: usize,
+    test: &Test,
+    deadline: Option<Instant>,
+) -> Outcome {
     let location = program.sources.location(test.span);
     let options = EvalOptions {
         extra_facts: test.given.clone(),
         extra_retractions: test.without.clone(),
         files: Some(program.visible_files(test.file)),
+        deadline,
         ..EvalOptions::default()
     };
     let model = match engine::evaluate(program, &options) {

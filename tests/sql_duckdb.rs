@@ -17,6 +17,8 @@ use warrant::engine::{EvalOptions, evaluate};
 use warrant::export::sql::{self, Dialect, duckdb};
 use warrant::ir::{PredId, Program, Value};
 
+#[path = "common/duckdb.rs"]
+mod duckdb_common;
 #[path = "common/random_program.rs"]
 mod random_program;
 #[path = "common/rng.rs"]
@@ -25,24 +27,8 @@ mod rng;
 /// Rows of every predicate: (predicate, values) → likelihood units.
 type Rows = HashMap<(String, Vec<Value>), u16>;
 
-/// The DuckDB program, or `None` (with a loud message) when there is none.
 fn duckdb_program() -> Option<PathBuf> {
-    let path = duckdb::program_path(None);
-    let ok = Command::new(&path)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "duckdb is not installed, and CI is set: `pip install duckdb-cli`"
-    );
-    eprintln!(
-        "\n*** SKIPPED: no `duckdb` program (pip install duckdb-cli); DuckDB differential not run ***\n"
-    );
-    None
+    duckdb_common::program()
 }
 
 fn native_rows(program: &Arc<Program>) -> Rows {
@@ -70,7 +56,8 @@ fn duckdb_rows(duckdb_path: &Path, programs: &[Arc<Program>]) -> Vec<Rows> {
     let rows = duckdb::run(duckdb_path, &script).unwrap_or_else(|d| panic!("{}", d.message));
     let mut out = vec![Rows::new(); programs.len()];
     for r in rows {
-        out[r.batch].insert((r.pred, r.values), r.likelihood.units());
+        let name = programs[r.batch].pred(r.pred).name.clone();
+        out[r.batch].insert((name, r.values), r.likelihood.units());
     }
     out
 }

@@ -29,6 +29,9 @@ pub struct Target {
     /// Stop when the model grows past this many rows
     #[arg(long, value_name = "N", default_value_t = warrant::engine::DEFAULT_MAX_ROWS)]
     pub max_rows: usize,
+    /// Stop evaluating once the command has run this long, e.g. 30s, 2m
+    #[arg(long, value_name = "DURATION", value_parser = super::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -51,6 +54,7 @@ pub fn prepare(
     let eval = super::EvalArgs {
         no_provenance: false,
         max_rows: target.max_rows,
+        timeout: target.timeout,
     };
     let model = super::evaluate(&program, &eval)?;
     Ok((parsed, model))

@@ -4,7 +4,8 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -14,6 +15,7 @@ use warrant::source::Sources;
 mod assumptions;
 mod check;
 mod diff;
+mod duckdb;
 mod explain;
 mod export;
 mod fmt;
@@ -78,7 +80,11 @@ pub enum Format {
     Json,
 }
 
+/// When the command started: `--timeout` counts from here.
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
 pub fn main() -> ExitCode {
+    STARTED.get_or_init(Instant::now);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -199,6 +205,21 @@ pub struct EvalArgs {
     /// Stop when the model grows past this many rows
     #[arg(long, value_name = "N", default_value_t = warrant::engine::DEFAULT_MAX_ROWS)]
     pub max_rows: usize,
+    /// Stop evaluating once the command has run this long, e.g. 30s, 2m, 1h 30m
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+}
+
+/// A duration as people write it: `30s`, `2m`, `1h 30m`, `500ms`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|e| format!("{e}; write a number and a unit, e.g. 30s, 2m or 1h 30m"))
+}
+
+/// The moment a `--timeout` measured from the command's start ends.
+pub fn deadline(timeout: Option<Duration>) -> Option<Instant> {
+    let started = *STARTED.get_or_init(Instant::now);
+    timeout.and_then(|t| started.checked_add(t))
 }
 
 /// Loads and checks; prints the diagnostics (warnings too) on stderr.
@@ -287,11 +308,7 @@ pub fn evaluate_for(
     let Some(goals) = goals.filter(|_| demand) else {
         return evaluate(program, args);
     };
-    let options = warrant::engine::EvalOptions {
-        provenance: !args.no_provenance,
-        max_rows: args.max_rows,
-        ..Default::default()
-    };
+    let options = eval_options(args, None);
     finish_evaluation(
         program,
         demand::evaluate_goals(program, &options, &goals).map(|d| d.model),
@@ -304,13 +321,22 @@ pub fn evaluate_world(
     args: &EvalArgs,
     files: Option<Vec<warrant::source::FileId>>,
 ) -> Result<warrant::engine::Model, u8> {
-    let options = warrant::engine::EvalOptions {
+    let options = eval_options(args, files);
+    finish_evaluation(program, warrant::engine::evaluate(program, &options))
+}
+
+/// The evaluation options the arguments ask for.
+fn eval_options(
+    args: &EvalArgs,
+    files: Option<Vec<warrant::source::FileId>>,
+) -> warrant::engine::EvalOptions {
+    warrant::engine::EvalOptions {
         provenance: !args.no_provenance,
         max_rows: args.max_rows,
         files,
+        deadline: deadline(args.timeout),
         ..Default::default()
-    };
-    finish_evaluation(program, warrant::engine::evaluate(program, &options))
+    }
 }
 
 /// Prints the warnings of a successful evaluation, the diagnostics of a

@@ -43,6 +43,9 @@ pub struct Args {
     /// Stop when the model grows past this many rows
     #[arg(long, value_name = "N", default_value_t = warrant::engine::DEFAULT_MAX_ROWS)]
     max_rows: usize,
+    /// Stop evaluating once the command has run this long, e.g. 30s, 2m
+    #[arg(long, value_name = "DURATION", value_parser = super::parse_duration)]
+    timeout: Option<std::time::Duration>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -64,6 +67,7 @@ pub fn run(args: Args) -> u8 {
     let eval = super::EvalArgs {
         no_provenance: false,
         max_rows: args.max_rows,
+        timeout: args.timeout,
     };
     // Each path is loaded on its own; a folder with several root files is
     // several worlds, each evaluated apart (never merged).

@@ -39,6 +39,22 @@ pub struct Args {
     /// Format of the files written by --output-dir
     #[arg(long, value_enum, default_value_t = OutputFormat::Csv, requires = "output_dir")]
     output_format: OutputFormat,
+    /// What computes the rows: Warrant's engine, or DuckDB running the script
+    /// of `export --sql` (same rows and likelihoods; nothing to explain)
+    #[arg(long, value_enum, default_value_t = Engine::Native)]
+    engine: Engine,
+    /// The DuckDB program for --engine duckdb (default: $WARRANT_DUCKDB, else `duckdb`)
+    #[arg(long, value_name = "PATH")]
+    duckdb: Option<PathBuf>,
+}
+
+/// What computes the rows of `run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// Warrant's engine (with derivations to explain)
+    Native,
+    /// DuckDB's command-line program (`pip install duckdb-cli`)
+    Duckdb,
 }
 
 /// Format of the files of `--output-dir`.
@@ -75,6 +91,18 @@ pub fn run(args: Args) -> u8 {
             return super::EXIT_USAGE;
         }
     };
+    if args.engine == Engine::Duckdb {
+        let model = match super::duckdb::evaluate(
+            &program,
+            args.explain,
+            args.eval.max_rows,
+            args.duckdb.as_deref(),
+        ) {
+            Ok(m) => m,
+            Err(code) => return code,
+        };
+        return run_world(&args, &model, only, args.output_dir.clone(), None);
+    }
     if program.roots.len() <= 1 {
         let model = match super::evaluate(&program, &args.eval) {
             Ok(m) => m,

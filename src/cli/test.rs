@@ -21,6 +21,9 @@ pub struct Args {
     /// List the rules that no test made fire
     #[arg(long)]
     coverage: bool,
+    /// Stop evaluating once the command has run this long, e.g. 30s, 2m
+    #[arg(long, value_name = "DURATION", value_parser = super::parse_duration)]
+    timeout: Option<std::time::Duration>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -28,7 +31,11 @@ pub fn run(args: Args) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let report = testing::run(&program, args.filter.as_deref());
+    let report = testing::run(
+        &program,
+        args.filter.as_deref(),
+        super::deadline(args.timeout),
+    );
     let mut out = String::new();
     for o in &report.outcomes {
         let name = &program.tests[o.test].name;

@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::time::Instant;
 
 use crate::arith::{self, ArithError};
 use crate::ir::{self, AggregateOp, Arg, Value};
@@ -79,6 +80,12 @@ pub(crate) struct State<'t> {
     pub overflow: Option<usize>,
     /// Set when integer arithmetic overflowed.
     pub fault: Option<ArithFault>,
+    /// When evaluation must stop (`--timeout`), and calls of `run` left
+    /// before the clock is read again.
+    pub deadline: Option<Instant>,
+    clock_countdown: u32,
+    /// Set when the deadline passed: the rule being run then, if any.
+    pub timed_out: Option<Option<Span>>,
     /// Divisions by zero (each derives nothing), and the rules they were in.
     pub divisions_by_zero: usize,
     pub division_rules: Vec<Span>,
@@ -108,6 +115,10 @@ pub(crate) struct State<'t> {
 /// becomes visible moves, which semi-naive evaluation does not rely on.
 const PENDING: usize = 16;
 
+/// How many calls of `run` go between two readings of the clock (a
+/// reading costs about as much as a few hundred joined rows).
+const CLOCK_EVERY: u32 = 4096;
+
 /// How many rows ahead a scan prefetches the index slot its next step
 /// probes.
 const AHEAD: u32 = 8;
@@ -136,6 +147,9 @@ impl<'t> State<'t> {
             max_rows,
             overflow: None,
             fault: None,
+            deadline: None,
+            clock_countdown: CLOCK_EVERY,
+            timed_out: None,
             divisions_by_zero: 0,
             division_rules: Vec::new(),
             mixed_comparisons: 0,
@@ -150,10 +164,32 @@ impl<'t> State<'t> {
         }
     }
 
-    /// Whether evaluation must stop (row limit or arithmetic overflow).
+    /// Whether evaluation must stop (row limit, arithmetic overflow or
+    /// deadline).
     #[inline]
     pub fn stopped(&self) -> bool {
-        self.overflow.is_some() || self.fault.is_some()
+        self.overflow.is_some() || self.fault.is_some() || self.timed_out.is_some()
+    }
+
+    /// Reads the clock every `CLOCK_EVERY` calls; true (and the rule noted)
+    /// once the deadline has passed.
+    #[inline]
+    fn out_of_time(&mut self) -> bool {
+        self.clock_countdown -= 1;
+        if self.clock_countdown > 0 {
+            return false;
+        }
+        self.clock_countdown = CLOCK_EVERY;
+        self.check_deadline()
+    }
+
+    /// Reads the clock now; true (and the rule noted) once the deadline has
+    /// passed.
+    pub fn check_deadline(&mut self) -> bool {
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.timed_out = Some(self.current);
+        }
+        self.timed_out.is_some()
     }
 
     /// Adds a base row (fact or input row).
@@ -233,7 +269,7 @@ impl<'t> State<'t> {
         for r in rules {
             let plan = plan::compile(&r.rule.body, None, &mut self.rels);
             self.run_rule(r, &plan);
-            if self.stopped() {
+            if self.stopped() || self.check_deadline() {
                 return;
             }
         }
@@ -254,7 +290,7 @@ impl<'t> State<'t> {
                     }
                     let plan = plan::compile(&r.rule.body, Some(i), &mut self.rels);
                     self.run_rule(r, &plan);
-                    if self.stopped() {
+                    if self.stopped() || self.check_deadline() {
                         return;
                     }
                 }
@@ -329,7 +365,7 @@ impl<'t> State<'t> {
     }
 
     fn run(&mut self, plan: &Plan, sink: &mut Sink, step: usize, lik: u16, height: u32) {
-        if self.stopped() {
+        if self.stopped() || self.out_of_time() {
             return;
         }
         let Some(s) = plan.steps.get(step) else {

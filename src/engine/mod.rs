@@ -39,6 +39,7 @@
 pub mod builder;
 pub mod demand;
 mod eval;
+mod external;
 mod model;
 mod plan;
 mod query;
@@ -60,6 +61,7 @@ use plan::Operand;
 use relation::{NIL, Relation};
 use validate::validate;
 
+pub use external::{ExternalRow, model_from_rows};
 pub use model::{ConflictHit, Derivation, FactSource, Model, PatternArg, Premise, Stats};
 
 pub use query::{Query, QueryTable, query_table, resolve_query};
@@ -87,6 +89,9 @@ pub struct EvalOptions {
     /// Retractions added to those of the program's files that take part (a
     /// test's `without`).
     pub extra_retractions: Vec<ir::Retraction>,
+    /// Stop with `warrant::timeout` once this moment has passed (the
+    /// clock is read between rules and every few thousand join steps).
+    pub deadline: Option<Instant>,
 }
 
 impl Default for EvalOptions {
@@ -97,6 +102,7 @@ impl Default for EvalOptions {
             extra_facts: Vec::new(),
             files: None,
             extra_retractions: Vec::new(),
+            deadline: None,
         }
     }
 }
@@ -107,7 +113,8 @@ impl Default for EvalOptions {
 /// copied).
 ///
 /// Errors: `warrant::row_limit` when the model grows past
-/// [`EvalOptions::max_rows`].
+/// [`EvalOptions::max_rows`]; `warrant::timeout` when
+/// [`EvalOptions::deadline`] passes; `warrant::overflow`.
 pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, Vec<Diagnostic>> {
     evaluate_as(program, options, None)
 }
@@ -149,6 +156,7 @@ fn evaluate_as(
         options.max_rows,
     );
     state.demand_from = rewritten.map_or(usize::MAX, |r| r.demand_from);
+    state.deadline = options.deadline;
     add_base_rows(&mut state, program, options, loaded);
     run_strata(&mut state, program, options, &head_plans);
     if let Some(f) = &state.fault {
@@ -157,9 +165,15 @@ fn evaluate_as(
     if let Some(p) = state.overflow {
         return Err(vec![row_limit(program, options, &state, p)]);
     }
+    if let Some(rule) = state.timed_out {
+        return Err(vec![timeout(program, rule)]);
+    }
     let conflicts = find_conflicts(&mut state, program, options);
     if let Some(f) = &state.fault {
         return Err(vec![overflow(program, f)]);
+    }
+    if state.timed_out.is_some() {
+        return Err(vec![timeout(program, None)]);
     }
     let warnings = division_warning(&state)
         .into_iter()
@@ -512,6 +526,33 @@ fn row_limit(program: &Program, options: &EvalOptions, state: &State, p: usize) 
         for s in rule_spans {
             d = d.with_label(s, format!("this rule concludes `{}`", pred.name));
         }
+    }
+    d
+}
+
+/// `warrant::timeout`: where evaluation was when the deadline passed (the
+/// rule and its stratum, or the conflicts, matched after every stratum).
+fn timeout(program: &Program, rule: Option<crate::source::Span>) -> Diagnostic {
+    let rule = rule.and_then(|s| program.rules.iter().find(|r| r.span == s));
+    let place = match rule {
+        Some(r) => format!(
+            "in stratum {} of {}, running rule `{}`",
+            r.stratum + 1,
+            program.strata.len().max(r.stratum + 1),
+            r.name
+        ),
+        None => "while matching the conflicts".to_string(),
+    };
+    let mut d = Diagnostic::error(
+        Code::Timeout,
+        format!("evaluation stopped: the time limit passed {place}"),
+    )
+    .with_help(
+        "an unfinished model is never printed; raise the limit with --timeout, or look for \
+         a rule that derives more than expected (`--max-rows N` names the predicate that grows)",
+    );
+    if let Some(r) = rule {
+        d = d.with_label(r.span, format!("`{}` was running", r.name));
     }
     d
 }

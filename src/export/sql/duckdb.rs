@@ -6,24 +6,34 @@
 //! keeps DuckDB's C++ out of Warrant's build (the `duckdb` crate's bundled
 //! build compiles all of it).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::Value;
+use crate::ir::{PredId, Value};
 use crate::likelihood::Likelihood;
 
 use super::values::parse_shown;
 
-/// One row read back: the batch index (0 unless batched), the predicate's
-/// name, its values and likelihood.
+/// One row read back: the batch index (0 unless batched), the predicate
+/// (its index in the program), its values and likelihood.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResultRow {
     pub batch: usize,
-    pub pred: String,
+    pub pred: PredId,
     pub values: Vec<Value>,
     pub likelihood: Likelihood,
+}
+
+/// A row as the rows query prints it.
+#[derive(serde::Deserialize)]
+struct Printed {
+    #[serde(default)]
+    batch: usize,
+    pred: u32,
+    row: Vec<String>,
+    likelihood: u16,
 }
 
 /// The DuckDB program to run: `explicit`, else `$WARRANT_DUCKDB`, else
@@ -35,7 +45,12 @@ pub fn program_path(explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("duckdb"))
 }
 
-/// Runs `script` (whose last statement is a rows query) and parses its JSON.
+/// Runs `script` (whose last statements are rows queries) and reads the
+/// rows back as DuckDB prints them. `warrant::duckdb` when DuckDB cannot be
+/// started or prints something unexpected; an error of the script itself is
+/// `warrant::overflow` for integer overflow, else `warrant::not_compilable`
+/// (a value the script refuses to compute, e.g. `upper` of a non-ASCII
+/// text), else `warrant::duckdb`.
 pub fn run(duckdb: &Path, script: &str) -> Result<Vec<ResultRow>, Diagnostic> {
     let mut child = Command::new(duckdb)
         .args(["-json", "-bail", "-noheader"])
@@ -55,66 +70,83 @@ pub fn run(duckdb: &Path, script: &str) -> Result<Vec<ResultRow>, Diagnostic> {
         })?;
     let mut stdin = child.stdin.take();
     let script = script.to_string();
-    // Writing on another thread: DuckDB may print before it has read everything.
+    // Writing and reading stderr on other threads: DuckDB may print before
+    // it has read everything.
     let writer = std::thread::spawn(move || {
         if let Some(s) = stdin.as_mut() {
             let _ = s.write_all(script.as_bytes());
         }
     });
-    let out = child
-        .wait_with_output()
+    let mut stderr_pipe = child.stderr.take();
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(e) = stderr_pipe.as_mut() {
+            let _ = e.read_to_string(&mut text);
+        }
+        text
+    });
+    let parsed = match child.stdout.take() {
+        Some(out) => parse_from(std::io::BufReader::with_capacity(1 << 16, out)),
+        None => Ok(Vec::new()),
+    };
+    let status = child
+        .wait()
         .map_err(|e| Diagnostic::error(Code::Duckdb, format!("DuckDB failed: {e}")))?;
     let _ = writer.join();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() || !stderr.trim().is_empty() {
-        return Err(Diagnostic::error(
-            Code::Duckdb,
-            format!("DuckDB reported an error: {}", stderr.trim()),
-        ));
+    let stderr = errors.join().unwrap_or_default();
+    if !status.success() || !stderr.trim().is_empty() {
+        return Err(script_error(stderr.trim()));
     }
-    parse(&String::from_utf8_lossy(&out.stdout))
+    parsed
+}
+
+/// The diagnostic of an error DuckDB reported while running the script.
+fn script_error(message: &str) -> Diagnostic {
+    if message.contains("Overflow") || message.contains("warrant overflow") {
+        return Diagnostic::error(
+            Code::Overflow,
+            format!(
+                "evaluation stopped: integer arithmetic left the 64-bit range in DuckDB ({message})"
+            ),
+        )
+        .with_help("bound the recursion (e.g. `N < 90`) or compute with decimals");
+    }
+    if let Some(at) = message.find("warrant cannot compute: ") {
+        let what = message[at + "warrant cannot compute: ".len()..]
+            .lines()
+            .next()
+            .unwrap_or("");
+        return Diagnostic::error(
+            Code::NotCompilable,
+            format!("DuckDB cannot compute this as Warrant does: {what}"),
+        )
+        .with_help("evaluate it with the native engine (`warrant run` without --engine)");
+    }
+    Diagnostic::error(Code::Duckdb, format!("DuckDB reported an error: {message}"))
 }
 
 /// Parses DuckDB's JSON output of rows queries (one array per query).
 pub fn parse(json: &str) -> Result<Vec<ResultRow>, Diagnostic> {
+    parse_from(json.as_bytes())
+}
+
+fn parse_from(reader: impl std::io::Read) -> Result<Vec<ResultRow>, Diagnostic> {
     let bad =
         |what: &str| Diagnostic::error(Code::Duckdb, format!("unexpected DuckDB output: {what}"));
     let mut rows = Vec::new();
-    let stream = serde_json::Deserializer::from_str(json).into_iter::<serde_json::Value>();
+    let stream = serde_json::Deserializer::from_reader(reader).into_iter::<Vec<Printed>>();
     for array in stream {
-        let array = array.map_err(|e| bad(&e.to_string()))?;
-        let Some(items) = array.as_array() else {
-            return Err(bad("not an array"));
-        };
-        for item in items {
-            let pred = item["pred"]
-                .as_str()
-                .ok_or_else(|| bad("no pred"))?
-                .to_string();
-            let batch = item
-                .get("batch")
-                .and_then(serde_json::Value::as_u64)
-                .unwrap_or(0) as usize;
-            let units = item["likelihood"]
-                .as_u64()
-                .ok_or_else(|| bad("no likelihood"))?;
-            let likelihood = u16::try_from(units)
-                .ok()
-                .and_then(Likelihood::from_units)
+        for item in array.map_err(|e| bad(&e.to_string()))? {
+            let likelihood = Likelihood::from_units(item.likelihood)
                 .ok_or_else(|| bad("likelihood out of range"))?;
-            let values = item["row"]
-                .as_array()
-                .ok_or_else(|| bad("no row"))?
+            let values = item
+                .row
                 .iter()
-                .map(|v| {
-                    v.as_str()
-                        .and_then(parse_shown)
-                        .ok_or_else(|| bad("a value"))
-                })
+                .map(|v| parse_shown(v).ok_or_else(|| bad("a value")))
                 .collect::<Result<Vec<_>, _>>()?;
             rows.push(ResultRow {
-                batch,
-                pred,
+                batch: item.batch,
+                pred: PredId(item.pred),
                 values,
                 likelihood,
             });

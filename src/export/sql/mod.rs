@@ -61,28 +61,31 @@ pub fn compile(program: &Program, _dialect: Dialect) -> Result<Script, Vec<Diagn
 }
 
 /// A query over the script's tables listing every row of `preds`: the
-/// predicate's name, its values as `w_show` prints them, the likelihood.
+/// predicate's index, its values as `w_show` prints them, the likelihood;
+/// in the order of `preds`, then of the values (integers, decimals, texts).
 pub fn rows_query(program: &Program, preds: &[PredId], batch: Option<usize>) -> String {
     let batch = batch.map_or_else(String::new, |b| format!("{b} AS batch, "));
-    let parts: Vec<String> = preds
+    preds
         .iter()
         .map(|&p| {
             let pred = program.pred(p);
             let cols: Vec<String> = (0..pred.arity)
                 .map(|j| format!("w_show({})", values::column(j)))
                 .collect();
+            let order: Vec<String> = (0..pred.arity).map(values::column).collect();
+            let order = if order.is_empty() {
+                String::new()
+            } else {
+                format!(" ORDER BY {}", order.join(", "))
+            };
             format!(
-                "SELECT {batch}{} AS pred, [{}]::VARCHAR[] AS row, likelihood FROM {}",
-                values::string(&pred.name),
+                "SELECT {batch}{} AS pred, [{}]::VARCHAR[] AS row, likelihood FROM {}{order};\n",
+                p.0,
                 cols.join(", "),
                 values::ident(&pred.name)
             )
         })
-        .collect();
-    if parts.is_empty() {
-        return String::new();
-    }
-    format!("{};\n", parts.join("\nUNION ALL "))
+        .collect()
 }
 
 /// `warrant::not_compilable` for a construct of a rule.

@@ -1,0 +1,175 @@
+//! Building proofs: each row's recorded derivation, and its premises' in
+//! turn, numbered depth first without recursion.
+
+use std::collections::HashMap;
+
+use super::step::{bind_rule, rule_step};
+use super::{Node, NodeKind, Proof, ground_atom, origin_of};
+use crate::diagnostics::Diagnostic;
+use crate::engine::{Derivation, Model, RowId};
+use crate::ir::{PredId, Program, ValueId};
+use crate::source::FileId;
+use crate::syntax::ast;
+
+/// The proof of a row: its recorded derivation, and its premises' in turn.
+/// `None` when the row is not in the model.
+pub fn explain(model: &Model, pred: PredId, row: RowId) -> Option<Proof> {
+    explain_all(model, &[(pred, row)])
+}
+
+/// One proof for several rows (a forest with shared sub-proofs numbered
+/// once). Rows not in the model are skipped; `None` when none is.
+pub fn explain_all(model: &Model, rows: &[(PredId, RowId)]) -> Option<Proof> {
+    let mut b = Builder::new(model);
+    let mut roots = Vec::new();
+    for &(p, r) in rows {
+        if let Some(id) = b.build(p, r)
+            && !roots.contains(&id)
+        {
+            roots.push(id);
+        }
+    }
+    (!roots.is_empty()).then_some(Proof {
+        roots,
+        nodes: b.nodes,
+    })
+}
+
+/// Explains every row matching a pattern (`hedges(A)`, `ally(japan, us)`),
+/// one proof per row in insertion order; an empty list when nothing matches.
+///
+/// Errors: `warrant::parse`, `warrant::unknown_predicate` (with did-you-mean),
+/// `warrant::arity_mismatch`. Diagnostics of this function carry no spans (the atom
+/// text is not one of the program's files).
+pub fn explain_atom(model: &Model, atom: &str) -> Result<Vec<Proof>, Diagnostic> {
+    let program = model.program();
+    let atom = parse_query_atom(program, atom)?;
+    explain_pattern(model, &atom)
+}
+
+/// [`explain_atom`] for an atom already parsed.
+pub fn explain_pattern(model: &Model, atom: &ast::Atom) -> Result<Vec<Proof>, Diagnostic> {
+    let rows = matching_rows(model, atom)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, r)| explain(model, p, r))
+        .collect())
+}
+
+/// The rows of the model that match a parsed pattern, in insertion order.
+pub fn matching_rows(model: &Model, atom: &ast::Atom) -> Result<Vec<(PredId, RowId)>, Diagnostic> {
+    let q = crate::engine::resolve_query(model, atom)?;
+    Ok(model
+        .matching(q.pred, &q.args)
+        .into_iter()
+        .map(|r| (q.pred, r))
+        .collect())
+}
+
+/// Parses an atom given as text, for library callers. The diagnostic on a
+/// parse error keeps its message and help but drops its labels (they would
+/// point into a file the program does not have).
+pub fn parse_query_atom(program: &Program, text: &str) -> Result<ast::Atom, Diagnostic> {
+    let file = FileId(program.sources.len() as u32);
+    crate::syntax::parse_atom(file, text).map_err(|mut d| {
+        d.labels.clear();
+        d
+    })
+}
+
+type Frame = (usize, Vec<(PredId, RowId)>, usize);
+
+struct Builder<'a> {
+    program: &'a Program,
+    model: &'a Model,
+    seen: HashMap<(PredId, RowId), usize>,
+    nodes: Vec<Node>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(model: &'a Model) -> Self {
+        Builder {
+            program: model.program(),
+            model,
+            seen: HashMap::new(),
+            nodes: Vec::new(),
+        }
+    }
+
+    /// Depth-first with an explicit stack, numbering nodes in the order
+    /// they are first met.
+    fn build(&mut self, pred: PredId, row: RowId) -> Option<usize> {
+        if let Some(&id) = self.seen.get(&(pred, row)) {
+            return Some(id);
+        }
+        let (root, premises) = self.make(pred, row)?;
+        // (node id, its premise rows, the next premise to link)
+        let mut stack: Vec<Frame> = vec![(root, premises, 0)];
+        while let Some(top) = stack.last_mut() {
+            let Some(&(p, r)) = top.1.get(top.2) else {
+                stack.pop();
+                continue;
+            };
+            top.2 += 1;
+            let parent = top.0;
+            let child = match self.seen.get(&(p, r)) {
+                Some(&c) => c,
+                None => match self.make(p, r) {
+                    Some((c, prem)) => {
+                        stack.push((c, prem, 0));
+                        c
+                    }
+                    None => continue,
+                },
+            };
+            if let Some(NodeKind::Rule(step)) = self.nodes.get_mut(parent - 1).map(|n| &mut n.kind)
+            {
+                step.premises.push(child);
+            }
+        }
+        Some(root)
+    }
+
+    /// Creates the node of a row (premises not yet linked); returns its id
+    /// and the premise rows to visit.
+    fn make(&mut self, pred: PredId, row: RowId) -> Option<(usize, Vec<(PredId, RowId)>)> {
+        let (program, model) = (self.program, self.model);
+        let values = model.row(pred, row)?;
+        let likelihood = model.likelihood(pred, row)?;
+        let atom = ground_atom(model, pred, values);
+        let mut premises = Vec::new();
+        let kind = match model.derivation(pred, row) {
+            None => NodeKind::Unrecorded,
+            Some(Derivation::Fact { source, origin }) => {
+                NodeKind::Fact(origin_of(program, &source, &origin))
+            }
+            Some(Derivation::Rule {
+                rule,
+                head,
+                premises: prem,
+                ..
+            }) => match program.rules.get(rule.0 as usize) {
+                None => NodeKind::Unrecorded,
+                Some(r) => {
+                    premises = prem.iter().map(|p| (p.pred, p.row)).collect();
+                    let rows: Vec<Option<&[ValueId]>> =
+                        prem.iter().map(|p| model.row(p.pred, p.row)).collect();
+                    let binding = bind_rule(r, head, values, &rows);
+                    NodeKind::Rule(Box::new(rule_step(model, rule, head, &binding)))
+                }
+            },
+        };
+        let id = self.nodes.len() + 1;
+        self.nodes.push(Node {
+            id,
+            pred,
+            row,
+            atom,
+            likelihood,
+            height: model.height(pred, row),
+            kind,
+        });
+        self.seen.insert((pred, row), id);
+        Some((id, premises))
+    }
+}

@@ -1,0 +1,366 @@
+//! The bounded backtracking search over a rule body: every dead end is a
+//! partial match, ranked by how many conditions it met.
+
+use super::index::Index;
+use super::{CLOSEST, Candidate, STEP_LIMIT};
+use crate::engine::{Model, PatternArg, RowId};
+use crate::explain::{compare, pattern_of};
+use crate::ir::{self, Arg, Program, ValueId, Values};
+
+/// A reference to one condition of a rule body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Cond {
+    Atom(usize),
+    Cmp(usize),
+    Exc(usize),
+}
+
+pub(super) struct Search<'a, 'i> {
+    pub(super) program: &'a Program,
+    pub(super) model: &'a Model,
+    pub(super) values: &'a Values,
+    pub(super) rule: &'a ir::Rule,
+    pub(super) index: &'i mut Index,
+    pub(super) steps: usize,
+    pub(super) truncated: bool,
+    pub(super) partials: usize,
+    /// (order of discovery, candidate), best first.
+    pub(super) best: Vec<(usize, Candidate)>,
+    pub(super) blocked: bool,
+    pub(super) applies: bool,
+    /// When set, complete matches (exceptions absent) are collected here
+    /// instead of partial matches being ranked.
+    pub(super) collect: Option<Vec<Vec<RowId>>>,
+}
+
+/// The evaluation state at a dead end.
+pub(super) struct Trace<'t> {
+    pub(super) binding: &'t [Option<ValueId>],
+    /// Per atom: the matched row, or `Err(())` for the atom that failed.
+    pub(super) atoms: &'t [Option<Result<RowId, ()>>],
+    /// Per comparison: whether it held (evaluated ones only).
+    pub(super) cmps: &'t [Option<bool>],
+    /// Per exception: the first matching row, if derived (evaluated ones only).
+    pub(super) excs: &'t [Option<Option<RowId>>],
+}
+
+impl Search<'_, '_> {
+    pub(super) fn run(&mut self, seed: Vec<Option<ValueId>>) {
+        let body = &self.rule.body;
+        let n = body.atoms.len();
+        let mut binding = seed;
+        // At which level (number of atoms matched) each comparison becomes
+        // evaluable, and which variables each atom binds.
+        let mut bound: Vec<bool> = binding.iter().map(Option::is_some).collect();
+        let mut binds_at: Vec<Vec<u32>> = Vec::with_capacity(n);
+        let mut level_of_var: Vec<usize> = vec![usize::MAX; body.vars.len()];
+        for (x, b) in bound.iter().enumerate() {
+            if *b {
+                level_of_var[x] = 0;
+            }
+        }
+        // The order atoms are joined in: as written (so that "not reached"
+        // means what a reader expects), or, when only complete matches are
+        // wanted, most-bound first.
+        let order: Vec<usize> = if self.collect.is_some() {
+            let mut known = bound.clone();
+            let mut left: Vec<usize> = (0..n).collect();
+            let mut order = Vec::with_capacity(n);
+            while !left.is_empty() {
+                let score = |i: usize| {
+                    body.atoms[i]
+                        .args
+                        .iter()
+                        .filter(|a| match **a {
+                            Arg::Var(x) => known.get(x as usize).copied().unwrap_or(false),
+                            _ => true,
+                        })
+                        .count()
+                };
+                let mut best = 0;
+                for k in 1..left.len() {
+                    // Most bound columns first; among equals, the smaller
+                    // relation.
+                    let (a, b) = (left[k], left[best]);
+                    let size = |i: usize| self.model.len(body.atoms[i].pred);
+                    if (score(a), std::cmp::Reverse(size(a)))
+                        > (score(b), std::cmp::Reverse(size(b)))
+                    {
+                        best = k;
+                    }
+                }
+                let i = left.remove(best);
+                for a in &body.atoms[i].args {
+                    if let Arg::Var(x) = *a
+                        && let Some(slot) = known.get_mut(x as usize)
+                    {
+                        *slot = true;
+                    }
+                }
+                order.push(i);
+            }
+            order
+        } else {
+            (0..n).collect()
+        };
+        for (level, &i) in order.iter().enumerate() {
+            let a = &body.atoms[i];
+            let mut here = Vec::new();
+            for arg in &a.args {
+                if let Arg::Var(x) = *arg
+                    && let Some(slot) = bound.get_mut(x as usize)
+                    && !*slot
+                {
+                    *slot = true;
+                    here.push(x);
+                    level_of_var[x as usize] = level + 1;
+                }
+            }
+            binds_at.push(here);
+        }
+        let cmp_level: Vec<usize> = body
+            .comparisons
+            .iter()
+            .map(|c| {
+                [c.lhs, c.rhs]
+                    .iter()
+                    .map(|a| match *a {
+                        Arg::Var(x) => level_of_var.get(x as usize).copied().unwrap_or(usize::MAX),
+                        _ => 0,
+                    })
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+
+        let mut atoms: Vec<Option<Result<RowId, ()>>> = vec![None; n];
+        let mut cmps: Vec<Option<bool>> = vec![None; body.comparisons.len()];
+        let excs: Vec<Option<Option<RowId>>> = vec![None; body.exceptions.len()];
+
+        // Level 0: comparisons on constants and the atom's own values.
+        if !self.check_cmps(0, &cmp_level, &binding, &mut cmps) {
+            self.record(&Trace {
+                binding: &binding,
+                atoms: &atoms,
+                cmps: &cmps,
+                excs: &excs,
+            });
+            return;
+        }
+        // Frames: for atom i, the candidate rows and the next one to try.
+        let mut frames: Vec<(Vec<RowId>, usize)> = Vec::new();
+        let mut descend = true;
+        loop {
+            let level = frames.len();
+            if descend {
+                descend = false;
+                if level == n {
+                    self.finish(&binding, &atoms, &cmps);
+                    // Backtrack from a complete match.
+                } else {
+                    let Some(atom) = order.get(level).and_then(|&i| body.atoms.get(i)) else {
+                        break;
+                    };
+                    let level = order[level];
+                    let pattern = pattern_of(atom, &binding);
+                    let mut rows = self.index.lookup(self.model, atom.pred, &pattern);
+                    let budget = STEP_LIMIT.saturating_sub(self.steps);
+                    if rows.len() > budget {
+                        rows.truncate(budget);
+                        self.truncated = true;
+                    }
+                    if rows.is_empty() {
+                        atoms[level] = Some(Err(()));
+                        self.record(&Trace {
+                            binding: &binding,
+                            atoms: &atoms,
+                            cmps: &cmps,
+                            excs: &excs,
+                        });
+                        atoms[level] = None;
+                    } else {
+                        frames.push((rows, 0));
+                        continue;
+                    }
+                }
+            }
+            // Advance the deepest frame to its next row.
+            let Some(i) = frames.len().checked_sub(1) else {
+                break;
+            };
+            let (rows, next) = &mut frames[i];
+            // Undo what the previous row of this frame bound.
+            for &x in &binds_at[i] {
+                binding[x as usize] = None;
+            }
+            for (c, &l) in cmp_level.iter().enumerate() {
+                if l == i + 1 {
+                    cmps[c] = None;
+                }
+            }
+            let ai = order[i];
+            atoms[ai] = None;
+            if *next >= rows.len() || self.steps >= STEP_LIMIT {
+                if *next < rows.len() {
+                    self.truncated = true;
+                }
+                frames.pop();
+                continue;
+            }
+            let row_id = rows[*next];
+            *next += 1;
+            self.steps += 1;
+            let Some(row) = self.model.row(body.atoms[ai].pred, row_id) else {
+                continue;
+            };
+            for (a, &v) in body.atoms[ai].args.iter().zip(row) {
+                if let Arg::Var(x) = *a
+                    && binding[x as usize].is_none()
+                {
+                    binding[x as usize] = Some(v);
+                }
+            }
+            atoms[ai] = Some(Ok(row_id));
+            if self.check_cmps(i + 1, &cmp_level, &binding, &mut cmps) {
+                descend = true;
+            } else {
+                self.record(&Trace {
+                    binding: &binding,
+                    atoms: &atoms,
+                    cmps: &cmps,
+                    excs: &excs,
+                });
+            }
+        }
+    }
+
+    /// Evaluates the comparisons that become evaluable at `level`, in
+    /// written order, stopping at the first that fails.
+    fn check_cmps(
+        &self,
+        level: usize,
+        cmp_level: &[usize],
+        binding: &[Option<ValueId>],
+        cmps: &mut [Option<bool>],
+    ) -> bool {
+        for (c, comp) in self.rule.body.comparisons.iter().enumerate() {
+            if cmp_level[c] != level {
+                continue;
+            }
+            let (Some(l), Some(r)) = (
+                crate::explain::arg_value(comp.lhs, binding),
+                crate::explain::arg_value(comp.rhs, binding),
+            ) else {
+                continue;
+            };
+            let ok = compare(self.values, self.program, l, comp.op, r, comp.kind);
+            cmps[c] = Some(ok);
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Every atom matched and every comparison held: the exceptions decide.
+    fn finish(
+        &mut self,
+        binding: &[Option<ValueId>],
+        atoms: &[Option<Result<RowId, ()>>],
+        cmps: &[Option<bool>],
+    ) {
+        let excs: Vec<Option<Option<RowId>>> = self
+            .rule
+            .body
+            .exceptions
+            .iter()
+            .map(|e| {
+                let pattern = pattern_of(e, binding);
+                Some(self.model.matching(e.pred, &pattern).first().copied())
+            })
+            .collect();
+        if excs.iter().any(|e| matches!(e, Some(Some(_)))) {
+            self.blocked = true;
+        } else {
+            self.applies = true;
+            if let Some(out) = &mut self.collect {
+                out.push(
+                    atoms
+                        .iter()
+                        .filter_map(|a| a.and_then(Result::ok))
+                        .collect(),
+                );
+            }
+        }
+        self.record(&Trace {
+            binding,
+            atoms,
+            cmps,
+            excs: &excs,
+        });
+    }
+
+    fn met(t: &Trace) -> usize {
+        t.atoms.iter().filter(|a| matches!(a, Some(Ok(_)))).count()
+            + t.cmps.iter().filter(|c| **c == Some(true)).count()
+            + t.excs.iter().filter(|e| matches!(e, Some(None))).count()
+    }
+
+    fn record(&mut self, t: &Trace) {
+        self.partials += 1;
+        if self.collect.is_some() {
+            return;
+        }
+        // The search stops at the first failure; every later condition that
+        // the bindings so far already decide is evaluated too, so that
+        // "not reached" means only "needs a variable still unbound".
+        let body = &self.rule.body;
+        let mut atoms = t.atoms.to_vec();
+        for (i, a) in body.atoms.iter().enumerate() {
+            // A `_` is a variable of its own that nothing else needs: any
+            // value will do.
+            let pattern: Vec<PatternArg> = pattern_of(a, t.binding)
+                .into_iter()
+                .map(|p| match p {
+                    PatternArg::Var(x) if body.vars.get(x as usize).is_some_and(|n| n == "_") => {
+                        PatternArg::Any
+                    }
+                    p => p,
+                })
+                .collect();
+            if atoms[i].is_none() && !pattern.iter().any(|p| matches!(p, PatternArg::Var(_))) {
+                let rows = self.index.lookup(self.model, a.pred, &pattern);
+                atoms[i] = Some(rows.first().copied().ok_or(()));
+            }
+        }
+        let mut cmps = t.cmps.to_vec();
+        for (c, comp) in body.comparisons.iter().enumerate() {
+            if let (None, Some(l), Some(r)) = (
+                cmps[c],
+                crate::explain::arg_value(comp.lhs, t.binding),
+                crate::explain::arg_value(comp.rhs, t.binding),
+            ) {
+                cmps[c] = Some(compare(self.values, self.program, l, comp.op, r, comp.kind));
+            }
+        }
+        let t = &Trace {
+            binding: t.binding,
+            atoms: &atoms,
+            cmps: &cmps,
+            excs: t.excs,
+        };
+        let met = Self::met(t);
+        if self.best.len() >= CLOSEST && self.best.iter().all(|(_, c)| c.met >= met) {
+            return;
+        }
+        let cand = self.candidate(t, met);
+        if self.best.iter().any(|(_, c)| *c == cand) {
+            return;
+        }
+        let order = self.partials;
+        self.best.push((order, cand));
+        self.best
+            .sort_by(|a, b| b.1.met.cmp(&a.1.met).then(a.0.cmp(&b.0)));
+        self.best.truncate(CLOSEST);
+    }
+}
