@@ -1,153 +1,1043 @@
-//! Random stratified programs for the differential tests: base and
-//! derived predicates at levels (so every program stratifies), recursion,
-//! `unless` against lower levels, comparisons, likelihoods on facts and
-//! rules, values of mixed kinds (integers, decimals equal to integers, a
-//! symbol).
+//! Random stratified programs, written as Warrant source text, for the
+//! differential oracle, the proof checker and the SQL differential test.
+//!
+//! Predicates sit on levels: base predicates (level 0) have facts, derived
+//! ones (levels 1–3) have rules. A rule's positive atoms read its own level
+//! or lower (recursion), its `unless` atoms and aggregates strictly lower
+//! ones, so every program stratifies. [`Features`] sets how often rules use
+//! recursion, comparisons, negation, arithmetic, functions, aggregates and
+//! floors. Facts take likelihoods below certain, so `unless` atoms often
+//! match less than certain rows (graded exceptions).
+//!
+//! Every program passes `check` and terminates: a recursive rule (one with
+//! an atom on its own level) computes its conclusions only with `+ - min max
+//! abs` and unary minus, each value bounded by a comparison, over values
+//! that are multiples of ½ (division in values is by the constant 2), so
+//! recursion reaches finitely many values. Division by a variable, `%` and
+//! huge constants (overflow) appear only in comparisons.
+//!
+//! The program is kept as data ([`RandomProgram`]) so that the oracle can
+//! evaluate it without the library's parser, checker or lowering.
 
-use warrant::engine::builder::{Cond, ProgramBuilder, T};
-use warrant::ir::{CompareKind, CompareOp, PredId, Program, Value};
-use warrant::likelihood::Likelihood;
+// Each test crate uses part of it.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use warrant::ir::{AggregateOp, ArithOp, CompareOp, Function, Program, Value};
 
 use super::rng::Rng;
 
+/// How often each feature appears, in percent.
+#[derive(Clone, Copy, Debug)]
+pub struct Features {
+    /// Rules whose first atom is on the rule's own level.
+    pub recursion: usize,
+    /// Rules with comparisons.
+    pub comparison: usize,
+    /// Rules with an `unless` exception.
+    pub negation: usize,
+    /// Rules that compute: `N = …` bindings, expressions in comparisons
+    /// and conclusions.
+    pub arithmetic: usize,
+    /// Expressions that call a built-in function.
+    pub functions: usize,
+    /// Rules with an aggregate.
+    pub aggregates: usize,
+    /// Aggregates with a likelihood floor.
+    pub floors: usize,
+    /// Arithmetic comparisons that multiply by a huge constant.
+    pub overflow: usize,
+}
+
+impl Features {
+    /// Atoms, comparisons, negation and recursion: the language before
+    /// arithmetic.
+    pub const CLASSIC: Features = Features {
+        recursion: 40,
+        comparison: 50,
+        negation: 40,
+        arithmetic: 0,
+        functions: 0,
+        aggregates: 0,
+        floors: 0,
+        overflow: 0,
+    };
+
+    /// Everything.
+    pub const ALL: Features = Features {
+        recursion: 40,
+        comparison: 35,
+        negation: 30,
+        arithmetic: 35,
+        functions: 25,
+        aggregates: 30,
+        floors: 40,
+        overflow: 4,
+    };
+
+    pub const fn without_negation(self) -> Features {
+        Features {
+            negation: 0,
+            ..self
+        }
+    }
+}
+
+/// A term of an atom.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Term {
+    Var(String),
+    Const(Value),
+    /// `_`
+    Wild,
+}
+
+/// An expression.
+#[derive(Clone, Debug)]
+pub enum Ex {
+    Term(Term),
+    Neg(Box<Ex>),
+    Bin(ArithOp, Box<Ex>, Box<Ex>),
+    Call(Function, Vec<Ex>),
+}
+
+#[derive(Clone, Debug)]
+pub struct AtomT {
+    pub pred: usize,
+    pub args: Vec<Term>,
+}
+
+/// `lhs op rhs`, a test.
+#[derive(Clone, Debug)]
+pub struct Test {
+    pub lhs: Ex,
+    pub op: CompareOp,
+    pub rhs: Ex,
+}
+
+/// `count { … } [floor]`, `sum X { … }`, `min X { … }`, `max X { … }`.
+#[derive(Clone, Debug)]
+pub struct Agg {
+    pub op: AggregateOp,
+    pub target: Option<String>,
+    pub atoms: Vec<AtomT>,
+    pub tests: Vec<Test>,
+    /// In ten-thousandths.
+    pub floor: Option<u16>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Cond {
+    Atom(AtomT),
+    /// `N = expr`, `N` bound nowhere else.
+    Assign(String, Ex),
+    /// `R = aggregate`.
+    Aggregate(String, Agg),
+    /// `aggregate op expr`.
+    AggregateTest(Agg, CompareOp, Ex),
+    Test(Test),
+    Unless(AtomT),
+}
+
+#[derive(Clone, Debug)]
+pub struct RuleT {
+    pub name: String,
+    pub conds: Vec<Cond>,
+    pub heads: Vec<(usize, Vec<Ex>)>,
+    /// In ten-thousandths.
+    pub likelihood: u16,
+}
+
+#[derive(Clone, Debug)]
+pub struct PredT {
+    pub name: String,
+    pub arity: usize,
+    pub level: usize,
+}
+
+/// A generated program: as data, and as source text.
+#[derive(Clone, Debug)]
+pub struct RandomProgram {
+    pub seed: u64,
+    pub preds: Vec<PredT>,
+    /// Predicate, row, likelihood in ten-thousandths.
+    pub facts: Vec<(usize, Vec<Value>, u16)>,
+    pub rules: Vec<RuleT>,
+    pub source: String,
+}
+
+/// Which features a program uses (by its text).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Uses {
+    pub recursion: bool,
+    pub comparison: bool,
+    pub negation: bool,
+    pub assignment: bool,
+    pub arithmetic: bool,
+    pub division: bool,
+    pub functions: bool,
+    pub text_functions: bool,
+    pub head_expressions: bool,
+    pub count: bool,
+    pub sum: bool,
+    pub min: bool,
+    pub max: bool,
+    pub floor: bool,
+    pub aggregate_in_comparison: bool,
+    pub grouped_aggregate: bool,
+    pub overflow_constant: bool,
+}
+
 const VARS: [&str; 4] = ["A", "B", "C", "D"];
-const LIKS: [f64; 5] = [0.1, 0.3, 0.55, 0.8, 1.0];
+const LIKS: [u16; 5] = [1000, 3000, 5500, 8000, 10_000];
+const TEXTS: [&str; 3] = ["s", "Ab", "b"];
+/// 2^62: doubling it overflows.
+const HUGE: i64 = 4_611_686_018_427_387_904;
+/// The bound on values computed in recursive rules.
+const BOUND: i64 = 12;
 
 fn value(rng: &mut Rng, domain: usize) -> Value {
-    let i = rng.below(domain);
+    let i = rng.below(domain) as i64;
     // Mostly integers; some decimals equal to integers (1.0 = 1 under
-    // comparisons but not under joins) and a symbol.
-    match rng.below(20) {
+    // comparisons but not under joins) and texts.
+    match rng.below(16) {
         0 => Value::Dec(i as f64),
-        1 => Value::Text("s".into()),
-        _ => Value::Int(i as i64),
+        1 => Value::Text(TEXTS[rng.below(TEXTS.len())].into()),
+        _ => Value::Int(i),
     }
 }
 
-fn term(rng: &mut Rng, domain: usize) -> T {
-    if rng.chance(90) {
-        T::V(VARS[rng.below(VARS.len())])
-    } else {
-        T::C(value(rng, domain))
+fn pick<T: Clone>(rng: &mut Rng, xs: &[T]) -> T {
+    xs[rng.below(xs.len())].clone()
+}
+
+fn var(name: &str) -> Ex {
+    Ex::Term(Term::Var(name.to_string()))
+}
+
+fn int(i: i64) -> Ex {
+    Ex::Term(Term::Const(Value::Int(i)))
+}
+
+fn bin(op: ArithOp, a: Ex, b: Ex) -> Ex {
+    Ex::Bin(op, Box::new(a), Box::new(b))
+}
+
+const OPS: [CompareOp; 6] = [
+    CompareOp::Eq,
+    CompareOp::Ne,
+    CompareOp::Lt,
+    CompareOp::Le,
+    CompareOp::Gt,
+    CompareOp::Ge,
+];
+
+/// Where an expression stands, which decides what it may compute.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// A value a recursive rule concludes: `+ - min max abs`, unary minus.
+    Recursive,
+    /// A value a non-recursive rule concludes: also `*`, `/ 2`, `% 3` and
+    /// text functions.
+    Value,
+    /// A side of a comparison: also division by variables and huge
+    /// constants.
+    Test,
+    /// A comparison in an aggregate's body: small arithmetic only.
+    Inner,
+}
+
+/// What `check` knows of an expression's kind: a variable bound by an atom
+/// of an undeclared predicate may hold anything; constants, computations
+/// and variables bound to them have a known kind. Mixing known kinds
+/// (`len(3)`, `"Ab" + 1`, `N + 1 < "Ab"`) is a check error, so the
+/// generator never does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Any,
+    Number,
+    Text,
+}
+
+impl Kind {
+    fn fits(self, want: Kind) -> bool {
+        self == Kind::Any || want == Kind::Any || self == want
     }
 }
 
-/// The program of a seed.
-pub fn generate(seed: u64) -> Program {
-    let mut rng = Rng(seed);
-    let domain = 3 + rng.below(2);
-    let mut b = ProgramBuilder::new();
-    let nbase = 2 + rng.below(2);
-    let nderived = 2 + rng.below(3);
-    // (pred, arity, level); base preds have level 0.
-    let mut preds: Vec<(PredId, usize, usize)> = Vec::new();
-    for i in 0..nbase {
-        let arity = 1 + rng.below(2);
-        let p = b.pred(&format!("b{i}"), arity);
-        preds.push((p, arity, 0));
-        for _ in 0..4 + rng.below(10) {
-            let row = (0..arity).map(|_| value(&mut rng, domain)).collect();
-            let l = Likelihood::from_probability(LIKS[rng.below(LIKS.len())]).unwrap();
-            b.fact(p, row, l);
+struct Gen<'a> {
+    rng: Rng,
+    features: &'a Features,
+    domain: usize,
+    /// The kinds of the current rule's variables.
+    kinds: Vec<(String, Kind)>,
+}
+
+impl Gen<'_> {
+    fn chance(&mut self, percent: usize) -> bool {
+        self.rng.chance(percent)
+    }
+
+    fn kind_of_var(&self, v: &str) -> Kind {
+        self.kinds
+            .iter()
+            .find(|(n, _)| n == v)
+            .map_or(Kind::Any, |k| k.1)
+    }
+
+    fn kind(&self, e: &Ex) -> Kind {
+        match e {
+            Ex::Term(Term::Var(v)) => self.kind_of_var(v),
+            Ex::Term(Term::Const(Value::Text(_))) => Kind::Text,
+            Ex::Term(_) => Kind::Number,
+            Ex::Neg(_) | Ex::Bin(..) => Kind::Number,
+            Ex::Call(Function::Len | Function::Abs, _) => Kind::Number,
+            Ex::Call(Function::Concat | Function::Lower | Function::Upper, _) => Kind::Text,
+            Ex::Call(_, args) => {
+                let (a, b) = (self.kind(&args[0]), self.kind(&args[1]));
+                if a == Kind::Any { b } else { a }
+            }
         }
     }
-    for i in 0..nderived {
-        let arity = if rng.chance(10) { 0 } else { 1 + rng.below(2) };
-        let level = 1 + rng.below(3);
-        let p = b.pred(&format!("d{i}"), arity);
-        preds.push((p, arity, level));
-        // Derived predicates may have facts too.
-        if rng.chance(20) {
-            let row = (0..arity).map(|_| value(&mut rng, domain)).collect();
-            b.fact(p, row, Likelihood::from_probability(0.3).unwrap());
+
+    /// A constant of a kind.
+    fn constant(&mut self, want: Kind) -> Value {
+        match want {
+            Kind::Number => Value::Int(self.rng.below(5) as i64),
+            Kind::Text => Value::Text(pick(&mut self.rng, &TEXTS).into()),
+            Kind::Any => value(&mut self.rng, self.domain),
         }
     }
-    let derived: Vec<(PredId, usize, usize)> = preds[nbase..].to_vec();
-    let nrules = 3 + rng.below(6);
-    for r in 0..nrules {
-        // The first rules seed each derived predicate from base ones.
-        let seeding = r < derived.len();
-        let (hp, harity, hlevel) = if seeding {
-            derived[r]
+
+    /// A plain term over `vars` or a constant, of a kind that fits `want`.
+    fn term(&mut self, vars: &[String], want: Kind) -> Term {
+        let fit: Vec<String> = vars
+            .iter()
+            .filter(|v| self.kind_of_var(v).fits(want))
+            .cloned()
+            .collect();
+        if !fit.is_empty() && self.chance(75) {
+            Term::Var(pick(&mut self.rng, &fit))
         } else {
-            derived[rng.below(derived.len())]
+            Term::Const(self.constant(want))
+        }
+    }
+
+    fn leaf(&mut self, vars: &[String], want: Kind) -> Ex {
+        let want_const = if want == Kind::Any {
+            Kind::Number
+        } else {
+            want
         };
-        let positive: Vec<&(PredId, usize, usize)> =
-            preds.iter().filter(|p| p.2 <= hlevel).collect();
-        let lower: Vec<&(PredId, usize, usize)> = preds.iter().filter(|p| p.2 < hlevel).collect();
-        let mut conds = Vec::new();
-        let natoms = 1 + rng.below(3);
-        let mut bound: Vec<&'static str> = Vec::new();
-        let same: Vec<&(PredId, usize, usize)> = derived.iter().filter(|p| p.2 == hlevel).collect();
-        for k in 0..natoms {
-            // Often a recursive atom first.
-            let (p, arity, _) = if seeding && k == 0 {
-                preds[rng.below(nbase)]
-            } else if k == 0 && rng.chance(40) {
-                *same[rng.below(same.len())]
-            } else {
-                *positive[rng.below(positive.len())]
-            };
-            let ts: Vec<T> = (0..arity).map(|_| term(&mut rng, domain)).collect();
-            for t in &ts {
-                if let T::V(v) = t
-                    && !bound.contains(v)
-                {
-                    bound.push(v);
+        match self.term(vars, want) {
+            Term::Const(_) => Ex::Term(Term::Const(self.constant(want_const))),
+            t => Ex::Term(t),
+        }
+    }
+
+    fn expr(&mut self, vars: &[String], place: Place, depth: usize, want: Kind) -> Ex {
+        if depth == 0 || self.chance(35) {
+            return self.leaf(vars, want);
+        }
+        if self.chance(self.features.functions) {
+            return self.call(vars, place, depth, want);
+        }
+        if want == Kind::Text {
+            return self.leaf(vars, want);
+        }
+        let num = Kind::Number;
+        let sub = |g: &mut Self| g.expr(vars, place, depth - 1, num);
+        match (place, self.rng.below(8)) {
+            (_, 0) => Ex::Neg(Box::new(sub(self))),
+            (_, 1 | 2) => bin(ArithOp::Add, sub(self), sub(self)),
+            (_, 3) => bin(ArithOp::Sub, sub(self), sub(self)),
+            (Place::Recursive, _) => bin(ArithOp::Add, sub(self), self.leaf(vars, num)),
+            (Place::Inner, _) => bin(ArithOp::Sub, sub(self), int(1)),
+            (Place::Test, 4) if self.chance(self.features.overflow * 10) => {
+                bin(ArithOp::Mul, sub(self), int(HUGE))
+            }
+            (Place::Test, 4 | 5) => bin(ArithOp::Mul, sub(self), sub(self)),
+            (Place::Test, 6) => {
+                // By a variable or by zero: division by zero.
+                let d = if self.chance(20) {
+                    int(0)
+                } else {
+                    self.leaf(vars, num)
+                };
+                bin(
+                    pick(&mut self.rng, &[ArithOp::Div, ArithOp::Rem]),
+                    sub(self),
+                    d,
+                )
+            }
+            // Values stay small: products by a small constant only.
+            (_, 4 | 5) => bin(ArithOp::Mul, sub(self), int(self.rng.below(5) as i64)),
+            (_, 6) => bin(ArithOp::Div, sub(self), int(2)),
+            _ => bin(ArithOp::Rem, sub(self), int(3)),
+        }
+    }
+
+    fn call(&mut self, vars: &[String], place: Place, depth: usize, want: Kind) -> Ex {
+        let (num, text) = (Kind::Number, Kind::Text);
+        let text_ok = matches!(place, Place::Value | Place::Test);
+        let choices: &[Function] = match (want, text_ok) {
+            (_, false) => &[Function::Min, Function::Max, Function::Abs],
+            (Kind::Number, true) => &[Function::Min, Function::Max, Function::Abs, Function::Len],
+            (Kind::Text, true) => &[
+                Function::Min,
+                Function::Max,
+                Function::Concat,
+                Function::Lower,
+                Function::Upper,
+            ],
+            (Kind::Any, true) => &Function::ALL,
+        };
+        let f = pick(&mut self.rng, choices);
+        let args = match f {
+            Function::Min | Function::Max => {
+                let a = self.expr(vars, place, depth - 1, want);
+                let k = self.kind(&a);
+                let b = self.expr(
+                    vars,
+                    place,
+                    depth - 1,
+                    if k == Kind::Any { want } else { k },
+                );
+                vec![a, b]
+            }
+            Function::Abs => vec![self.expr(vars, place, depth - 1, num)],
+            Function::Concat => vec![self.leaf(vars, text), self.leaf(vars, text)],
+            _ => vec![self.leaf(vars, text)],
+        };
+        Ex::Call(f, args)
+    }
+
+    /// `lhs op rhs` with sides of kinds `check` accepts together.
+    fn test(&mut self, vars: &[String], place: Place, depths: (usize, usize)) -> Test {
+        let lhs = self.expr(vars, place, depths.0, Kind::Any);
+        let k = self.kind(&lhs);
+        let rhs = self.expr(vars, place, depths.1, k);
+        Test {
+            lhs,
+            op: pick(&mut self.rng, &OPS),
+            rhs,
+        }
+    }
+
+    fn atom(&mut self, pred: usize, arity: usize, vars: &[&str]) -> AtomT {
+        let args = (0..arity)
+            .map(|_| {
+                if self.chance(85) {
+                    Term::Var(pick(&mut self.rng, vars).to_string())
+                } else {
+                    Term::Const(value(&mut self.rng, self.domain))
                 }
-            }
-            conds.push(Cond::Atom(p, ts));
-        }
-        let bterm = |rng: &mut Rng, bound: &[&'static str]| -> T {
-            if !bound.is_empty() && rng.chance(75) {
-                T::V(bound[rng.below(bound.len())])
-            } else {
-                T::C(value(rng, domain))
-            }
-        };
-        if rng.chance(50) {
-            let ops = [
-                CompareOp::Eq,
-                CompareOp::Ne,
-                CompareOp::Lt,
-                CompareOp::Le,
-                CompareOp::Gt,
-                CompareOp::Ge,
-            ];
-            let op = ops[rng.below(ops.len())];
-            let kind = CompareKind::Value;
-            let l = bterm(&mut rng, &bound);
-            let rr = bterm(&mut rng, &bound);
-            conds.push(Cond::Cmp(l, op, rr, kind));
-        }
-        if !lower.is_empty() && rng.chance(35) {
-            let (p, arity, _) = *lower[rng.below(lower.len())];
-            let ts = (0..arity)
-                .map(|_| {
-                    if rng.chance(15) {
-                        T::W
-                    } else {
-                        bterm(&mut rng, &bound)
+            })
+            .collect();
+        AtomT { pred, args }
+    }
+
+    /// An aggregate over predicates of `lower`; `shared` are the rule's
+    /// atom-bound variables, `free` a variable the aggregate may bind.
+    fn aggregate(
+        &mut self,
+        lower: &[(usize, usize)],
+        shared: &[String],
+        free: Option<&str>,
+    ) -> Agg {
+        let mut atoms = Vec::new();
+        for _ in 0..1 + self.rng.below(2) {
+            let (pred, arity) = pick(&mut self.rng, lower);
+            let args = (0..arity)
+                .map(|_| match (self.rng.below(100), free) {
+                    (r, _) if r < 30 && !shared.is_empty() => {
+                        Term::Var(pick(&mut self.rng, shared))
                     }
+                    (r, _) if r < 65 => Term::Var(pick(&mut self.rng, &["X", "Y"]).to_string()),
+                    (r, Some(g)) if r < 75 => Term::Var(g.to_string()),
+                    (r, _) if r < 88 => Term::Wild,
+                    _ => Term::Const(value(&mut self.rng, self.domain)),
                 })
                 .collect();
-            conds.push(Cond::Unless(p, ts));
+            atoms.push(AtomT { pred, args });
         }
-        let mut heads = vec![(
-            hp,
-            (0..harity)
-                .map(|_| bterm(&mut rng, &bound))
-                .collect::<Vec<_>>(),
-        )];
-        if rng.chance(15) {
-            // A second head at the same level.
-            let same: Vec<_> = derived.iter().filter(|p| p.2 == hlevel).collect();
-            let (p2, a2, _) = *same[rng.below(same.len())];
-            heads.push((p2, (0..a2).map(|_| bterm(&mut rng, &bound)).collect()));
+        let mut inner: Vec<String> = Vec::new();
+        for a in &atoms {
+            for t in &a.args {
+                if let Term::Var(v) = t
+                    && !inner.contains(v)
+                {
+                    inner.push(v.clone());
+                }
+            }
         }
-        let l = Likelihood::from_probability(LIKS[rng.below(LIKS.len())]).unwrap();
-        b.rule(&format!("r{r}"), &conds, &heads, l);
+        let locals: Vec<String> = inner
+            .iter()
+            .filter(|v| *v == "X" || *v == "Y")
+            .cloned()
+            .collect();
+        let mut op = pick(
+            &mut self.rng,
+            &[
+                AggregateOp::Count,
+                AggregateOp::Sum,
+                AggregateOp::Min,
+                AggregateOp::Max,
+            ],
+        );
+        if locals.is_empty() {
+            op = AggregateOp::Count;
+        }
+        let target = (op != AggregateOp::Count).then(|| pick(&mut self.rng, &locals));
+        let mut tests = Vec::new();
+        if !inner.is_empty() && self.chance(30) {
+            tests.push(self.test(&inner, Place::Inner, (1, 0)));
+        }
+        let floor = self
+            .chance(self.features.floors)
+            .then(|| pick(&mut self.rng, &[3000, 5500, 8000]));
+        Agg {
+            op,
+            target,
+            atoms,
+            tests,
+            floor,
+        }
     }
-    // Levels guarantee stratification.
-    b.finish().expect("generated programs are stratified")
+}
+
+/// The program of a seed, with features as often as `features` says.
+pub fn generate(seed: u64, features: &Features) -> RandomProgram {
+    let mut g = Gen {
+        rng: Rng(seed),
+        features,
+        domain: 0,
+        kinds: Vec::new(),
+    };
+    g.domain = 3 + g.rng.below(3);
+    let mut preds: Vec<PredT> = Vec::new();
+    let mut facts = Vec::new();
+    let nbase = 2 + g.rng.below(2);
+    for i in 0..nbase {
+        let arity = 1 + g.rng.below(2);
+        preds.push(PredT {
+            name: format!("b{i}"),
+            arity,
+            level: 0,
+        });
+        for _ in 0..2 + g.rng.below(10) {
+            let row = (0..arity).map(|_| value(&mut g.rng, g.domain)).collect();
+            facts.push((i, row, pick(&mut g.rng, &LIKS)));
+        }
+    }
+    for i in 0..2 + g.rng.below(3) {
+        let arity = if g.chance(10) { 0 } else { 1 + g.rng.below(2) };
+        let level = 1 + g.rng.below(3);
+        preds.push(PredT {
+            name: format!("d{i}"),
+            arity,
+            level,
+        });
+        // Derived predicates may have facts too.
+        if g.chance(20) {
+            let row = (0..arity).map(|_| value(&mut g.rng, g.domain)).collect();
+            facts.push((preds.len() - 1, row, 3000));
+        }
+    }
+    let derived: Vec<usize> = (nbase..preds.len()).collect();
+    let mut rules = Vec::new();
+    // The first rules seed each derived predicate from base ones (a
+    // predicate with neither rules nor facts would be unknown).
+    for r in 0..derived.len() + 1 + g.rng.below(5) {
+        let (head, seeding) = match derived.get(r) {
+            Some(&d) => (d, true),
+            None => (pick(&mut g.rng, &derived), false),
+        };
+        rules.push(rule(&mut g, &preds, nbase, r, head, seeding));
+    }
+    let mut program = RandomProgram {
+        seed,
+        preds,
+        facts,
+        rules,
+        source: String::new(),
+    };
+    program.source = source(&program);
+    program
+}
+
+fn rule(g: &mut Gen, preds: &[PredT], nbase: usize, r: usize, head: usize, seeding: bool) -> RuleT {
+    g.kinds.clear();
+    let level = preds[head].level;
+    let at = |ok: &dyn Fn(usize) -> bool| -> Vec<(usize, usize)> {
+        preds
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| ok(p.level))
+            .map(|(i, p)| (i, p.arity))
+            .collect()
+    };
+    let positive = at(&|l| l <= level);
+    let lower = at(&|l| l < level);
+    let same: Vec<(usize, usize)> = at(&|l| l == level);
+    let base: Vec<(usize, usize)> = (0..nbase).map(|i| (i, preds[i].arity)).collect();
+    let mut conds = Vec::new();
+    let with_aggregate = g.chance(g.features.aggregates);
+    let natoms = if with_aggregate && g.chance(20) {
+        0
+    } else {
+        1 + g.rng.below(3)
+    };
+    let mut recursive = false;
+    for k in 0..natoms {
+        let (p, arity) = if seeding && k == 0 {
+            pick(&mut g.rng, &base)
+        } else if k == 0 && g.chance(g.features.recursion) {
+            pick(&mut g.rng, &same)
+        } else {
+            pick(&mut g.rng, &positive)
+        };
+        recursive |= preds[p].level == level;
+        conds.push(Cond::Atom(g.atom(p, arity, &VARS)));
+    }
+    // Variables bound by atoms, then by `=`, then by an aggregate.
+    let mut bound: Vec<String> = Vec::new();
+    for c in &conds {
+        if let Cond::Atom(a) = c {
+            for t in &a.args {
+                if let Term::Var(v) = t
+                    && !bound.contains(v)
+                {
+                    bound.push(v.clone());
+                }
+            }
+        }
+    }
+    let atom_bound = bound.clone();
+    let arithmetic = g.chance(g.features.arithmetic);
+    let mut tests = Vec::new();
+    if arithmetic && !bound.is_empty() {
+        for i in 0..1 + g.rng.below(2) {
+            let name = format!("N{i}");
+            let place = if recursive {
+                Place::Recursive
+            } else {
+                Place::Value
+            };
+            let e = g.expr(&bound, place, 2, Kind::Any);
+            let kind = g.kind(&e);
+            conds.push(Cond::Assign(name.clone(), e));
+            if recursive {
+                for (op, b) in [(CompareOp::Le, BOUND), (CompareOp::Ge, -BOUND)] {
+                    tests.push(Test {
+                        lhs: var(&name),
+                        op,
+                        rhs: int(b),
+                    });
+                }
+            }
+            g.kinds.push((name.clone(), kind));
+            bound.push(name);
+        }
+    }
+    if with_aggregate && !lower.is_empty() {
+        let inline = g.chance(30);
+        let free = (!inline && g.chance(30)).then_some("G");
+        let agg = g.aggregate(&lower, &atom_bound, free);
+        let kind = match agg.op {
+            AggregateOp::Count | AggregateOp::Sum => Kind::Number,
+            _ => Kind::Any,
+        };
+        if inline {
+            let rhs = Ex::Term(g.term(&bound, kind));
+            conds.push(Cond::AggregateTest(agg, pick(&mut g.rng, &OPS), rhs));
+        } else {
+            if agg
+                .atoms
+                .iter()
+                .any(|a| a.args.contains(&Term::Var("G".into())))
+            {
+                bound.push("G".into());
+            }
+            conds.push(Cond::Aggregate("R".into(), agg));
+            g.kinds.push(("R".into(), kind));
+            bound.push("R".into());
+        }
+    }
+    if g.chance(g.features.comparison) {
+        for _ in 0..1 + g.rng.below(2) {
+            let t = if arithmetic {
+                g.test(&bound, Place::Test, (2, 1))
+            } else {
+                g.test(&bound, Place::Test, (0, 0))
+            };
+            tests.push(t);
+        }
+    }
+    conds.extend(tests.into_iter().map(Cond::Test));
+    if !lower.is_empty() && g.chance(g.features.negation) {
+        let (p, arity) = pick(&mut g.rng, &lower);
+        let args = (0..arity)
+            .map(|_| {
+                if g.chance(20) {
+                    Term::Wild
+                } else {
+                    g.term(&bound, Kind::Any)
+                }
+            })
+            .collect();
+        conds.push(Cond::Unless(AtomT { pred: p, args }));
+    }
+    let mut heads = Vec::new();
+    let mut head_preds = vec![head];
+    if g.chance(15) {
+        // A second conclusion on the same level.
+        head_preds.push(pick(&mut g.rng, &same).0);
+    }
+    for p in head_preds {
+        let args = (0..preds[p].arity)
+            .map(|_| {
+                if arithmetic && !recursive && g.chance(40) {
+                    g.expr(&bound, Place::Value, 2, Kind::Any)
+                } else {
+                    Ex::Term(g.term(&bound, Kind::Any))
+                }
+            })
+            .collect();
+        heads.push((p, args));
+    }
+    RuleT {
+        name: format!("r{r}"),
+        conds,
+        heads,
+        likelihood: pick(&mut g.rng, &LIKS),
+    }
+}
+
+// ------------------------------------------------------------------ text
+
+fn likelihood_text(units: u16) -> String {
+    format!("{}", units as f64 / 10_000.0)
+}
+
+fn term_text(t: &Term) -> String {
+    match t {
+        Term::Var(v) => v.clone(),
+        Term::Const(c) => c.to_string(),
+        Term::Wild => "_".into(),
+    }
+}
+
+fn op_text(op: ArithOp) -> &'static str {
+    match op {
+        ArithOp::Add => "+",
+        ArithOp::Sub => "-",
+        ArithOp::Mul => "*",
+        ArithOp::Div => "/",
+        ArithOp::Rem => "%",
+    }
+}
+
+fn compare_text(op: CompareOp) -> &'static str {
+    match op {
+        CompareOp::Eq => "=",
+        CompareOp::Ne => "!=",
+        CompareOp::Lt => "<",
+        CompareOp::Le => "<=",
+        CompareOp::Gt => ">",
+        CompareOp::Ge => ">=",
+    }
+}
+
+/// Nested binary operations in parentheses, whatever the precedence.
+fn ex_text(e: &Ex) -> String {
+    let inner = |e: &Ex| match e {
+        Ex::Bin(..) => format!("({})", ex_text(e)),
+        _ => ex_text(e),
+    };
+    match e {
+        Ex::Term(t) => term_text(t),
+        Ex::Neg(x) => format!("-{}", inner(x)),
+        Ex::Bin(op, a, b) => format!("{} {} {}", inner(a), op_text(*op), inner(b)),
+        Ex::Call(f, args) => format!(
+            "{}({})",
+            f.name(),
+            args.iter().map(ex_text).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+fn atom_text(preds: &[PredT], a: &AtomT) -> String {
+    let args: Vec<String> = a.args.iter().map(term_text).collect();
+    format!("{}({})", preds[a.pred].name, args.join(", "))
+}
+
+fn aggregate_text(preds: &[PredT], a: &Agg) -> String {
+    let keyword = match a.op {
+        AggregateOp::Count => "count",
+        AggregateOp::Sum => "sum",
+        AggregateOp::Min => "min",
+        AggregateOp::Max => "max",
+    };
+    let mut body: Vec<String> = a.atoms.iter().map(|x| atom_text(preds, x)).collect();
+    body.extend(a.tests.iter().map(test_text));
+    let mut s = match &a.target {
+        Some(t) => format!("{keyword} {t} {{ {} }}", body.join(", ")),
+        None => format!("{keyword} {{ {} }}", body.join(", ")),
+    };
+    if let Some(f) = a.floor {
+        s.push_str(&format!(" [{}]", likelihood_text(f)));
+    }
+    s
+}
+
+fn test_text(t: &Test) -> String {
+    format!(
+        "{} {} {}",
+        ex_text(&t.lhs),
+        compare_text(t.op),
+        ex_text(&t.rhs)
+    )
+}
+
+fn source(p: &RandomProgram) -> String {
+    let mut s = String::new();
+    for (pred, row, lik) in &p.facts {
+        let args: Vec<String> = row.iter().map(Value::to_string).collect();
+        s.push_str(&format!("{}({})", p.preds[*pred].name, args.join(", ")));
+        if *lik < 10_000 {
+            s.push_str(&format!(" [{}]", likelihood_text(*lik)));
+        }
+        s.push_str(".\n");
+    }
+    for r in &p.rules {
+        let mut when = Vec::new();
+        let mut unless = Vec::new();
+        for c in &r.conds {
+            match c {
+                Cond::Atom(a) => when.push(atom_text(&p.preds, a)),
+                Cond::Assign(v, e) => when.push(format!("{v} = {}", ex_text(e))),
+                Cond::Aggregate(v, a) => {
+                    when.push(format!("{v} = {}", aggregate_text(&p.preds, a)))
+                }
+                Cond::AggregateTest(a, op, e) => when.push(format!(
+                    "{} {} {}",
+                    aggregate_text(&p.preds, a),
+                    compare_text(*op),
+                    ex_text(e)
+                )),
+                Cond::Test(t) => when.push(test_text(t)),
+                Cond::Unless(a) => unless.push(atom_text(&p.preds, a)),
+            }
+        }
+        s.push_str(&format!("rule {}\n  when {}\n", r.name, when.join(", ")));
+        if !unless.is_empty() {
+            s.push_str(&format!("  unless {}\n", unless.join(", ")));
+        }
+        let heads: Vec<String> = r
+            .heads
+            .iter()
+            .map(|(pred, args)| {
+                let args: Vec<String> = args.iter().map(ex_text).collect();
+                format!("{}({})", p.preds[*pred].name, args.join(", "))
+            })
+            .collect();
+        s.push_str(&format!("  then {}", heads.join(", ")));
+        if r.likelihood < 10_000 {
+            s.push_str(&format!(" [{}]", likelihood_text(r.likelihood)));
+        }
+        s.push_str(".\n");
+    }
+    s
+}
+
+fn term_vars<'a>(t: &'a Term, out: &mut Vec<&'a str>) {
+    if let Term::Var(v) = t {
+        out.push(v);
+    }
+}
+
+/// The variables an expression reads.
+pub fn ex_vars<'a>(e: &'a Ex, out: &mut Vec<&'a str>) {
+    match e {
+        Ex::Term(t) => term_vars(t, out),
+        Ex::Neg(x) => ex_vars(x, out),
+        Ex::Bin(_, a, b) => {
+            ex_vars(a, out);
+            ex_vars(b, out);
+        }
+        Ex::Call(_, args) => args.iter().for_each(|a| ex_vars(a, out)),
+    }
+}
+
+impl Agg {
+    /// The variables of the sub-body and the target.
+    pub fn vars(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        for a in &self.atoms {
+            a.args.iter().for_each(|t| term_vars(t, &mut out));
+        }
+        for t in &self.tests {
+            ex_vars(&t.lhs, &mut out);
+            ex_vars(&t.rhs, &mut out);
+        }
+        out.extend(self.target.as_deref());
+        out
+    }
+}
+
+impl RuleT {
+    /// An aggregate's group, as the language defines it: the variables of
+    /// its sub-body that the rest of the rule also uses (the target
+    /// excepted), in order of first use in the sub-body.
+    pub fn group(&self, agg: &Agg) -> Vec<String> {
+        let mut outside: Vec<&str> = Vec::new();
+        for c in &self.conds {
+            match c {
+                Cond::Atom(a) | Cond::Unless(a) => {
+                    a.args.iter().for_each(|t| term_vars(t, &mut outside))
+                }
+                Cond::Assign(v, e) => {
+                    outside.push(v);
+                    ex_vars(e, &mut outside);
+                }
+                Cond::Aggregate(v, a) => {
+                    outside.push(v);
+                    if !std::ptr::eq(a, agg) {
+                        outside.extend(a.vars());
+                    }
+                }
+                Cond::AggregateTest(a, _, e) => {
+                    ex_vars(e, &mut outside);
+                    if !std::ptr::eq(a, agg) {
+                        outside.extend(a.vars());
+                    }
+                }
+                Cond::Test(t) => {
+                    ex_vars(&t.lhs, &mut outside);
+                    ex_vars(&t.rhs, &mut outside);
+                }
+            }
+        }
+        for (_, args) in &self.heads {
+            args.iter().for_each(|e| ex_vars(e, &mut outside));
+        }
+        let mut group: Vec<String> = Vec::new();
+        for v in agg.vars() {
+            if outside.contains(&v)
+                && Some(v) != agg.target.as_deref()
+                && !group.iter().any(|g| g == v)
+            {
+                group.push(v.to_string());
+            }
+        }
+        group
+    }
+}
+
+impl RandomProgram {
+    /// The program through the library's parser and checker; panics with
+    /// the diagnostics when it does not check (a fault of the generator or
+    /// of the checker).
+    pub fn program(&self) -> Program {
+        let path = PathBuf::from(format!("random-{}.wr", self.seed));
+        let mut overlay = warrant::syntax::Overlay::new();
+        overlay.insert(
+            warrant::syntax::file_key(&path),
+            Arc::from(self.source.as_str()),
+        );
+        let parsed = warrant::syntax::load_with_overlay(&[path], &overlay);
+        let (program, diagnostics) = warrant::check_parsed(&parsed);
+        match program {
+            Some(p) => p,
+            None => panic!(
+                "seed {}: the generated program does not check:\n{}\n{}",
+                self.seed,
+                self.source,
+                warrant::Report {
+                    sources: parsed.sources,
+                    diagnostics: diagnostics.into_iter().filter(|d| d.is_error()).collect(),
+                }
+            ),
+        }
+    }
+
+    /// The features the program's text uses.
+    pub fn uses(&self) -> Uses {
+        let mut u = Uses::default();
+        fn ex(e: &Ex, u: &mut Uses) {
+            match e {
+                Ex::Term(Term::Const(Value::Int(HUGE))) => u.overflow_constant = true,
+                Ex::Term(_) => {}
+                Ex::Neg(x) => {
+                    u.arithmetic = true;
+                    ex(x, u);
+                }
+                Ex::Bin(op, a, b) => {
+                    u.arithmetic = true;
+                    u.division |= matches!(op, ArithOp::Div | ArithOp::Rem);
+                    ex(a, u);
+                    ex(b, u);
+                }
+                Ex::Call(f, args) => {
+                    u.functions = true;
+                    u.text_functions |= matches!(
+                        f,
+                        Function::Len | Function::Concat | Function::Lower | Function::Upper
+                    );
+                    args.iter().for_each(|a| ex(a, u));
+                }
+            }
+        }
+        fn agg(a: &Agg, u: &mut Uses) {
+            match a.op {
+                AggregateOp::Count => u.count = true,
+                AggregateOp::Sum => u.sum = true,
+                AggregateOp::Min => u.min = true,
+                AggregateOp::Max => u.max = true,
+            }
+            u.floor |= a.floor.is_some();
+            for t in &a.tests {
+                ex(&t.lhs, u);
+                ex(&t.rhs, u);
+            }
+        }
+        for r in &self.rules {
+            let level = self.preds[r.heads[0].0].level;
+            for c in &r.conds {
+                match c {
+                    Cond::Atom(a) => u.recursion |= self.preds[a.pred].level == level,
+                    Cond::Assign(_, e) => {
+                        u.assignment = true;
+                        ex(e, &mut u);
+                    }
+                    Cond::Aggregate(_, a) => {
+                        agg(a, &mut u);
+                        u.grouped_aggregate |= !r.group(a).is_empty();
+                    }
+                    Cond::AggregateTest(a, _, e) => {
+                        agg(a, &mut u);
+                        u.grouped_aggregate |= !r.group(a).is_empty();
+                        u.aggregate_in_comparison = true;
+                        ex(e, &mut u);
+                    }
+                    Cond::Test(t) => {
+                        u.comparison = true;
+                        ex(&t.lhs, &mut u);
+                        ex(&t.rhs, &mut u);
+                    }
+                    Cond::Unless(_) => u.negation = true,
+                }
+            }
+            for (_, args) in &r.heads {
+                for a in args {
+                    u.head_expressions |= !matches!(a, Ex::Term(_));
+                    ex(a, &mut u);
+                }
+            }
+        }
+        u
+    }
 }
