@@ -22,7 +22,7 @@ mod random_program;
 use goal_answers::answers;
 #[path = "common/rng.rs"]
 mod rng;
-use random_program::generate;
+use random_program::{Features, generate};
 use rng::Rng;
 
 /// A random pattern over `pred`: each argument a value of a row of the
@@ -61,8 +61,11 @@ fn full_likelihood(full: &Model, model: &Model, pred: PredId, row: &[u32]) -> Op
     full.likelihood(pred, id)
 }
 
-/// The answer's derivation is a proof in the original program whose
-/// likelihood, computed from the full model's, is the answer's.
+/// The answer's derivation is a proof in the original program: its
+/// premises hold with the full model's likelihoods, its bindings give the
+/// row, and (for a rule without an aggregate, whose count's likelihood is
+/// not a premise's) the rule's likelihood, premises and exceptions give
+/// exactly the answer's likelihood; with an aggregate, at least it.
 fn check_proof(seed: u64, full: &Model, model: &Model, pred: PredId, id: u32) {
     let program = model.program();
     let lik = model.likelihood(pred, id).unwrap();
@@ -71,6 +74,7 @@ fn check_proof(seed: u64, full: &Model, model: &Model, pred: PredId, id: u32) {
         rule,
         head,
         premises,
+        bindings,
         ..
     } = model.derivation(pred, id).unwrap()
     else {
@@ -78,7 +82,8 @@ fn check_proof(seed: u64, full: &Model, model: &Model, pred: PredId, id: u32) {
     };
     let r = program.rule(rule);
     assert_eq!(premises.len(), r.body.atoms.len(), "seed {seed}");
-    let mut binding: Vec<Option<u32>> = vec![None; r.body.vars.len()];
+    let mut binding = bindings;
+    binding.resize(binding.len().max(r.body.vars.len()), None);
     let mut got = r.likelihood;
     for (a, prem) in r.body.atoms.iter().zip(&premises) {
         assert_eq!(a.pred, prem.pred, "seed {seed}");
@@ -103,14 +108,14 @@ fn check_proof(seed: u64, full: &Model, model: &Model, pred: PredId, id: u32) {
         }
     }
     for e in &r.body.exceptions {
+        let in_full = |v: u32| full.values().lookup(model.values().get(v));
         let p = full
             .rows(e.pred)
             .filter(|(_, erow, _)| {
                 e.args.iter().zip(erow.iter()).all(|(a, &v)| match *a {
                     Arg::Wildcard => true,
-                    Arg::Const(c) => full.values().get(c) == model.values().get(c) && c == v,
-                    Arg::Var(x) => binding[x as usize]
-                        .is_some_and(|b| full.values().lookup(model.values().get(b)) == Some(v)),
+                    Arg::Const(c) => in_full(c) == Some(v),
+                    Arg::Var(x) => binding[x as usize].and_then(in_full) == Some(v),
                 })
             })
             .map(|(_, _, l)| l)
@@ -119,28 +124,40 @@ fn check_proof(seed: u64, full: &Model, model: &Model, pred: PredId, id: u32) {
             got = got.min(Likelihood::from_units(10_000 - p.units()).expect("not removed"));
         }
     }
-    let hrow: Vec<u32> = r.heads[head]
+    let hrow: Vec<Option<u32>> = r.heads[head]
         .args
         .iter()
         .map(|a| match *a {
-            Arg::Var(x) => binding[x as usize].unwrap(),
-            Arg::Const(c) => c,
-            Arg::Wildcard => unreachable!("check forbids a wildcard in a conclusion"),
+            Arg::Var(x) => binding[x as usize],
+            Arg::Const(c) => Some(c),
+            Arg::Wildcard => None,
         })
         .collect();
+    let row: Vec<Option<u32>> = row.iter().copied().map(Some).collect();
     assert_eq!(hrow, row, "seed {seed}");
-    assert_eq!(
-        got, lik,
-        "seed {seed}: the proof does not give the likelihood"
-    );
+    if r.body.aggregates.is_empty() {
+        assert_eq!(
+            got, lik,
+            "seed {seed}: the proof does not give the likelihood"
+        );
+    } else {
+        assert!(
+            got >= lik,
+            "seed {seed}: the proof gives less than the likelihood"
+        );
+    }
 }
 
 /// One program, three patterns (mostly over predicates rules conclude);
 /// returns how many were answered by demand with some answer derived by a
 /// rule.
 fn check(seed: u64) -> usize {
-    let program = Arc::new(generate(seed));
-    let full = evaluate(&program, &EvalOptions::default()).unwrap();
+    let program = Arc::new(generate(seed, &features(seed)).program());
+    // A program whose full evaluation fails (an integer overflow) has no
+    // model to compare with.
+    let Ok(full) = evaluate(&program, &EvalOptions::default()) else {
+        return 0;
+    };
     let mut rng = Rng(seed ^ 0x5eed);
     let mut by_demand = 0;
     for _ in 0..3 {
@@ -194,8 +211,37 @@ fn fixed_seeds_mostly_by_demand() {
     let by_demand: usize = (0..300).map(check).sum();
     // The test must exercise the rewriting, not only its fallbacks.
     assert!(
-        by_demand > 250,
+        by_demand > 150,
         "only {by_demand} of 900 patterns by demand"
     );
     eprintln!("{by_demand} of 900 patterns answered by demand with derived answers");
+}
+
+/// Every feature, half the programs without `unless` (which leaves more
+/// to demand).
+fn features(seed: u64) -> Features {
+    if seed.is_multiple_of(2) {
+        Features::ALL
+    } else {
+        Features::ALL.without_negation()
+    }
+}
+
+/// `SEED=… cargo test --test demand_differential debug_seed -- --ignored
+/// --nocapture` prints a program and its full model.
+#[test]
+#[ignore]
+fn debug_seed() {
+    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
+    let generated = generate(seed, &features(seed));
+    eprintln!("{}", generated.source);
+    let program = Arc::new(generated.program());
+    let full = evaluate(&program, &EvalOptions::default()).unwrap();
+    for p in 0..program.preds.len() {
+        let pred = PredId(p as u32);
+        for (id, row, l) in full.rows(pred) {
+            let d = full.derivation(pred, id);
+            eprintln!("{} {} {d:?}", full.format_row(pred, row), l.units());
+        }
+    }
 }
