@@ -9,14 +9,15 @@
 //!
 //! "Every proof" is decided over the rule instances the model supports: the
 //! ancestors of the conclusion are searched (all complete matches of every
-//! rule that could conclude each of them), then, for each fact of the best
-//! proof, whether the conclusion is still derivable from the remaining
-//! facts. Rules that only an absent fact would block are not considered
-//! (removing a fact never enables a rule here). The search is bounded; past
-//! the bound, necessity is left undecided.
+//! rule that could conclude each of them), then which facts of the best
+//! proof every derivation of the conclusion uses (all at once, over that
+//! graph: `explain::necessity`). Rules that only an absent fact would block
+//! are not considered (removing a fact never enables a rule here). The
+//! search is bounded; past the bound, necessity is left undecided.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use super::necessity::necessary;
 use super::whynot::{Index, instances};
 use super::{GroundAtom, NodeKind, Origin, Proof, explain};
 use crate::engine::{Derivation, Model, RowId};
@@ -227,55 +228,20 @@ impl AssumptionFinder<'_> {
                 inst.push((i, ps));
             }
         }
-        // Which instances use each row, for counter-based propagation.
-        let mut users: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
-        for (j, (_, ps)) in inst.iter().enumerate() {
-            for &p in ps {
-                users[p].push(j);
-            }
-        }
-        let derivable_without = |removed: usize| -> bool {
-            let mut done = vec![false; keys.len()];
-            let mut missing: Vec<usize> = inst.iter().map(|(_, ps)| ps.len()).collect();
-            let mut queue: Vec<usize> = Vec::new();
-            for (i, &b) in base.iter().enumerate() {
-                if b && i != removed {
-                    done[i] = true;
-                    queue.push(i);
-                }
-            }
-            for (h, ps) in &inst {
-                if ps.is_empty() && !done[*h] {
-                    done[*h] = true;
-                    queue.push(*h);
-                }
-            }
-            while let Some(i) = queue.pop() {
-                if i == 0 {
-                    return true;
-                }
-                for &j in &users[i] {
-                    missing[j] = missing[j].saturating_sub(1);
-                    let h = inst[j].0;
-                    if missing[j] == 0 && !done[h] {
-                        done[h] = true;
-                        queue.push(h);
-                    }
-                }
-            }
-            done[0]
-        };
-        let mut out = HashSet::new();
-        for n in &proof.nodes {
-            if !matches!(n.kind, NodeKind::Fact(_)) {
-                continue;
-            }
-            if let Some(&i) = ids.get(&(n.pred, n.row))
-                && !derivable_without(i)
-            {
-                out.insert(n.id);
-            }
-        }
+        let facts: Vec<(usize, usize)> = proof
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.kind, NodeKind::Fact(_)))
+            .filter_map(|n| Some((n.id, *ids.get(&(n.pred, n.row))?)))
+            .collect();
+        let rows: Vec<usize> = facts.iter().map(|&(_, i)| i).collect();
+        let needed = necessary(&base, &inst, 0, &rows);
+        let out = facts
+            .iter()
+            .zip(needed)
+            .filter(|(_, needed)| *needed)
+            .map(|(&(id, _), _)| id)
+            .collect();
         Some(out)
     }
 }

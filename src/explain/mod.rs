@@ -48,6 +48,7 @@
 mod assumptions;
 mod build;
 mod conflict;
+mod necessity;
 mod proof;
 mod reason;
 mod step;
