@@ -15,12 +15,14 @@
 //! are not considered (removing a fact never enables a rule here). The
 //! search is bounded; past the bound, necessity is left undecided.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashSet;
+use std::rc::Rc;
 
 use super::necessity::necessary;
 use super::whynot::{Index, instances};
 use super::{GroundAtom, NodeKind, Origin, Proof, explain};
 use crate::engine::{Derivation, Model, RowId};
+use crate::hash::HashMap;
 use crate::ir::PredId;
 use crate::likelihood::Likelihood;
 use crate::source::Location;
@@ -89,7 +91,21 @@ pub struct AssumptionFinder<'m> {
     /// as a base row.
     stated: HashSet<(PredId, Vec<u32>)>,
     index: Index,
+    /// The rows of ancestor graphs searched so far: the rows asked share
+    /// most of their ancestors (on a chain, `path(0, 9)`'s are `path(0, 8)`'s
+    /// and one more), so each is searched once.
+    ancestors: HashMap<(PredId, RowId), Option<Rc<Ancestor>>>,
 }
+
+/// A row of an ancestor graph.
+struct Ancestor {
+    base: bool,
+    /// The premises of each rule instance that concludes the row.
+    instances: Vec<Vec<(PredId, RowId)>>,
+}
+
+/// Ancestor rows kept between rows asked (then forgotten, to bound memory).
+const ANCESTORS_KEPT: usize = 1 << 20;
 
 impl<'m> AssumptionFinder<'m> {
     pub fn new(model: &'m Model) -> Self {
@@ -103,6 +119,7 @@ impl<'m> AssumptionFinder<'m> {
             model,
             stated,
             index: Index::default(),
+            ancestors: HashMap::default(),
         }
     }
 
@@ -180,53 +197,64 @@ fn summarize(
 }
 
 impl AssumptionFinder<'_> {
+    /// A row of an ancestor graph (shared by every row asked): whether it
+    /// is a base row, and the premises of every rule instance concluding
+    /// it; `None` when it is not in the model or its search was cut short.
+    fn ancestor(&mut self, key: (PredId, RowId)) -> Option<Rc<Ancestor>> {
+        if let Some(node) = self.ancestors.get(&key) {
+            return node.clone();
+        }
+        if self.ancestors.len() >= ANCESTORS_KEPT {
+            self.ancestors.clear();
+        }
+        let model = self.model;
+        let (p, r) = key;
+        let node = model.row(p, r).and_then(|values| {
+            let base = matches!(model.derivation(p, r), Some(Derivation::Fact { .. }))
+                || self.stated.contains(&(p, values.to_vec()));
+            let instances = instances(model, &mut self.index, p, values)?
+                .into_iter()
+                .map(|(_, prem)| prem)
+                .collect();
+            Some(Rc::new(Ancestor { base, instances }))
+        });
+        self.ancestors.insert(key, node.clone());
+        node
+    }
+
     /// The ids of the fact nodes of `proof` that every proof of the root uses;
     /// `None` when the search bound was hit.
     fn necessity(&mut self, proof: &Proof, pred: PredId, row: RowId) -> Option<HashSet<usize>> {
-        let model = self.model;
-        let stated = &self.stated;
-        let mut ids: HashMap<(PredId, RowId), usize> = HashMap::new();
-        let mut keys: Vec<(PredId, RowId)> = Vec::new();
+        let mut ids: HashMap<(PredId, RowId), usize> = HashMap::default();
+        let mut keys: Vec<(PredId, RowId)> = vec![(pred, row)];
+        ids.insert((pred, row), 0);
         let mut base: Vec<bool> = Vec::new();
         // Instances: (head index, premise indexes).
         let mut inst: Vec<(usize, Vec<usize>)> = Vec::new();
-        let index = &mut self.index;
-        let mut queue: VecDeque<usize> = VecDeque::new();
-        let mut intern = |k: (PredId, RowId),
-                          keys: &mut Vec<(PredId, RowId)>,
-                          base: &mut Vec<bool>,
-                          queue: &mut VecDeque<usize>|
-         -> usize {
-            if let Some(&i) = ids.get(&k) {
-                return i;
-            }
-            let i = keys.len();
-            ids.insert(k, i);
-            keys.push(k);
-            let is_base = matches!(model.derivation(k.0, k.1), Some(Derivation::Fact { .. }))
-                || model
-                    .row(k.0, k.1)
-                    .is_some_and(|r| stated.contains(&(k.0, r.to_vec())));
-            base.push(is_base);
-            queue.push_back(i);
-            i
-        };
-        intern((pred, row), &mut keys, &mut base, &mut queue);
-        while let Some(i) = queue.pop_front() {
+        // Rows are numbered in the order met; `keys[i]` is searched when `i`
+        // is reached, so `keys` is the queue.
+        let mut i = 0;
+        while i < keys.len() {
             if keys.len() > ROW_LIMIT {
                 return None;
             }
-            let (p, r) = keys[i];
-            let values = model.row(p, r)?.to_vec();
-            for (_, prem) in instances(model, index, p, &values)? {
+            let node = self.ancestor(keys[i])?;
+            base.push(node.base);
+            for prem in node.instances.iter() {
                 let mut ps: Vec<usize> = prem
-                    .into_iter()
-                    .map(|k| intern(k, &mut keys, &mut base, &mut queue))
+                    .iter()
+                    .map(|&k| {
+                        *ids.entry(k).or_insert_with(|| {
+                            keys.push(k);
+                            keys.len() - 1
+                        })
+                    })
                     .collect();
                 ps.sort_unstable();
                 ps.dedup();
                 inst.push((i, ps));
             }
+            i += 1;
         }
         let facts: Vec<(usize, usize)> = proof
             .nodes
