@@ -791,6 +791,20 @@ impl Program {
         &self.rules[id.0 as usize]
     }
 
+    /// Which predicates some rule concludes (indexed like `preds`): the
+    /// ones `run` lists without `--all`.
+    pub fn concluded_preds(&self) -> Vec<bool> {
+        let mut d = vec![false; self.preds.len()];
+        for r in &self.rules {
+            for h in &r.heads {
+                if let Some(x) = d.get_mut(h.pred.0 as usize) {
+                    *x = true;
+                }
+            }
+        }
+        d
+    }
+
     pub fn pred_id(&self, name: &str) -> Option<PredId> {
         self.preds
             .iter()
