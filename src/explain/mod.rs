@@ -50,6 +50,7 @@ mod build;
 mod changes;
 mod compute;
 mod conflict;
+mod necessity;
 mod proof;
 mod reason;
 mod step;
