@@ -215,6 +215,36 @@ pub fn read_with(
     })
 }
 
+/// The columns of the file that `read` takes, one per argument, and how
+/// many fields a row has; `None` when the file cannot be read or its
+/// header does not give the columns (then `read` reported it).
+pub fn columns(input: &Input, target: &Target) -> Option<(Vec<usize>, usize)> {
+    if !input.header {
+        return Some(((0..target.arity).collect(), target.arity));
+    }
+    let bytes = std::fs::read(&input.path).ok()?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(match input.format {
+            InputFormat::Csv => b',',
+            InputFormat::Tsv => b'\t',
+        })
+        .quoting(input.format == InputFormat::Csv)
+        .from_reader(body);
+    let mut record = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut record).ok()? {
+        return None;
+    }
+    let header: Vec<String> = record
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    let (cols, _) = select_columns(&header, target).ok()?;
+    Some((cols, header.len()))
+}
+
 /// A header name as a parameter name: lower case, any run of characters
 /// other than letters and digits read as `_` (trimmed at the ends).
 fn header_key(name: &str) -> String {
@@ -439,6 +469,9 @@ pub struct IntCache {
 
 impl IntCache {
     fn get(&mut self, i: i64, values: &mut Values) -> ValueId {
+        if (0..crate::ir::SMALL_INTS).contains(&i) {
+            return values.intern(Value::Int(i)); // no hashing for these
+        }
         if self.slots.is_empty() {
             self.slots = vec![(0, u32::MAX); 1024];
         }

@@ -134,9 +134,27 @@ pub struct Values {
     /// Open-addressing index over `list`: `(hash tag, id)` per slot, `NO_ID`
     /// for an empty slot; the load factor stays at most 1/2.
     slots: Vec<(u32, ValueId)>,
+    /// The ids of the integers `0..SMALL_INTS` interned so far, by value
+    /// (`NO_ID` where not yet): ids and counts are mostly small, and an
+    /// array indexed by the value costs no hashing and stays in cache where
+    /// `slots` would not. These integers are never in `slots`.
+    small: Vec<ValueId>,
 }
 
 const NO_ID: ValueId = ValueId::MAX;
+
+/// Integers below this are interned through [`Values::small`] (at most
+/// 4 MiB of it, grown to the largest such integer seen).
+pub(crate) const SMALL_INTS: i64 = 1 << 20;
+
+/// The index of `value` in [`Values::small`], if it goes there.
+#[inline(always)]
+fn small_index(value: &Value) -> Option<usize> {
+    match *value {
+        Value::Int(i) if (0..SMALL_INTS).contains(&i) => Some(i as usize),
+        _ => None,
+    }
+}
 
 /// Seeded per process (see [`crate::hash`]): values come from files an
 /// attacker may write.
@@ -175,6 +193,9 @@ impl Values {
         let mut slots = vec![(0u32, NO_ID); cap];
         let mask = cap - 1;
         for (id, v) in self.list.iter().enumerate() {
+            if small_index(v).is_some() {
+                continue;
+            }
             let h = value_hash(v);
             let mut slot = h as usize & mask;
             while slots[slot].1 != NO_ID {
@@ -195,6 +216,9 @@ impl Values {
     }
 
     pub fn intern(&mut self, value: Value) -> ValueId {
+        if let Some(i) = small_index(&value) {
+            return self.intern_small(i, value);
+        }
         if (self.list.len() + 1) * 2 > self.slots.len() {
             self.rehash((self.slots.len() * 2).max(16));
         }
@@ -210,6 +234,22 @@ impl Values {
         id
     }
 
+    #[inline]
+    fn intern_small(&mut self, i: usize, value: Value) -> ValueId {
+        if i >= self.small.len() {
+            self.small
+                .resize((i + 1).next_power_of_two().max(64), NO_ID);
+        }
+        let id = self.small[i];
+        if id != NO_ID {
+            return id;
+        }
+        let id = self.list.len() as ValueId;
+        self.list.push(value);
+        self.small[i] = id;
+        id
+    }
+
     pub fn get(&self, id: ValueId) -> &Value {
         &self.list[id as usize]
     }
@@ -220,6 +260,9 @@ impl Values {
     }
 
     pub fn lookup(&self, value: &Value) -> Option<ValueId> {
+        if let Some(i) = small_index(value) {
+            return self.small.get(i).copied().filter(|&id| id != NO_ID);
+        }
         if self.slots.is_empty() {
             return None;
         }
@@ -748,6 +791,20 @@ impl Program {
         &self.rules[id.0 as usize]
     }
 
+    /// Which predicates some rule concludes (indexed like `preds`): the
+    /// ones `run` lists without `--all`.
+    pub fn concluded_preds(&self) -> Vec<bool> {
+        let mut d = vec![false; self.preds.len()];
+        for r in &self.rules {
+            for h in &r.heads {
+                if let Some(x) = d.get_mut(h.pred.0 as usize) {
+                    *x = true;
+                }
+            }
+        }
+        d
+    }
+
     pub fn pred_id(&self, name: &str) -> Option<PredId> {
         self.preds
             .iter()
@@ -863,6 +920,39 @@ mod tests {
         assert!(!cmp(text, CompareOp::Lt, two) && !cmp(text, CompareOp::Ge, two));
         assert!(cmp(two_dec, CompareOp::Eq, two) && !cmp(two_dec, CompareOp::Ne, two));
         assert!(cmp(two, CompareOp::Le, two));
+    }
+
+    #[test]
+    fn interning_is_one_id_per_value_on_both_sides_of_the_small_integers() {
+        let mut values = Values::default();
+        let samples = [
+            int(0),
+            int(7),
+            int(SMALL_INTS - 1),
+            int(SMALL_INTS),
+            int(-1),
+            int(i64::MIN),
+            Value::Dec(7.0),
+            Value::Dec(0.0),
+            Value::Text("7".into()),
+        ];
+        let ids: Vec<ValueId> = samples.iter().map(|v| values.intern(v.clone())).collect();
+        // Distinct values, distinct ids; the same value again, the same id,
+        // also after the table has grown.
+        let distinct: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), samples.len());
+        for i in 0..5_000 {
+            values.intern(int(i * 3));
+            values.intern(int(SMALL_INTS + i));
+        }
+        for (v, &id) in samples.iter().zip(&ids) {
+            assert_eq!(values.intern(v.clone()), id);
+            assert_eq!(values.lookup(v), Some(id));
+            assert_eq!(values.get(id), v);
+        }
+        assert_eq!(values.lookup(&int(1)), None);
+        assert_eq!(values.lookup(&int(SMALL_INTS - 2)), None);
+        assert_eq!(values.len(), samples.len() + 2 * 5_000 - 2);
     }
 
     #[test]

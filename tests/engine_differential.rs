@@ -1,61 +1,37 @@
 //! Differential test: random stratified programs (recursion, negation
-//! against lower strata, comparisons, likelihoods on facts and rules) are
-//! evaluated by the engine and by a naive evaluator written plainly here;
-//! rows and likelihoods must agree exactly, every recorded derivation must
-//! justify its row's likelihood, and recorded proofs must be shortest.
+//! against lower strata, comparisons, arithmetic, functions, aggregates
+//! with floors, graded exceptions, likelihoods on facts and rules) are
+//! written as source, checked and evaluated by the library, and evaluated
+//! from the generator's own data by a naive oracle (`tests/common/naive.rs`);
+//! rows and likelihoods must agree exactly, overflow must stop evaluation
+//! exactly when the oracle says it must, and division by zero must be
+//! warned about. On programs without arithmetic and aggregates, every
+//! recorded derivation must also justify its row's likelihood and recorded
+//! proofs must be shortest.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use proptest::prelude::*;
+use warrant::diagnostics::Code;
 use warrant::engine::{Derivation, EvalOptions, Model, evaluate};
-use warrant::ir::{Arg, PredId, Program};
+use warrant::ir::{Arg, PredId, Program, Value};
 use warrant::likelihood::Likelihood;
 
+#[path = "common/naive.rs"]
+mod naive;
+#[path = "common/oracle.rs"]
+mod oracle;
 #[path = "common/random_program.rs"]
 mod random_program;
 #[path = "common/rng.rs"]
 mod rng;
-use random_program::generate;
-#[path = "common/oracle.rs"]
-mod oracle;
+use naive::Fault;
 use oracle::compare;
+use random_program::{Features, generate};
 
+/// Rows of the model, by value ids.
 type Rel = HashMap<Vec<u32>, u16>;
-
-/// The oracle: naive evaluation, stratum by stratum, every rule over every
-/// binding until nothing changes.
-fn naive(program: &Program) -> Vec<Rel> {
-    let mut rels: Vec<Rel> = vec![HashMap::new(); program.preds.len()];
-    for f in &program.facts {
-        let e = rels[f.pred.0 as usize].entry(f.row.clone()).or_insert(0);
-        *e = (*e).max(f.likelihood.units());
-    }
-    for stratum in &program.strata {
-        loop {
-            let mut changed = false;
-            for &rid in &stratum.rules {
-                let rule = program.rule(rid);
-                for (binding, lik) in bindings(program, &rels, &rule.body) {
-                    let lik = lik.min(rule.likelihood.units());
-                    for h in &rule.heads {
-                        let row: Vec<u32> =
-                            h.args.iter().map(|a| arg_value(*a, &binding)).collect();
-                        let e = rels[h.pred.0 as usize].entry(row).or_insert(0);
-                        if lik > *e {
-                            *e = lik;
-                            changed = true;
-                        }
-                    }
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-    }
-    rels
-}
 
 fn arg_value(a: Arg, binding: &[Option<u32>]) -> u32 {
     match a {
@@ -198,36 +174,21 @@ fn tree_height(model: &Model, pred: PredId, row: u32, depth: usize) -> u32 {
     }
 }
 
-/// Checks one program against the naive evaluator, recorded proofs
-/// included (each must be the shortest among the best derivations);
-/// returns the number of rows rules derived.
-fn check(seed: u64) -> usize {
-    let program = Arc::new(generate(seed));
-    let want = naive(&program);
-    let model = evaluate(&program, &EvalOptions::default()).unwrap();
-    let plain = evaluate(
-        &program,
-        &EvalOptions {
-            provenance: false,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let heights = min_heights(&program, &want);
-    for (p, rel) in want.iter().enumerate() {
-        let pred = PredId(p as u32);
-        for m in [&model, &plain] {
-            let got: HashMap<Vec<u32>, u16> = m
-                .rows(pred)
+/// Every recorded derivation justifies its row's likelihood and every
+/// recorded proof is a shortest one among the best derivations (for
+/// programs of atoms, comparisons and exceptions).
+fn check_derivations(seed: u64, program: &Program, model: &Model) {
+    let rels: Vec<Rel> = (0..program.preds.len())
+        .map(|p| {
+            model
+                .rows(PredId(p as u32))
                 .map(|(_, row, l)| (row.to_vec(), l.units()))
-                .collect();
-            assert_eq!(
-                &got, rel,
-                "seed {seed}: predicate {}",
-                program.preds[p].name
-            );
-        }
-        // Every recorded derivation justifies its row's likelihood.
+                .collect()
+        })
+        .collect();
+    let heights = min_heights(program, &rels);
+    for (p, heights) in heights.iter().enumerate() {
+        let pred = PredId(p as u32);
         for (id, row, l) in model.rows(pred) {
             match model.derivation(pred, id).unwrap() {
                 Derivation::Fact { source, .. } => {
@@ -295,8 +256,8 @@ fn check(seed: u64) -> usize {
                     );
                 }
             }
-            let th = tree_height(&model, pred, id, 0);
-            let best = heights[p].get(row).copied();
+            let th = tree_height(model, pred, id, 0);
+            let best = heights.get(row).copied();
             assert_eq!(
                 Some(th),
                 best,
@@ -305,35 +266,244 @@ fn check(seed: u64) -> usize {
             );
         }
     }
-    model.stats().total_derived()
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
-    #[test]
-    fn engine_matches_naive_evaluation(seed in any::<u64>()) {
-        check(seed);
+/// The model's rows of a predicate, as values.
+fn values_of(model: &Model, pred: Option<PredId>) -> naive::Rel {
+    let Some(pred) = pred else {
+        return naive::Rel::new();
+    };
+    model
+        .rows(pred)
+        .map(|(_, row, l)| {
+            let row = row
+                .iter()
+                .map(|&v| model.value(v).expect("a value of the model").clone())
+                .collect();
+            (row, l.units())
+        })
+        .collect()
+}
+
+/// What the random programs covered: programs per feature used, and
+/// how the oracle's verdicts went.
+#[derive(Debug, Default)]
+struct Tally {
+    programs: usize,
+    compared: usize,
+    rows: usize,
+    features: HashMap<&'static str, usize>,
+}
+
+impl Tally {
+    fn count(&mut self, feature: &'static str, yes: bool) {
+        if yes {
+            *self.features.entry(feature).or_default() += 1;
+        }
+    }
+
+    fn get(&self, feature: &str) -> usize {
+        self.features.get(feature).copied().unwrap_or(0)
     }
 }
 
-#[test]
-fn fixed_seeds() {
-    let derived: usize = (0..300).map(check).sum();
-    // The generator must exercise the engine, not produce empty models.
-    assert!(derived > 1000, "only {derived} rows derived");
+/// Checks one program against the oracle; adds what it covered to `tally`.
+fn check(seed: u64, features: &Features, tally: &mut Tally) {
+    let generated = generate(seed, features);
+    let program = Arc::new(generated.program());
+    let want = naive::evaluate(&generated);
+    tally.programs += 1;
+    let u = generated.uses();
+    for (name, used) in [
+        ("recursion", u.recursion),
+        ("comparison", u.comparison),
+        ("negation", u.negation),
+        ("assignment", u.assignment),
+        ("arithmetic", u.arithmetic),
+        ("division", u.division),
+        ("functions", u.functions),
+        ("text functions", u.text_functions),
+        ("expressions in conclusions", u.head_expressions),
+        ("count", u.count),
+        ("sum", u.sum),
+        ("min", u.min),
+        ("max", u.max),
+        ("floor", u.floor),
+        ("aggregate in a comparison", u.aggregate_in_comparison),
+        ("grouped aggregate", u.grouped_aggregate),
+    ] {
+        tally.count(name, used);
+    }
+    if want.too_large {
+        tally.count("skipped: too large for the oracle", true);
+        return;
+    }
+    let model = match evaluate(&program, &EvalOptions::default()) {
+        Ok(model) => {
+            assert_ne!(
+                want.overflow,
+                Fault::Must,
+                "seed {seed}: an overflow must stop evaluation\n{}",
+                generated.source
+            );
+            model
+        }
+        Err(diagnostics) => {
+            assert_ne!(
+                want.overflow,
+                Fault::Never,
+                "seed {seed}: {diagnostics:?}\n{}",
+                generated.source
+            );
+            assert!(
+                diagnostics.iter().all(|d| d.code == Code::Overflow),
+                "seed {seed}: {diagnostics:?}"
+            );
+            tally.count("stopped by an overflow", true);
+            return;
+        }
+    };
+    let warned = model
+        .warnings()
+        .iter()
+        .any(|d| d.code == Code::DivisionByZero);
+    match want.division_by_zero {
+        Fault::Must => assert!(
+            warned,
+            "seed {seed}: no division-by-zero warning\n{}",
+            generated.source
+        ),
+        Fault::Never => assert!(
+            !warned,
+            "seed {seed}: a division-by-zero warning\n{}",
+            generated.source
+        ),
+        Fault::May => {}
+    }
+    tally.count("division by zero warned", warned);
+    if want.ambiguous {
+        // `min`/`max` over `2` and `2.0`: either may be kept.
+        tally.count("skipped: min/max over equal values of two kinds", true);
+        return;
+    }
+    let plain = evaluate(
+        &program,
+        &EvalOptions {
+            provenance: false,
+            ..Default::default()
+        },
+    )
+    .expect("evaluates as with provenance");
+    for (p, rel) in want.rels.iter().enumerate() {
+        let pred = program.pred_id(&generated.preds[p].name);
+        for m in [&model, &plain] {
+            assert_eq!(
+                &values_of(m, pred),
+                rel,
+                "seed {seed}: predicate {}\n{}",
+                generated.preds[p].name,
+                generated.source
+            );
+        }
+    }
+    tally.compared += 1;
+    tally.rows += model.stats().total_derived();
+    tally.count("weakened by an exception", want.weakened > 0);
+    tally.count("removed by a certain exception", want.blocked > 0);
+    tally.count("aggregate results", want.aggregate_results > 0);
+    tally.count("matches below a floor", want.below_floor > 0);
+    tally.count("derived by computing", want.derived_computing > 0);
+    tally.count("derived through an aggregate", want.derived_aggregating > 0);
+    let classic = program
+        .rules
+        .iter()
+        .all(|r| r.body.assignments.is_empty() && r.body.aggregates.is_empty());
+    if classic {
+        check_derivations(seed, &program, &model);
+        tally.count("derivations and proof heights checked", true);
+    }
 }
 
-/// A seed where a stored height once went stale (a premise improved in
-/// likelihood at a greater height); now fixed, kept as a regression test.
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, .. ProptestConfig::default() })]
+    #[test]
+    fn engine_matches_naive_evaluation(seed in any::<u64>()) {
+        check(seed, &Features::ALL, &mut Tally::default());
+    }
+}
+
+/// 1,200 programs with every feature; each feature must be used by a
+/// minimum number of them, so coverage cannot silently drop.
 #[test]
-fn recorded_proofs_are_shortest() {
-    check(17531631039842170457);
+fn random_programs_agree_with_the_oracle() {
+    let mut tally = Tally::default();
+    for seed in 0..1200 {
+        check(seed, &Features::ALL, &mut tally);
+    }
+    let mut names: Vec<_> = tally.features.keys().copied().collect();
+    names.sort();
+    eprintln!(
+        "{} programs, {} compared, {} rows derived",
+        tally.programs, tally.compared, tally.rows
+    );
+    for n in &names {
+        eprintln!("{:>6}  {n}", tally.get(n));
+    }
+    assert!(tally.compared >= 1000, "{tally:?}");
+    assert!(tally.rows > 4000, "only {} rows derived", tally.rows);
+    for (feature, least) in [
+        ("recursion", 300),
+        ("comparison", 300),
+        ("negation", 300),
+        ("assignment", 300),
+        ("arithmetic", 300),
+        ("division", 100),
+        ("functions", 150),
+        ("text functions", 50),
+        ("expressions in conclusions", 150),
+        ("count", 100),
+        ("sum", 100),
+        ("min", 100),
+        ("max", 100),
+        ("floor", 100),
+        ("aggregate in a comparison", 100),
+        ("grouped aggregate", 150),
+        ("weakened by an exception", 200),
+        ("removed by a certain exception", 100),
+        ("aggregate results", 300),
+        ("matches below a floor", 50),
+        ("division by zero warned", 30),
+        ("stopped by an overflow", 5),
+        ("derived by computing", 200),
+        ("derived through an aggregate", 200),
+    ] {
+        let n = tally.get(feature);
+        assert!(n >= least, "{feature}: {n} programs, fewer than {least}");
+    }
+    let skipped = tally.get("skipped: too large for the oracle")
+        + tally.get("skipped: min/max over equal values of two kinds");
+    assert!(skipped * 20 < tally.programs, "{skipped} programs skipped");
+}
+
+/// The language before arithmetic, as before: derivations and proof
+/// heights are checked on every program.
+#[test]
+fn classic_programs_agree_with_the_oracle() {
+    let mut tally = Tally::default();
+    for seed in 0..300 {
+        check(seed, &Features::CLASSIC, &mut tally);
+    }
+    assert_eq!(
+        tally.get("derivations and proof heights checked"),
+        tally.compared
+    );
+    assert!(tally.compared >= 290 && tally.rows > 1000, "{tally:?}");
 }
 
 #[test]
 fn same_rows_whatever_the_fact_order() {
     for seed in 0..50 {
-        let program = Arc::new(generate(seed));
+        let program = Arc::new(generate(seed, &Features::ALL).program());
         let mut reversed = Program::clone(&program);
         reversed.facts.reverse();
         reversed.rules.reverse();
@@ -343,18 +513,23 @@ fn same_rows_whatever_the_fact_order() {
                 r.0 = n - 1 - r.0;
             }
         }
-        let a = evaluate(&program, &EvalOptions::default()).unwrap();
-        let b = evaluate(&Arc::new(reversed), &EvalOptions::default()).unwrap();
+        let (Ok(a), Ok(b)) = (
+            evaluate(&program, &EvalOptions::default()),
+            evaluate(&Arc::new(reversed), &EvalOptions::default()),
+        ) else {
+            continue; // stopped by an overflow
+        };
         for p in 0..program.preds.len() {
             let pred = PredId(p as u32);
-            let mut x: Vec<_> = a.rows(pred).map(|(_, r, l)| (r.to_vec(), l)).collect();
-            let mut y: Vec<_> = b.rows(pred).map(|(_, r, l)| (r.to_vec(), l)).collect();
-            x.sort();
-            y.sort();
+            let mut x: Vec<_> = values_of(&a, Some(pred)).into_iter().collect();
+            let mut y: Vec<_> = values_of(&b, Some(pred)).into_iter().collect();
+            let key = |r: &(Vec<Value>, u16)| format!("{:?}", r);
+            x.sort_by_key(key);
+            y.sort_by_key(key);
             assert_eq!(x, y, "seed {seed}");
         }
         // And the same input twice gives identical models.
-        let c = evaluate(&program, &EvalOptions::default()).unwrap();
+        let c = evaluate(&program, &EvalOptions::default()).expect("evaluated before");
         for p in 0..program.preds.len() {
             let pred = PredId(p as u32);
             assert!(a.rows(pred).eq(c.rows(pred)));
@@ -365,63 +540,30 @@ fn same_rows_whatever_the_fact_order() {
     }
 }
 
+/// `SEED=n cargo test --test engine_differential debug_seed -- --ignored --nocapture`
 #[test]
 #[ignore]
 fn debug_seed() {
     let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
-    let p = generate(seed);
-    for (i, pr) in p.preds.iter().enumerate() {
-        println!("pred {i} {}({})", pr.name, pr.arity);
-    }
-    for f in &p.facts {
-        println!(
-            "fact {} {:?}",
-            p.format_row(f.pred, &f.row),
-            f.likelihood.units()
-        );
-    }
-    let show = |a: &warrant::ir::Atom, vars: &[String]| {
-        let args: Vec<String> = a
-            .args
-            .iter()
-            .map(|x| match x {
-                Arg::Var(v) => vars[*v as usize].clone(),
-                Arg::Const(c) => p.values.get(*c).to_string(),
-                Arg::Wildcard => "_".into(),
-            })
-            .collect();
-        format!("{}({})", p.preds[a.pred.0 as usize].name, args.join(","))
+    let features = match std::env::var("FEATURES").as_deref() {
+        Ok("monotone") => Features {
+            aggregates: 0,
+            overflow: 0,
+            ..Features::ALL.without_negation()
+        },
+        Ok("classic") => Features::CLASSIC,
+        _ => Features::ALL,
     };
-    for r in &p.rules {
-        let v = &r.body.vars;
-        println!(
-            "rule {} s{}: {} | cmp {:?} | unless {} => {} [{}]",
-            r.name,
-            r.stratum,
-            r.body
-                .atoms
-                .iter()
-                .map(|a| show(a, v))
-                .collect::<Vec<_>>()
-                .join(", "),
-            r.body
-                .comparisons
-                .iter()
-                .map(|c| (c.lhs, c.op, c.rhs, c.kind))
-                .collect::<Vec<_>>(),
-            r.body
-                .exceptions
-                .iter()
-                .map(|a| show(a, v))
-                .collect::<Vec<_>>()
-                .join(", "),
-            r.heads
-                .iter()
-                .map(|a| show(a, v))
-                .collect::<Vec<_>>()
-                .join(", "),
-            r.likelihood.units()
-        );
+    let generated = generate(seed, &features);
+    println!("{}", generated.source);
+    let want = naive::evaluate(&generated);
+    for (p, rel) in want.rels.iter().enumerate() {
+        let mut rows: Vec<String> = rel.iter().map(|(r, l)| format!("{r:?} {l}")).collect();
+        rows.sort();
+        println!("{}: {}", generated.preds[p].name, rows.join("; "));
     }
-    println!("strata {:?}", p.strata);
+    println!(
+        "overflow {:?}, division by zero {:?}",
+        want.overflow, want.division_by_zero
+    );
 }

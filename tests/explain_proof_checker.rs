@@ -7,162 +7,30 @@
 //! checked against naive evaluation on the same programs.
 
 use std::sync::Arc;
-use warrant::engine::builder::{Cond, ProgramBuilder, T};
 use warrant::engine::{EvalOptions, Model, evaluate};
 use warrant::explain::{self, AttemptStatus, NodeKind, Origin, Outcome, Proof};
-use warrant::ir::{Arg, CompareKind, CompareOp, PredId, Program, Value};
+use warrant::ir::{Arg, PredId, Program, Value};
 use warrant::likelihood::Likelihood;
 use warrant::render;
 
-// ---------------------------------------------------------------- random programs
-
-#[path = "common/rng.rs"]
-mod rng;
-use rng::Rng;
+#[path = "common/ir_eval.rs"]
+mod ir_eval;
 #[path = "common/oracle.rs"]
 mod oracle;
-use oracle::compare;
+#[path = "common/random_program.rs"]
+mod random_program;
+#[path = "common/rng.rs"]
+mod rng;
+use ir_eval::unify;
+use random_program::{Features, generate};
+use rng::Rng;
 
-const VARS: [&str; 4] = ["A", "B", "C", "D"];
-const LIKS: [f64; 5] = [0.1, 0.3, 0.55, 0.8, 1.0];
-
-fn value(rng: &mut Rng, domain: usize) -> Value {
-    let i = rng.below(domain);
-    match rng.below(10) {
-        0 => Value::Dec(i as f64),
-        1 => Value::Text("s".into()),
-        _ => Value::Int(i as i64),
-    }
-}
-
-fn lik(rng: &mut Rng) -> Likelihood {
-    Likelihood::from_probability(LIKS[rng.below(LIKS.len())]).expect("in range")
-}
-
-/// A random stratified program: base predicates with facts, derived
-/// predicates on levels, rules with 1–3 atoms, maybe a comparison, maybe an
-/// `unless` on a lower level (never with `negation: false`).
-fn generate(seed: u64, negation: bool) -> Program {
-    let mut rng = Rng(seed);
-    let domain = 3 + rng.below(3);
-    let mut b = ProgramBuilder::new();
-    let mut preds: Vec<(PredId, usize, usize)> = Vec::new();
-    for i in 0..2 + rng.below(2) {
-        let arity = 1 + rng.below(2);
-        let p = b.pred(&format!("b{i}"), arity);
-        preds.push((p, arity, 0));
-        for _ in 0..rng.below(8) {
-            let row = (0..arity).map(|_| value(&mut rng, domain)).collect();
-            let l = lik(&mut rng);
-            b.fact(p, row, l);
-        }
-    }
-    let nbase = preds.len();
-    for i in 0..2 + rng.below(3) {
-        let arity = rng.below(3);
-        let level = 1 + rng.below(3);
-        let p = b.pred(&format!("d{i}"), arity);
-        preds.push((p, arity, level));
-        if rng.chance(20) {
-            let row = (0..arity).map(|_| value(&mut rng, domain)).collect();
-            b.fact(p, row, Likelihood::from_probability(0.3).expect("in range"));
-        }
-    }
-    let derived: Vec<(PredId, usize, usize)> = preds[nbase..].to_vec();
-    for r in 0..2 + rng.below(5) {
-        let (hp, harity, hlevel) = derived[rng.below(derived.len())];
-        let positive: Vec<(PredId, usize, usize)> =
-            preds.iter().copied().filter(|p| p.2 <= hlevel).collect();
-        let lower: Vec<(PredId, usize, usize)> =
-            preds.iter().copied().filter(|p| p.2 < hlevel).collect();
-        let mut conds = Vec::new();
-        let mut bound: Vec<&'static str> = Vec::new();
-        for _ in 0..1 + rng.below(3) {
-            let (p, arity, _) = positive[rng.below(positive.len())];
-            let ts: Vec<T> = (0..arity)
-                .map(|_| {
-                    if rng.chance(80) {
-                        T::V(VARS[rng.below(VARS.len())])
-                    } else {
-                        T::C(value(&mut rng, domain))
-                    }
-                })
-                .collect();
-            for t in &ts {
-                if let T::V(v) = t
-                    && !bound.contains(v)
-                {
-                    bound.push(v);
-                }
-            }
-            conds.push(Cond::Atom(p, ts));
-        }
-        let bterm = |rng: &mut Rng, bound: &[&'static str]| -> T {
-            if !bound.is_empty() && rng.chance(75) {
-                T::V(bound[rng.below(bound.len())])
-            } else {
-                T::C(value(rng, domain))
-            }
-        };
-        if rng.chance(50) {
-            let ops = [
-                CompareOp::Eq,
-                CompareOp::Ne,
-                CompareOp::Lt,
-                CompareOp::Le,
-                CompareOp::Gt,
-                CompareOp::Ge,
-            ];
-            let op = ops[rng.below(ops.len())];
-            let kind = CompareKind::Value;
-            let l = bterm(&mut rng, &bound);
-            let rr = bterm(&mut rng, &bound);
-            conds.push(Cond::Cmp(l, op, rr, kind));
-        }
-        if negation && !lower.is_empty() && rng.chance(50) {
-            let (p, arity, _) = lower[rng.below(lower.len())];
-            let ts = (0..arity)
-                .map(|_| {
-                    if rng.chance(25) {
-                        T::W
-                    } else {
-                        bterm(&mut rng, &bound)
-                    }
-                })
-                .collect();
-            conds.push(Cond::Unless(p, ts));
-        }
-        let heads = vec![(
-            hp,
-            (0..harity)
-                .map(|_| bterm(&mut rng, &bound))
-                .collect::<Vec<_>>(),
-        )];
-        let l = lik(&mut rng);
-        b.rule(&format!("r{r}"), &conds, &heads, l);
-    }
-    b.finish().expect("levels make programs stratified")
+/// The random program of a seed (`tests/common/random_program.rs`), checked.
+fn program(seed: u64, features: &Features) -> Arc<Program> {
+    Arc::new(generate(seed, features).program())
 }
 
 // ---------------------------------------------------------------- the checker
-
-/// Binds `args` to `row`; false on a clash with a constant or a binding.
-fn unify(args: &[Arg], row: &[u32], b: &mut [Option<u32>]) -> bool {
-    if args.len() != row.len() {
-        return false;
-    }
-    for (a, &v) in args.iter().zip(row) {
-        match *a {
-            Arg::Const(c) if c != v => return false,
-            Arg::Var(x) => match b[x as usize] {
-                Some(w) if w != v => return false,
-                _ => b[x as usize] = Some(v),
-            },
-            _ => {}
-        }
-    }
-    true
-}
 
 /// The likelihood of the most likely row of the model matching an atom
 /// under complete bindings.
@@ -262,26 +130,79 @@ fn check_proof(model: &Model, proof: &Proof, ctx: &str) {
                     unify(&rule.heads[step.head].args, &row, &mut b),
                     "{ctx}: the conclusion does not match the rule's head under the bindings"
                 );
+                // Computed variables (`=`, expressions, aggregates) from the
+                // oracle's arithmetic and the model's rows; the variables
+                // shown pick the group of an aggregate that binds one.
+                let shown = |c: &ir_eval::Binding| {
+                    step.bindings.iter().all(|bd| {
+                        let x = rule.body.vars.iter().position(|v| *v == bd.name);
+                        x.is_some_and(|x| {
+                            c[x].and_then(|id| model.value(id))
+                                .is_some_and(|v| *v == bd.value)
+                        })
+                    })
+                };
+                // Of several (an aggregate's groups), the recorded one
+                // gives the node its likelihood.
+                let capped = |c: &ir_eval::Binding, l: Likelihood| {
+                    rule.body.exceptions.iter().fold(l, |l, e| {
+                        match most_likely_match(model, e, c)
+                            .and_then(|p| Likelihood::from_units(10_000 - p.units()))
+                        {
+                            Some(cap) => l.min(cap),
+                            None => l,
+                        }
+                    })
+                };
+                let completions: Vec<_> = ir_eval::complete(model, rule, &b)
+                    .into_iter()
+                    .filter(|(c, _)| shown(c) && ir_eval::holds(model, &rule.body, c))
+                    .collect();
                 assert!(
-                    b.iter().all(Option::is_some),
+                    !completions.is_empty(),
+                    "{ctx}: no computation of the rule's bindings makes its comparisons hold"
+                );
+                let (b, aggregated) = completions
+                    .iter()
+                    .find(|(c, l)| capped(c, least.min(*l)) == n.likelihood)
+                    .unwrap_or(&completions[0])
+                    .clone();
+                least = least.min(aggregated);
+                // An aggregate's own variables (not in its group) are bound
+                // only inside it.
+                let local = |x: usize| {
+                    rule.body.aggregates.iter().any(|a| {
+                        let mut inner = Vec::new();
+                        for atom in &a.body.atoms {
+                            for arg in &atom.args {
+                                if let Arg::Var(v) = arg {
+                                    inner.push(*v as usize);
+                                }
+                            }
+                        }
+                        inner.extend(a.body.assignments.iter().map(|s| s.var as usize));
+                        inner.contains(&x) && !a.group.contains(&(x as u32))
+                    })
+                };
+                assert!(
+                    b.iter().enumerate().all(|(x, v)| v.is_some() || local(x)),
                     "{ctx}: a variable is left unbound"
                 );
-                for c in &rule.body.comparisons {
-                    let v = |a: Arg| match a {
-                        Arg::Const(k) => k,
-                        Arg::Var(x) => b[x as usize].unwrap_or(u32::MAX),
-                        Arg::Wildcard => panic!("wildcard in a comparison"),
-                    };
+                // A comparison of a computed value the derivation does not
+                // record (an aggregate's hidden result, a variable no
+                // conclusion uses) is not shown.
+                if rule.body.aggregates.is_empty() && rule.body.assignments.is_empty() {
+                    assert_eq!(
+                        step.comparisons.len(),
+                        rule.body.comparisons.len(),
+                        "{ctx}: comparisons shown"
+                    );
+                } else {
                     assert!(
-                        compare(program, v(c.lhs), c.op, v(c.rhs), c.kind),
-                        "{ctx}: a comparison is false"
+                        step.comparisons.len() <= rule.body.comparisons.len(),
+                        "{ctx}: comparisons shown"
                     );
                 }
-                assert_eq!(
-                    step.comparisons.len(),
-                    rule.body.comparisons.len(),
-                    "{ctx}: comparisons shown"
-                );
                 assert!(
                     step.comparisons.iter().all(|c| c.holds),
                     "{ctx}: a shown comparison is false"
@@ -295,11 +216,16 @@ fn check_proof(model: &Model, proof: &Proof, ctx: &str) {
                         Some(Likelihood::CERTAIN),
                         "{ctx}: a certain `unless` atom is in the model"
                     );
-                    assert_eq!(
-                        shown.matched.as_ref().map(|m| m.1),
-                        p,
-                        "{ctx}: the exception's likelihood shown"
-                    );
+                    // An exception on a computed variable is shown with `_`
+                    // where the derivation did not record its value.
+                    let computed = |a: &Arg| matches!(a, Arg::Var(v) if rule.body.computed(*v));
+                    if !e.args.iter().any(computed) {
+                        assert_eq!(
+                            shown.matched.as_ref().map(|m| m.1),
+                            p,
+                            "{ctx}: the exception's likelihood shown"
+                        );
+                    }
                     if let Some(p) = p {
                         let cap = Likelihood::from_units(10_000 - p.units()).expect("p < 1");
                         least = least.min(cap);
@@ -337,17 +263,39 @@ fn check_proof(model: &Model, proof: &Proof, ctx: &str) {
     }
 }
 
-fn evaluate_ok(program: &Arc<Program>) -> Model {
-    evaluate(program, &EvalOptions::default()).expect("random programs evaluate")
+/// Random programs without huge constants evaluate (an overflow of
+/// arithmetic on their small values is rare, and skipped).
+fn evaluate_ok(program: &Arc<Program>) -> Option<Model> {
+    match evaluate(program, &EvalOptions::default()) {
+        Ok(model) => Some(model),
+        Err(d) => {
+            assert!(
+                d.iter()
+                    .all(|d| d.code == warrant::diagnostics::Code::Overflow),
+                "{d:?}"
+            );
+            None
+        }
+    }
 }
+
+/// Every feature of the generator except huge constants.
+const FEATURES: Features = Features {
+    overflow: 0,
+    ..Features::ALL
+};
 
 #[test]
 fn every_proof_of_random_programs_checks() {
-    let mut proofs = 0;
-    let mut steps = 0;
-    for seed in 0..1000u64 {
-        let program = Arc::new(generate(seed, true));
-        let model = evaluate_ok(&program);
+    let (mut programs, mut proofs, mut steps) = (0, 0, 0);
+    // Rule steps that compute (`=`, expressions) and that aggregate.
+    let (mut computing, mut aggregating) = (0, 0);
+    for seed in 0..1100u64 {
+        let program = program(seed, &FEATURES);
+        let Some(model) = evaluate_ok(&program) else {
+            continue;
+        };
+        programs += 1;
         for p in 0..program.preds.len() {
             let pred = PredId(p as u32);
             for (id, _, _) in model.rows(pred) {
@@ -359,17 +307,25 @@ fn every_proof_of_random_programs_checks() {
                 let j = serde_json::to_string(&render::json::proof(&proof)).expect("prints");
                 let _: serde_json::Value = serde_json::from_str(&j).expect("parses back");
                 proofs += 1;
-                steps += proof
-                    .nodes
-                    .iter()
-                    .filter(|n| matches!(n.kind, NodeKind::Rule(_)))
-                    .count();
+                for n in &proof.nodes {
+                    if let NodeKind::Rule(step) = &n.kind {
+                        steps += 1;
+                        let body = &program.rule(step.rule).body;
+                        computing += usize::from(!body.assignments.is_empty());
+                        aggregating += usize::from(!body.aggregates.is_empty());
+                    }
+                }
             }
         }
     }
+    eprintln!(
+        "{programs} programs, {proofs} proofs, {steps} rule steps \
+         ({computing} computing, {aggregating} aggregating)"
+    );
     assert!(
-        proofs > 5000 && steps > 800,
-        "the generator should produce work: {proofs} proofs, {steps} steps"
+        programs >= 1000 && proofs > 5000 && steps > 800 && computing > 300 && aggregating > 300,
+        "the generator should produce work: {programs} programs, {proofs} proofs, {steps} steps \
+         ({computing} computing, {aggregating} aggregating)"
     );
 }
 
@@ -381,7 +337,6 @@ fn naive_matches(
     h: usize,
     row: &[u32],
 ) -> Vec<Vec<Option<u32>>> {
-    let program = model.program();
     let mut start = vec![None; rule.body.vars.len()];
     if !unify(&rule.heads[h].args, row, &mut start) {
         return Vec::new();
@@ -400,30 +355,28 @@ fn naive_matches(
         partial = next;
     }
     partial
-        .into_iter()
-        .filter(|b| {
-            rule.body.comparisons.iter().all(|c| {
-                let v = |a: Arg| match a {
-                    Arg::Const(k) => Some(k),
-                    Arg::Var(x) => b[x as usize],
-                    Arg::Wildcard => None,
-                };
-                match (v(c.lhs), v(c.rhs)) {
-                    (Some(l), Some(r)) => compare(program, l, c.op, r, c.kind),
-                    _ => false,
-                }
-            })
-        })
+        .iter()
+        .flat_map(|b| ir_eval::complete(model, rule, b))
+        .map(|(b, _)| b)
+        .filter(|b| ir_eval::holds(model, &rule.body, b))
         .collect()
 }
+
+/// Why-not and key assumptions search a rule's atoms, comparisons and
+/// exceptions; they do not compute `=` bindings or aggregates yet (a rule
+/// that computes its conclusion is said to apply to a row its computation
+/// cannot give), so these tests run on programs without arithmetic.
+const SEARCHED: Features = Features::CLASSIC;
 
 #[test]
 fn why_not_agrees_with_naive_matching() {
     let mut checked = 0;
     let mut blocked = 0;
     for seed in 0..300u64 {
-        let program = Arc::new(generate(seed, true));
-        let model = evaluate_ok(&program);
+        let program = program(seed, &SEARCHED);
+        let Some(model) = evaluate_ok(&program) else {
+            continue;
+        };
         let mut rng = Rng(seed ^ 0x5eed);
         let domain: Vec<Value> = (0..6)
             .map(Value::Int)
@@ -462,8 +415,13 @@ fn why_not_agrees_with_naive_matching() {
                         for a in attempts {
                             let rule = program.rule(a.rule);
                             let row = ids.clone().unwrap_or_default();
+                            // One attempt per rule: any of its conclusions
+                            // of the predicate may give the row.
                             let matches = if ids.is_some() {
-                                naive_matches(&model, rule, a.head, &row)
+                                (0..rule.heads.len())
+                                    .filter(|&h| rule.heads[h].pred == pred)
+                                    .flat_map(|h| naive_matches(&model, rule, h, &row))
+                                    .collect()
                             } else {
                                 Vec::new()
                             };
@@ -541,8 +499,10 @@ fn necessary_facts_agree_with_re_evaluation() {
     // loses the conclusion.
     let mut decided = 0;
     for seed in 0..150u64 {
-        let program = Arc::new(generate(seed, false));
-        let model = evaluate_ok(&program);
+        let program = program(seed, &SEARCHED.without_negation());
+        let Some(model) = evaluate_ok(&program) else {
+            continue;
+        };
         for p in 0..program.preds.len() {
             let pred = PredId(p as u32);
             for (id, row, _) in model.rows(pred).take(3) {
@@ -566,7 +526,7 @@ fn necessary_facts_agree_with_re_evaluation() {
                                 .map_or(usize::MAX, |p| p.0 as usize)
                             && x.row == vals)
                     });
-                    let m2 = evaluate_ok(&Arc::new(without));
+                    let m2 = evaluate_ok(&Arc::new(without)).expect("evaluated with the fact");
                     let still = m2.lookup(pred, row).is_some();
                     assert_eq!(
                         f.necessary,

@@ -392,6 +392,12 @@ fn add_base_rows(
         let arity = program.preds[p].arity;
         let check = !retracted[p].is_empty();
         for (r, &line) in l.lines.iter().enumerate() {
+            // The set slot a row lands in is a cache miss: ask for the one
+            // of a row a few ahead while this one is inserted.
+            if let Some(ahead) = l.data.get((r + 8) * arity..(r + 9) * arity) {
+                let rel = &state.rels[p];
+                rel.prefetch(rel.hash(ahead));
+            }
             let row = &l.data[r * arity..(r + 1) * arity];
             if check && taken_back(p, row) {
                 continue;

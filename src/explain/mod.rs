@@ -47,6 +47,7 @@
 
 mod assumptions;
 mod build;
+mod changes;
 mod conflict;
 mod proof;
 mod reason;
@@ -67,6 +68,7 @@ pub use assumptions::{Assumed, AssumedFact, AssumptionFinder, Assumptions, assum
 pub use build::{
     explain, explain_all, explain_atom, explain_pattern, matching_rows, parse_query_atom,
 };
+pub use changes::{Cause, Change, Changes, Compared, Held, HeldConflict, Shift, changes};
 pub use conflict::{ConflictExplanation, explain_conflict};
 pub use proof::{
     Binding, Citation, ComparisonCheck, ExceptionCheck, GroundAtom, Node, NodeKind, Origin, Proof,

@@ -16,6 +16,7 @@
 //! `warrant::not_compilable`, naming the rule and the construct.
 
 pub mod duckdb;
+mod inputs;
 mod rule;
 mod strata;
 pub mod values;

@@ -4,6 +4,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ir::{Atom, PredId, Program, RuleId, ValueId};
 use crate::likelihood::Likelihood;
 
+use super::inputs;
 use super::not_compilable;
 use super::rule::{self, TableRef};
 use super::values::{column, ident, is_value, literal};
@@ -28,6 +29,7 @@ pub fn compile_strata(program: &Program, sql: &mut String) -> Result<(), Vec<Dia
     if !errors.is_empty() {
         return Err(errors);
     }
+    inputs::input_tables(program, sql)?;
     for scale in &program.scales {
         let arms: Vec<String> = scale
             .values
@@ -118,8 +120,8 @@ fn heads_into(program: &Program, preds: &[PredId]) -> Vec<(RuleId, usize)> {
     out
 }
 
-/// The stated facts and input rows of `pred` (after retractions), most
-/// likely first statement kept by the `max` that follows.
+/// The stated facts of `pred` (after retractions) and its zero-column
+/// inputs' rows; the `max` that follows keeps the most likely statement.
 fn base_rows(program: &Program, pred: PredId) -> Vec<(Vec<ValueId>, Likelihood)> {
     let kept = |row: &[ValueId]| !program.retractions.iter().any(|r| r.matches(pred, row));
     let mut rows: Vec<(Vec<ValueId>, Likelihood)> = program
@@ -128,19 +130,15 @@ fn base_rows(program: &Program, pred: PredId) -> Vec<(Vec<ValueId>, Likelihood)>
         .filter(|f| f.pred == pred && kept(&f.row))
         .map(|f| (f.row.clone(), f.likelihood))
         .collect();
-    let arity = program.pred(pred).arity;
-    for input in program.inputs.iter().filter(|i| i.pred == pred) {
-        if arity == 0 {
-            // A zero-column input holds one certain row per line.
-            if !input.rows.lines.is_empty() {
-                rows.push((Vec::new(), Likelihood::CERTAIN));
-            }
-            continue;
-        }
-        for row in input.rows.data.chunks(arity) {
-            if kept(row) {
-                rows.push((row.to_vec(), Likelihood::CERTAIN));
-            }
+    // Inputs with columns are read by `read_csv`; a zero-column input
+    // holds one certain row when its file has a line.
+    let zero_column = program
+        .inputs
+        .iter()
+        .filter(|i| i.pred == pred && !inputs::from_file(program, i));
+    for input in zero_column {
+        if !input.rows.lines.is_empty() {
+            rows.push((Vec::new(), Likelihood::CERTAIN));
         }
     }
     rows
@@ -226,7 +224,10 @@ fn plain_table(program: &Program, pred: PredId, heads: &[(RuleId, usize)], sql: 
     create_table(program, pred, sql);
     let mut parts: Vec<String> = Vec::new();
     if let Some(v) = values_select(program, pred, None, arity) {
-        parts.push(format!("  -- stated and input rows\n  {v}"));
+        parts.push(format!("  -- stated rows\n  {v}"));
+    }
+    for v in inputs::input_selects(program, pred, None, arity) {
+        parts.push(format!("  -- input rows\n  {v}"));
     }
     for &(r, h) in heads {
         let rule = program.rule(r);
@@ -280,7 +281,13 @@ fn recursive_stratum(
     for &p in preds {
         if let Some(v) = values_select(program, p, Some(tag_of(p)), width) {
             base.push(format!(
-                "  -- stated and input rows of {}\n  {v}",
+                "  -- stated rows of {}\n  {v}",
+                program.pred(p).name
+            ));
+        }
+        for v in inputs::input_selects(program, p, Some(tag_of(p)), width) {
+            base.push(format!(
+                "  -- input rows of {}\n  {v}",
                 program.pred(p).name
             ));
         }

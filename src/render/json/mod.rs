@@ -5,6 +5,7 @@
 //! lazily from the model, so writing them holds no more than one row.
 
 mod assumptions;
+mod changes;
 mod proof;
 mod results;
 mod run_writer;
@@ -20,6 +21,7 @@ use crate::ir::Value;
 use crate::source::Location;
 
 pub use assumptions::{AssumptionsJson, assumptions};
+pub use changes::{ChangesJson, changes};
 pub use proof::{ConflictJson, ExplainJson, ProofJson, conflict, explain, proof};
 pub use results::{QueryJson, RunJson, WorldRun, query, run};
 pub use run_writer::write_run;

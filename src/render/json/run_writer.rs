@@ -13,7 +13,7 @@ use crate::engine::Model;
 use crate::explain;
 use crate::ir::{PredId, Program, Value, ValueId};
 use crate::likelihood::Likelihood;
-use crate::render::{derived_preds, text};
+use crate::render::text;
 
 /// Writes `warrant run --format json` (see [`run`](super::run)) and a
 /// final newline.
@@ -24,7 +24,7 @@ pub fn write_run<W: Write>(
     explain: bool,
 ) -> io::Result<()> {
     let program = model.program();
-    let derived = derived_preds(program);
+    let derived = program.concluded_preds();
     let reasons = explain && model.has_provenance();
     let mut rows = RowWriter::default();
     out.write_all(b"{\n  \"predicates\": [")?;

@@ -161,7 +161,7 @@ fn world(out: &mut String, w: &World, many: bool) {
     if !w.conflicts.is_empty() {
         let _ = writeln!(out, "{level} Conflicts that hold ({})\n", w.conflicts.len());
         for c in &w.conflicts {
-            let id = format!("{}{}", w.prefix, conflict_anchor(c));
+            let id = format!("{}{}", w.prefix, conflict_anchor(&c.name, &c.bindings));
             let head = match &c.description {
                 Some(d) => format!("{}: {}", code(&c.name), text(d)),
                 None => code(&c.name),

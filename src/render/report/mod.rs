@@ -234,7 +234,7 @@ pub fn build(worlds: &[WorldInput], meta: Meta) -> Report {
         })
         .collect();
     let changes = match (worlds, built.as_slice()) {
-        ([_, b], [wa, wb]) => Some(changes::compare(wa, b, wb)),
+        ([a, b], [wa, wb]) => Some(changes::compare(a, wa, b, wb)),
         _ => None,
     };
     Report {
@@ -248,7 +248,7 @@ fn world(input: &WorldInput, prefix: String) -> World {
     let (program, model) = (input.program, input.model);
     // The predicates some rule concludes: the ones a report lists (as `run`
     // does without `--all`).
-    let shown = crate::render::derived_preds(program);
+    let shown = program.concluded_preds();
     let mut rows: Vec<(PredId, RowId)> = Vec::new();
     let mut preds: Vec<PredId> = Vec::new();
     for (p, &listed) in shown.iter().enumerate().take(model.preds()) {

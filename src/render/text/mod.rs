@@ -2,12 +2,14 @@
 //! where a function takes `color: bool` and it is true.
 
 mod assumptions;
+mod changes;
 mod conflict;
 mod proof;
 mod results;
 mod why_not;
 
 pub use assumptions::assumptions;
+pub use changes::{cause, changes, diff_conflicts};
 pub use conflict::conflict;
 pub use proof::proof;
 pub use results::{RunOptions, conflicts, query, run, summary};

@@ -193,7 +193,7 @@ pub(super) fn assumptions(out: &mut String, a: &Assumptions) {
 }
 
 pub(super) fn conflict(out: &mut String, w: &World, links: &Links, c: &ConflictExplanation) {
-    let id = format!("{}{}", w.prefix, conflict_anchor(c));
+    let id = format!("{}{}", w.prefix, conflict_anchor(&c.name, &c.bindings));
     let head = match &c.description {
         Some(d) => format!("{}: {}", code(&c.name), escape(d)),
         None => code(&c.name),
