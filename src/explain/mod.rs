@@ -49,6 +49,7 @@ mod assumptions;
 mod build;
 mod changes;
 mod conflict;
+mod necessity;
 mod proof;
 mod reason;
 mod step;
