@@ -142,11 +142,7 @@ pub fn emit(diags: &[Diagnostic], sources: &Sources, format: Format) {
             }
         }
         Format::Json => {
-            let list: Vec<_> = diags
-                .iter()
-                .map(|d| diagnostics::to_json(d, sources))
-                .collect();
-            print_json(&serde_json::Value::Array(list));
+            print_json(&warrant::render::json::diagnostics(diags, sources));
         }
     }
 }
