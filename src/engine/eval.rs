@@ -52,6 +52,10 @@ pub(crate) enum Sink<'a> {
     Rule {
         heads: &'a [HeadPlan],
         likelihood: u16,
+        /// The heads are demand predicates (see `engine::demand`): their
+        /// rows say what is asked for, not what holds, so they are certain
+        /// and of height 0, and weigh nothing as premises.
+        demand: bool,
     },
     Conflict(&'a mut Vec<RawHit>),
     /// An aggregate's sub-plan: per match, the values of the group
@@ -90,6 +94,9 @@ pub(crate) struct State<'t> {
     /// known, so these come from untyped columns.
     pub mixed_comparisons: usize,
     pub mixed_rules: Vec<Span>,
+    /// Predicates from this index on are demand predicates (see
+    /// `engine::demand`); `usize::MAX` when there are none.
+    pub demand_from: usize,
     /// The rule being run (for diagnostics).
     current: Option<Span>,
     vars: Vec<u32>,
@@ -147,6 +154,7 @@ impl<'t> State<'t> {
             division_rules: Vec::new(),
             mixed_comparisons: 0,
             mixed_rules: Vec::new(),
+            demand_from: usize::MAX,
             current: None,
             vars: Vec::new(),
             prem: Vec::new(),
@@ -209,6 +217,7 @@ impl<'t> State<'t> {
         let mut sink = Sink::Rule {
             heads: r.heads,
             likelihood: r.rule.likelihood.units(),
+            demand: r.heads.first().is_some_and(|h| h.pred >= self.demand_from),
         };
         self.run_plan(plan, &mut sink);
     }
@@ -487,9 +496,16 @@ impl<'t> State<'t> {
 
     fn emit(&mut self, plan: &Plan, sink: &mut Sink, lik: u16, height: u32) {
         match sink {
-            Sink::Rule { heads, likelihood } => {
-                let lik = lik.min(*likelihood);
-                let height = height.saturating_add(1);
+            Sink::Rule {
+                heads,
+                likelihood,
+                demand,
+            } => {
+                let (lik, height) = if *demand {
+                    (Likelihood::SCALE, 0)
+                } else {
+                    (lik.min(*likelihood), height.saturating_add(1))
+                };
                 for head in heads.iter() {
                     let start = self.pend_words.len();
                     for a in &head.args {

@@ -6,6 +6,7 @@
 
 mod assumptions;
 mod changes;
+mod diagnostics;
 mod proof;
 mod results;
 mod run_writer;
@@ -22,6 +23,7 @@ use crate::source::Location;
 
 pub use assumptions::{AssumptionsJson, assumptions};
 pub use changes::{ChangesJson, changes};
+pub use diagnostics::{DiagnosticJson, diagnostic, diagnostics};
 pub use proof::{ConflictJson, ExplainJson, ProofJson, conflict, explain, proof};
 pub use results::{QueryJson, RunJson, WorldRun, query, run};
 pub use run_writer::write_run;

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use super::anchor::conflict_anchor;
+use super::say;
 use super::{World, WorldInput};
 use crate::engine::RowId;
 use crate::explain::{self, Compared, HeldConflict, WhyNot};
@@ -64,15 +65,9 @@ fn sides(world: &World) -> HashMap<(PredId, RowId), (usize, &str)> {
 
 /// A conflict's text and its anchor in a world.
 fn conflict(world: &World, c: &HeldConflict) -> (String, String) {
-    let bindings: Vec<String> = c
-        .bindings
-        .iter()
-        .map(|b| format!("{} = {}", b.name, b.value))
-        .collect();
-    let text = if bindings.is_empty() {
-        c.name.clone()
-    } else {
-        format!("{} ({})", c.name, bindings.join(", "))
+    let text = match say::bindings(&c.bindings) {
+        Some(b) => format!("{} ({b})", c.name),
+        None => c.name.clone(),
     };
     let anchor = format!("{}{}", world.prefix, conflict_anchor(&c.name, &c.bindings));
     (text, anchor)

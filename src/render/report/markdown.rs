@@ -54,6 +54,17 @@ pub fn code(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
+/// What the report says, with names as code spans.
+fn said(pieces: &[say::Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            say::Piece::Text(t) => text(t),
+            say::Piece::Code(c) => code(c),
+        })
+        .collect()
+}
+
 /// `**likely** (0.55)`.
 fn likelihood(l: Likelihood) -> String {
     format!("**{}** ({:.2})", l.word(), l.probability())
@@ -168,7 +179,7 @@ fn world(out: &mut String, w: &World, many: bool) {
             };
             let _ = writeln!(out, "<a id=\"{}\"></a>\n\n{level}# {head}\n", escape(&id));
             let mut line = format!("Declared at {}", text(&c.at.to_string()));
-            if let Some(b) = say::bindings(c) {
+            if let Some(b) = say::bindings(&c.bindings) {
                 line.push_str(&format!("; where {}", code(&b)));
             }
             let _ = writeln!(
@@ -242,20 +253,12 @@ fn step(out: &mut String, w: &World, proof: &Proof, n: &Node, sentence: bool) {
             if !s.premises.is_empty() {
                 out.push_str("It rests on:\n\n");
                 for p in s.premises.iter().filter_map(|&p| proof.node(p)) {
-                    let detail = match &p.kind {
-                        NodeKind::Fact(o) => render_text::origin(o),
-                        NodeKind::Rule(s) => s
-                            .because
-                            .clone()
-                            .unwrap_or_else(|| format!("by rule {}", s.name)),
-                        NodeKind::Unrecorded => "no derivation recorded".to_string(),
-                    };
                     let _ = writeln!(
                         out,
                         "- {} {} — {}",
                         linked(w, proof, p),
                         likelihood(p.likelihood),
-                        text(&detail)
+                        said(&say::premise(p))
                     );
                 }
                 out.push('\n');
@@ -386,7 +389,7 @@ fn changes(out: &mut String, c: &Changes, worlds: &[World]) {
                     "- {} {} — {}",
                     code(&ch.atom),
                     side(o),
-                    text(&World::reason(b, o.node))
+                    said(&say::reason(b, o.node))
                 );
             }
         }
@@ -429,8 +432,8 @@ fn changes(out: &mut String, c: &Changes, worlds: &[World]) {
                     code(&ch.atom),
                     side(s),
                     side(o),
-                    text(&World::reason(b, o.node)),
-                    text(&World::reason(a, s.node))
+                    said(&say::reason(b, o.node)),
+                    said(&say::reason(a, s.node))
                 );
             }
         }

@@ -22,7 +22,6 @@ use std::collections::HashSet;
 use crate::engine::{Model, RowId};
 use crate::explain::{self, Assumptions, ConflictExplanation, NodeKind, Proof};
 use crate::ir::{PredId, Program};
-use crate::render::text;
 
 pub use anchor::anchor;
 pub use changes::{Change, Changes, Side};
@@ -175,24 +174,6 @@ pub struct Graphable {
     pub graphs: Vec<(usize, String)>,
     /// Conclusions whose proof takes more than one rule step.
     pub eligible: usize,
-}
-
-impl World {
-    /// The reason a conclusion holds in a world: its rule's sentence, or how it
-    /// was stated.
-    pub fn reason(world: Option<&World>, node: usize) -> String {
-        let Some(n) = world.and_then(|w| w.proof.node(node)) else {
-            return String::new();
-        };
-        match &n.kind {
-            NodeKind::Rule(s) => match &s.because {
-                Some(b) => format!("by rule `{}`: {b}", s.name),
-                None => format!("by rule `{}`", s.name),
-            },
-            NodeKind::Fact(o) => text::origin(o),
-            NodeKind::Unrecorded => String::new(),
-        }
-    }
 }
 
 impl Report {

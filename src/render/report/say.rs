@@ -2,10 +2,10 @@
 //! conflict and a change, as plain data: decided once here, so that the
 //! HTML and the Markdown writer only choose how to write it.
 
-use super::{Changes, Report};
+use super::{Changes, Report, World};
 use crate::explain::{
-    Assumed, Citation, ComparisonCheck, CondStatus, ConflictExplanation, ExceptionCheck, Outcome,
-    WhyNot,
+    Assumed, Binding, Citation, ComparisonCheck, CondStatus, ExceptionCheck, Node, NodeKind,
+    Outcome, WhyNot,
 };
 use crate::likelihood::Likelihood;
 use crate::render::text;
@@ -93,13 +93,57 @@ pub fn derivable_by(e: &Assumed) -> String {
 }
 
 /// A conflict's bindings as `A = japan, B = us` (`None` without any).
-pub fn bindings(c: &ConflictExplanation) -> Option<String> {
-    let b: Vec<String> = c
-        .bindings
+pub fn bindings(bindings: &[Binding]) -> Option<String> {
+    let b: Vec<String> = bindings
         .iter()
         .map(|b| format!("{} = {}", b.name, b.value))
         .collect();
     (!b.is_empty()).then(|| b.join(", "))
+}
+
+/// A piece of a sentence: text, or a name the formats show as code.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece<'a> {
+    Text(String),
+    Code(&'a str),
+}
+
+/// How a premise was reached: its rule's sentence, else "by rule `name`";
+/// where a base fact comes from; or that nothing was recorded.
+pub fn premise(n: &Node) -> Vec<Piece<'_>> {
+    match &n.kind {
+        NodeKind::Fact(o) => vec![Piece::Text(text::origin(o))],
+        NodeKind::Rule(s) => match &s.because {
+            Some(b) => vec![Piece::Text(b.clone())],
+            None => by_rule(&s.name),
+        },
+        NodeKind::Unrecorded => vec![Piece::Text("no derivation recorded".to_string())],
+    }
+}
+
+/// Why a conclusion holds in a world (beside a change): "by rule `name`",
+/// with its sentence after a colon, or how it was stated; nothing when no
+/// derivation was recorded.
+pub fn reason(world: Option<&World>, node: usize) -> Vec<Piece<'_>> {
+    let Some(n) = world.and_then(|w| w.proof.node(node)) else {
+        return Vec::new();
+    };
+    match &n.kind {
+        NodeKind::Rule(s) => {
+            let mut said = by_rule(&s.name);
+            if let Some(b) = &s.because {
+                said.push(Piece::Text(format!(": {b}")));
+            }
+            said
+        }
+        NodeKind::Fact(o) => vec![Piece::Text(text::origin(o))],
+        NodeKind::Unrecorded => Vec::new(),
+    }
+}
+
+/// "by rule `name`".
+fn by_rule(name: &str) -> Vec<Piece<'_>> {
+    vec![Piece::Text("by rule ".to_string()), Piece::Code(name)]
 }
 
 /// The closest attempt of one rule at a lost conclusion.

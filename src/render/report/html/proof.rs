@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Links, badge, code, escape};
+use super::{Links, badge, code, escape, said};
 use crate::explain::{
     Assumptions, Citation, ComparisonCheck, ConflictExplanation, ExceptionCheck, Node, NodeKind,
     Proof,
@@ -59,19 +59,11 @@ fn premise(out: &mut String, links: &Links, proof: &Proof, p: &Node) {
         Some(a) => format!("<a href=\"#{}\">{atom}</a>", escape(&a)),
         None => atom,
     };
-    let detail = match &p.kind {
-        NodeKind::Fact(o) => text::origin(o),
-        NodeKind::Rule(s) => s
-            .because
-            .clone()
-            .unwrap_or_else(|| format!("by rule `{}`", s.name)),
-        NodeKind::Unrecorded => "no derivation recorded".to_string(),
-    };
     let _ = writeln!(
         out,
         "<li>{shown} {} <span class=\"detail\">{}</span></li>",
         badge(p.likelihood),
-        escape(&detail)
+        said(&say::premise(p))
     );
 }
 
@@ -208,7 +200,7 @@ pub(super) fn conflict(out: &mut String, w: &World, links: &Links, c: &ConflictE
         "<p>Declared at <span class=\"loc\">{}</span>",
         escape(&c.at.to_string())
     );
-    if let Some(b) = say::bindings(c) {
+    if let Some(b) = say::bindings(&c.bindings) {
         let _ = write!(out, "; where {}", code(&b));
     }
     let _ = writeln!(
