@@ -401,62 +401,6 @@ pub fn render(diag: &Diagnostic, sources: &Sources, style: Style) -> String {
     out
 }
 
-/// A diagnostic as a JSON object (the `--format json` schema).
-pub fn to_json(diag: &Diagnostic, sources: &Sources) -> serde_json::Value {
-    let position = |span: Span| {
-        let loc = sources.location(span);
-        serde_json::json!({
-            "file": loc.file,
-            "line": loc.line,
-            "column": loc.column,
-            "start": span.start,
-            "end": span.end,
-        })
-    };
-    let (file, line, column, start, end) = match diag.primary_span() {
-        Some(span) => {
-            let loc = sources.location(span);
-            (
-                Some(loc.file),
-                Some(loc.line),
-                Some(loc.column),
-                Some(span.start),
-                Some(span.end),
-            )
-        }
-        None => (
-            diag.path
-                .as_ref()
-                .map(|p| p.to_string_lossy().replace('\\', "/")),
-            None,
-            None,
-            None,
-            None,
-        ),
-    };
-    let labels: Vec<_> = diag
-        .labels
-        .iter()
-        .map(|l| {
-            let mut v = position(l.span);
-            v["message"] = serde_json::Value::from(l.message.clone());
-            v
-        })
-        .collect();
-    serde_json::json!({
-        "severity": diag.severity,
-        "code": diag.code.as_str(),
-        "message": diag.message,
-        "file": file,
-        "line": line,
-        "column": column,
-        "start": start,
-        "end": end,
-        "labels": labels,
-        "help": diag.help,
-    })
-}
-
 /// A file as miette's source code, without copying it: miette reads only a
 /// window of lines around each span, found through the file's line table,
 /// so rendering many diagnostics on a large file stays fast.
@@ -695,34 +639,6 @@ mod tests {
         for code in Code::ALL {
             assert!(code.as_str().starts_with("warrant::"), "{code}");
             assert!(seen.insert(code.as_str()), "{code} twice");
-        }
-    }
-
-    #[test]
-    fn text_and_json_give_the_same_line_and_column() {
-        // Columns count characters (é is two bytes), and a lone CR does not
-        // end a line: the text form used to say 1:17 here, JSON 1:12.
-        for text in [
-            "p(\"ééééé\") q.\n",
-            "p(a).\rq(b) r.\n",
-            "x.\r\ny(\"é\") q.\n",
-        ] {
-            let mut sources = Sources::default();
-            let file = sources.add("t.wr".into(), text);
-            let at = text.rfind(['q', 'r']).unwrap_or(0);
-            let diag =
-                Diagnostic::error(Code::Parse, "here").with_label(Span::new(file, at, at + 1), "x");
-            let json = to_json(&diag, &sources);
-            let shown = render(
-                &diag,
-                &sources,
-                Style {
-                    color: false,
-                    width: 80,
-                },
-            );
-            let header = format!("[t.wr:{}:{}]", json["line"], json["column"]);
-            assert!(shown.contains(&header), "{header} in\n{shown}");
         }
     }
 

@@ -286,3 +286,29 @@ fn a_folder_of_scenarios_is_several_worlds() {
     assert!(folder.contains("World 2: <code>tests/data/report/other.wr</code>"));
     assert!(folder.contains("id=\"_changes\""));
 }
+
+#[test]
+fn both_formats_name_a_premise_rule_without_a_sentence_as_code() {
+    // `calm` is concluded by a rule with no `because`: a premise's detail
+    // names the rule, as code in both formats.
+    let dir = std::env::temp_dir().join(format!("warrant-report-by-rule-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("w.wr");
+    std::fs::write(
+        &file,
+        "quiet(japan).\nrule calm_when_quiet when quiet(A) then calm(A).\n\
+         rule trusts when calm(A) then trusts(A) because \"{A} is calm\".\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let (code, md, err) = warrant(&["report", "--no-graphs", "--format", "md", path], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(md.contains(" — by rule `calm_when_quiet`\n"), "{md}");
+    let (code, html, err) = warrant(&["report", "--no-graphs", "--format", "html", path], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        html.contains("<span class=\"detail\">by rule <code>calm_when_quiet</code></span>"),
+        "{html}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

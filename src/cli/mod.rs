@@ -142,11 +142,7 @@ pub fn emit(diags: &[Diagnostic], sources: &Sources, format: Format) {
             }
         }
         Format::Json => {
-            let list: Vec<_> = diags
-                .iter()
-                .map(|d| diagnostics::to_json(d, sources))
-                .collect();
-            print_json(&serde_json::Value::Array(list));
+            print_json(&warrant::render::json::diagnostics(diags, sources));
         }
     }
 }
@@ -291,20 +287,61 @@ pub fn evaluate(
     evaluate_world(program, args, None)
 }
 
+/// Evaluates what the answers to these patterns need (see
+/// `warrant::engine::demand`), or with `demand` off the whole model; prints
+/// diagnostics as [`evaluate`] does. Also says whether the model is partial
+/// (computed by demand).
+pub fn evaluate_for(
+    program: &Arc<warrant::Program>,
+    args: &EvalArgs,
+    patterns: &[&warrant::syntax::ast::Atom],
+    demand: bool,
+) -> Result<(warrant::engine::Model, bool), u8> {
+    use warrant::engine::demand;
+    let goals: Option<Vec<demand::Goal>> = patterns
+        .iter()
+        .map(|a| demand::Goal::of_pattern(program, a))
+        .collect();
+    let Some(goals) = goals.filter(|_| demand) else {
+        return evaluate(program, args).map(|m| (m, false));
+    };
+    let options = eval_options(args, None);
+    let demanded = demand::evaluate_goals(program, &options, &goals);
+    let partial = matches!(&demanded, Ok(d) if d.strategy.is_ok());
+    finish_evaluation(program, demanded.map(|d| d.model)).map(|m| (m, partial))
+}
+
 /// Evaluates the world of these files (all files when `None`).
 pub fn evaluate_world(
     program: &Arc<warrant::Program>,
     args: &EvalArgs,
     files: Option<Vec<warrant::source::FileId>>,
 ) -> Result<warrant::engine::Model, u8> {
-    let options = warrant::engine::EvalOptions {
+    let options = eval_options(args, files);
+    finish_evaluation(program, warrant::engine::evaluate(program, &options))
+}
+
+/// The evaluation options the arguments ask for.
+fn eval_options(
+    args: &EvalArgs,
+    files: Option<Vec<warrant::source::FileId>>,
+) -> warrant::engine::EvalOptions {
+    warrant::engine::EvalOptions {
         provenance: !args.no_provenance,
         max_rows: args.max_rows,
         files,
         deadline: deadline(args.timeout),
         ..Default::default()
-    };
-    match warrant::engine::evaluate(program, &options) {
+    }
+}
+
+/// Prints the warnings of a successful evaluation, the diagnostics of a
+/// failed one.
+fn finish_evaluation(
+    program: &warrant::Program,
+    result: Result<warrant::engine::Model, Vec<Diagnostic>>,
+) -> Result<warrant::engine::Model, u8> {
+    match result {
         Ok(model) => {
             // Warnings of the evaluation (divisions by zero) on stderr.
             emit(model.warnings(), &program.sources, Format::Text);

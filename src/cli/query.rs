@@ -14,6 +14,10 @@ pub struct Args {
     pattern: String,
     #[command(flatten)]
     eval: super::EvalArgs,
+    /// Compute the whole model even when the pattern has constants (by
+    /// default only what its answers depend on is computed)
+    #[arg(long)]
+    no_demand: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -31,8 +35,8 @@ pub fn run(args: Args) -> u8 {
         Ok(a) => a,
         Err(code) => return code,
     };
-    let model = match super::evaluate(&program, &args.eval) {
-        Ok(m) => m,
+    let model = match super::evaluate_for(&program, &args.eval, &[&atom], !args.no_demand) {
+        Ok((m, _)) => m,
         Err(code) => return code,
     };
     let query = match engine::resolve_query(&model, &atom) {

@@ -44,7 +44,7 @@ pub fn model_from_rows(
     };
     let loaded = select_inputs(program, &options);
     let load_time = started.elapsed();
-    let layout = lay_out(program, &options, &loaded);
+    let layout = lay_out(program, &options, &loaded, None);
     let mut state = State::new(
         layout.rels,
         program.values.clone(),

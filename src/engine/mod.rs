@@ -37,6 +37,7 @@
 //! ```
 
 pub mod builder;
+pub mod demand;
 mod eval;
 mod external;
 mod model;
@@ -115,6 +116,27 @@ impl Default for EvalOptions {
 /// [`EvalOptions::max_rows`]; `warrant::timeout` when
 /// [`EvalOptions::deadline`] passes; `warrant::overflow`.
 pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, Vec<Diagnostic>> {
+    evaluate_as(program, options, None)
+}
+
+/// How the rules of a program rewritten for demand (see [`demand`]) read
+/// back as the original program's.
+pub(crate) struct Rewritten<'a> {
+    pub original: &'a Program,
+    /// Per rule of the rewritten program, the original rule it runs (with
+    /// a demand condition added); `None` for a rule that derives demand.
+    pub origin: &'a [Option<RuleId>],
+    /// The demand predicates are those from this index on.
+    pub demand_from: usize,
+}
+
+/// [`evaluate`], where a rewritten program's derivations are recorded as
+/// its original rules' (so that they read back without the demand).
+fn evaluate_as(
+    program: &Arc<Program>,
+    options: &EvalOptions,
+    rewritten: Option<&Rewritten>,
+) -> Result<Model, Vec<Diagnostic>> {
     let start = Instant::now();
     validate(program, &options.extra_facts).map_err(|d| vec![d])?;
     let values = program.values.clone();
@@ -125,7 +147,7 @@ pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, 
         recipes,
         rels,
         head_plans,
-    } = lay_out(program, options, &loaded);
+    } = lay_out(program, options, &loaded, rewritten);
     let mut state = State::new(
         rels,
         values,
@@ -133,6 +155,7 @@ pub fn evaluate(program: &Arc<Program>, options: &EvalOptions) -> Result<Model, 
         options.provenance,
         options.max_rows,
     );
+    state.demand_from = rewritten.map_or(usize::MAX, |r| r.demand_from);
     state.deadline = options.deadline;
     add_base_rows(&mut state, program, options, loaded);
     run_strata(&mut state, program, options, &head_plans);
@@ -273,7 +296,12 @@ struct Layout {
 
 /// Derivation tags and record widths: one word for a base row's origin,
 /// and as many as the widest rule record of the predicate.
-fn lay_out(program: &Program, options: &EvalOptions, loaded: &[(usize, &InputRows)]) -> Layout {
+fn lay_out(
+    program: &Program,
+    options: &EvalOptions,
+    loaded: &[(usize, &InputRows)],
+    rewritten: Option<&Rewritten>,
+) -> Layout {
     let mut recipes = Vec::new();
     let mut width = vec![0usize; program.preds.len()];
     for f in program.facts.iter().chain(&options.extra_facts) {
@@ -283,8 +311,12 @@ fn lay_out(program: &Program, options: &EvalOptions, loaded: &[(usize, &InputRow
         width[program.inputs[*i].pred.0 as usize] = 1;
     }
     for (r, rule) in program.rules.iter().enumerate() {
+        let origin = rewritten.and_then(|w| Some((w.original, (*w.origin.get(r)?)?)));
         for (h, head) in rule.heads.iter().enumerate() {
-            let rc = recipe(RuleId(r as u32), rule, h);
+            let rc = match origin {
+                Some((original, o)) => recipe(o, original.rule(o), h),
+                None => recipe(RuleId(r as u32), rule, h),
+            };
             let w = &mut width[head.pred.0 as usize];
             *w = (*w).max(rc.words());
             recipes.push(rc);

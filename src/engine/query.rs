@@ -54,28 +54,32 @@ pub fn resolve_query(model: &Model, atom: &ast::Atom) -> Result<Query, Diagnosti
     let args = atom
         .args
         .iter()
-        .map(|t| {
-            let v = match t {
-                // An expression cannot stand in a query atom (the grammar
-                // has none there); anything matches it.
-                ast::Term::Var(n) if n.text.starts_with('_') => return PatternArg::Any,
-                ast::Term::Expr(_) => return PatternArg::Any,
-                ast::Term::Var(n) => {
-                    let i = vars.iter().position(|x| *x == n.text).unwrap_or_else(|| {
-                        vars.push(n.text.clone());
-                        vars.len() - 1
-                    });
-                    return PatternArg::Var(i as u32);
-                }
-                ast::Term::Symbol(n) => Value::Text(n.text.as_str().into()),
-                ast::Term::Str(s) => Value::Text(s.value.as_str().into()),
-                ast::Term::Int { value, .. } => Value::Int(*value),
-                ast::Term::Dec { value, .. } => Value::Dec(*value),
-            };
-            PatternArg::Value(model.values().lookup(&v).unwrap_or(super::NIL))
+        .map(|t| match (t, pattern_value(t)) {
+            (_, Some(v)) => PatternArg::Value(model.values().lookup(&v).unwrap_or(super::NIL)),
+            (ast::Term::Var(n), None) if !n.text.starts_with('_') => {
+                let i = vars.iter().position(|x| *x == n.text).unwrap_or_else(|| {
+                    vars.push(n.text.clone());
+                    vars.len() - 1
+                });
+                PatternArg::Var(i as u32)
+            }
+            // `_X`, or an expression, which cannot stand in a query atom
+            // (the grammar has none there): anything matches it.
+            _ => PatternArg::Any,
         })
         .collect();
     Ok(Query { pred, args, vars })
+}
+
+/// The constant a term of a pattern stands for; `None` for a variable.
+pub(crate) fn pattern_value(term: &ast::Term) -> Option<Value> {
+    Some(match term {
+        ast::Term::Var(_) | ast::Term::Expr(_) => return None,
+        ast::Term::Symbol(n) => Value::Text(n.text.as_str().into()),
+        ast::Term::Str(s) => Value::Text(s.value.as_str().into()),
+        ast::Term::Int { value, .. } => Value::Int(*value),
+        ast::Term::Dec { value, .. } => Value::Dec(*value),
+    })
 }
 
 /// The answers to a query: one per distinct binding of its variables, with

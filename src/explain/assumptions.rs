@@ -9,17 +9,20 @@
 //!
 //! "Every proof" is decided over the rule instances the model supports: the
 //! ancestors of the conclusion are searched (all complete matches of every
-//! rule that could conclude each of them), then, for each fact of the best
-//! proof, whether the conclusion is still derivable from the remaining
-//! facts. Rules that only an absent fact would block are not considered
-//! (removing a fact never enables a rule here). The search is bounded; past
-//! the bound, necessity is left undecided.
+//! rule that could conclude each of them), then which facts of the best
+//! proof every derivation of the conclusion uses (all at once, over that
+//! graph: `explain::necessity`). Rules that only an absent fact would block
+//! are not considered (removing a fact never enables a rule here). The
+//! search is bounded; past the bound, necessity is left undecided.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashSet;
+use std::rc::Rc;
 
+use super::necessity::necessary;
 use super::whynot::{Index, instances};
-use super::{GroundAtom, NodeKind, Origin, Proof, explain};
+use super::{ExceptionCheck, GroundAtom, NodeKind, Origin, Proof, explain};
 use crate::engine::{Derivation, Model, RowId};
+use crate::hash::HashMap;
 use crate::ir::PredId;
 use crate::likelihood::Likelihood;
 use crate::source::Location;
@@ -36,9 +39,14 @@ pub struct Assumptions {
     pub facts: Vec<AssumedFact>,
     /// The exceptions the best proof assumed absent, in proof order.
     pub exceptions: Vec<Assumed>,
+    /// The exceptions that hold less than certainly in the best proof: no
+    /// assumption of absence, but each caps the step it is of.
+    pub weakened_by: Vec<Weakening>,
     /// Whether every proof was searched (so `AssumedFact::necessary` is
     /// decided).
     pub complete: bool,
+    /// Why not, when it was not.
+    pub undecided: Option<Undecided>,
     /// The best proof itself.
     pub proof: Proof,
 }
@@ -88,7 +96,41 @@ pub struct AssumptionFinder<'m> {
     /// as a base row.
     stated: HashSet<(PredId, Vec<u32>)>,
     index: Index,
+    /// The rows of ancestor graphs searched so far: the rows asked share
+    /// most of their ancestors (on a chain, `path(0, 9)`'s are `path(0, 8)`'s
+    /// and one more), so each is searched once.
+    ancestors: HashMap<(PredId, RowId), Option<Rc<Ancestor>>>,
 }
+
+/// Why necessity was left undecided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Undecided {
+    /// Too many alternative proofs to search them all.
+    SearchBound,
+    /// A rule on the way computes values (arithmetic or an aggregate),
+    /// which the search for alternative proofs does not evaluate.
+    Computed,
+}
+
+/// A graded exception that holds in the best proof.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weakening {
+    /// The exception with the most likely row matching it.
+    pub check: ExceptionCheck,
+    /// The rule whose step it weakens, and that step's conclusion.
+    pub rule: String,
+    pub for_atom: String,
+}
+
+/// A row of an ancestor graph.
+struct Ancestor {
+    base: bool,
+    /// The premises of each rule instance that concludes the row.
+    instances: Vec<Vec<(PredId, RowId)>>,
+}
+
+/// Ancestor rows kept between rows asked (then forgotten, to bound memory).
+const ANCESTORS_KEPT: usize = 1 << 20;
 
 impl<'m> AssumptionFinder<'m> {
     pub fn new(model: &'m Model) -> Self {
@@ -102,6 +144,7 @@ impl<'m> AssumptionFinder<'m> {
             model,
             stated,
             index: Index::default(),
+            ancestors: HashMap::default(),
         }
     }
 
@@ -118,13 +161,18 @@ impl<'m> AssumptionFinder<'m> {
 fn summarize(
     model: &Model,
     proof: Proof,
-    necessary: Option<HashSet<usize>>,
+    necessary: Result<HashSet<usize>, Undecided>,
 ) -> Option<Assumptions> {
+    let (necessary, undecided) = match necessary {
+        Ok(s) => (Some(s), None),
+        Err(u) => (None, Some(u)),
+    };
     let program = model.program();
     let root = proof.root()?;
     let conclusion = root.likelihood;
     let mut facts = Vec::new();
     let mut exceptions: Vec<Assumed> = Vec::new();
+    let mut weakened_by: Vec<Weakening> = Vec::new();
     for n in &proof.nodes {
         match &n.kind {
             NodeKind::Fact(origin) => facts.push(AssumedFact {
@@ -146,6 +194,16 @@ fn summarize(
                     continue;
                 };
                 for (e, atom) in step.exceptions.iter().zip(&rule.body.exceptions) {
+                    // A proof step holds, so a matched exception only
+                    // weakened it: it is not assumed absent.
+                    if e.derived {
+                        weakened_by.push(Weakening {
+                            check: e.clone(),
+                            rule: step.name.clone(),
+                            for_atom: n.atom.to_string(),
+                        });
+                        continue;
+                    }
                     let a = Assumed {
                         atom: e.atom.clone(),
                         rule: step.name.clone(),
@@ -173,109 +231,110 @@ fn summarize(
         likelihood: conclusion,
         facts,
         exceptions,
+        weakened_by,
         complete: necessary.is_some(),
+        undecided,
         proof,
     })
 }
 
 impl AssumptionFinder<'_> {
-    /// The ids of the fact nodes of `proof` that every proof of the root uses;
-    /// `None` when the search bound was hit.
-    fn necessity(&mut self, proof: &Proof, pred: PredId, row: RowId) -> Option<HashSet<usize>> {
+    /// A row of an ancestor graph (shared by every row asked): whether it
+    /// is a base row, and the premises of every rule instance concluding
+    /// it; `None` when it is not in the model or its search was cut short.
+    fn ancestor(&mut self, key: (PredId, RowId)) -> Option<Rc<Ancestor>> {
+        if let Some(node) = self.ancestors.get(&key) {
+            return node.clone();
+        }
+        if self.ancestors.len() >= ANCESTORS_KEPT {
+            self.ancestors.clear();
+        }
         let model = self.model;
-        let stated = &self.stated;
-        let mut ids: HashMap<(PredId, RowId), usize> = HashMap::new();
-        let mut keys: Vec<(PredId, RowId)> = Vec::new();
+        let (p, r) = key;
+        let node = model.row(p, r).and_then(|values| {
+            let base = matches!(model.derivation(p, r), Some(Derivation::Fact { .. }))
+                || self.stated.contains(&(p, values.to_vec()));
+            let instances = instances(model, &mut self.index, p, values)?
+                .into_iter()
+                .map(|(_, prem)| prem)
+                .collect();
+            Some(Rc::new(Ancestor { base, instances }))
+        });
+        self.ancestors.insert(key, node.clone());
+        node
+    }
+
+    /// The ids of the fact nodes of `proof` that every proof of the root
+    /// uses, or why that is undecided.
+    fn necessity(
+        &mut self,
+        proof: &Proof,
+        pred: PredId,
+        row: RowId,
+    ) -> Result<HashSet<usize>, Undecided> {
+        // Predicates some rule concludes with arithmetic or an aggregate.
+        let program = self.model.program();
+        let mut computing = vec![false; program.preds.len()];
+        for rule in &program.rules {
+            if !rule.body.assignments.is_empty() || !rule.body.aggregates.is_empty() {
+                for h in &rule.heads {
+                    if let Some(c) = computing.get_mut(h.pred.0 as usize) {
+                        *c = true;
+                    }
+                }
+            }
+        }
+        let mut ids: HashMap<(PredId, RowId), usize> = HashMap::default();
+        let mut keys: Vec<(PredId, RowId)> = vec![(pred, row)];
+        ids.insert((pred, row), 0);
         let mut base: Vec<bool> = Vec::new();
         // Instances: (head index, premise indexes).
         let mut inst: Vec<(usize, Vec<usize>)> = Vec::new();
-        let index = &mut self.index;
-        let mut queue: VecDeque<usize> = VecDeque::new();
-        let mut intern = |k: (PredId, RowId),
-                          keys: &mut Vec<(PredId, RowId)>,
-                          base: &mut Vec<bool>,
-                          queue: &mut VecDeque<usize>|
-         -> usize {
-            if let Some(&i) = ids.get(&k) {
-                return i;
-            }
-            let i = keys.len();
-            ids.insert(k, i);
-            keys.push(k);
-            let is_base = matches!(model.derivation(k.0, k.1), Some(Derivation::Fact { .. }))
-                || model
-                    .row(k.0, k.1)
-                    .is_some_and(|r| stated.contains(&(k.0, r.to_vec())));
-            base.push(is_base);
-            queue.push_back(i);
-            i
-        };
-        intern((pred, row), &mut keys, &mut base, &mut queue);
-        while let Some(i) = queue.pop_front() {
+        // Rows are numbered in the order met; `keys[i]` is searched when `i`
+        // is reached, so `keys` is the queue.
+        let mut i = 0;
+        while i < keys.len() {
             if keys.len() > ROW_LIMIT {
-                return None;
+                return Err(Undecided::SearchBound);
             }
-            let (p, r) = keys[i];
-            let values = model.row(p, r)?.to_vec();
-            for (_, prem) in instances(model, index, p, &values)? {
+            // The instance search does not evaluate arithmetic or
+            // aggregates, so it would find instances that do not hold:
+            // necessity through such a rule stays undecided.
+            if computing.get(keys[i].0.0 as usize) == Some(&true) {
+                return Err(Undecided::Computed);
+            }
+            let node = self.ancestor(keys[i]).ok_or(Undecided::SearchBound)?;
+            base.push(node.base);
+            for prem in node.instances.iter() {
                 let mut ps: Vec<usize> = prem
-                    .into_iter()
-                    .map(|k| intern(k, &mut keys, &mut base, &mut queue))
+                    .iter()
+                    .map(|&k| {
+                        *ids.entry(k).or_insert_with(|| {
+                            keys.push(k);
+                            keys.len() - 1
+                        })
+                    })
                     .collect();
                 ps.sort_unstable();
                 ps.dedup();
                 inst.push((i, ps));
             }
+            i += 1;
         }
-        // Which instances use each row, for counter-based propagation.
-        let mut users: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
-        for (j, (_, ps)) in inst.iter().enumerate() {
-            for &p in ps {
-                users[p].push(j);
-            }
-        }
-        let derivable_without = |removed: usize| -> bool {
-            let mut done = vec![false; keys.len()];
-            let mut missing: Vec<usize> = inst.iter().map(|(_, ps)| ps.len()).collect();
-            let mut queue: Vec<usize> = Vec::new();
-            for (i, &b) in base.iter().enumerate() {
-                if b && i != removed {
-                    done[i] = true;
-                    queue.push(i);
-                }
-            }
-            for (h, ps) in &inst {
-                if ps.is_empty() && !done[*h] {
-                    done[*h] = true;
-                    queue.push(*h);
-                }
-            }
-            while let Some(i) = queue.pop() {
-                if i == 0 {
-                    return true;
-                }
-                for &j in &users[i] {
-                    missing[j] = missing[j].saturating_sub(1);
-                    let h = inst[j].0;
-                    if missing[j] == 0 && !done[h] {
-                        done[h] = true;
-                        queue.push(h);
-                    }
-                }
-            }
-            done[0]
-        };
-        let mut out = HashSet::new();
-        for n in &proof.nodes {
-            if !matches!(n.kind, NodeKind::Fact(_)) {
-                continue;
-            }
-            if let Some(&i) = ids.get(&(n.pred, n.row))
-                && !derivable_without(i)
-            {
-                out.insert(n.id);
-            }
-        }
-        Some(out)
+        let facts: Vec<(usize, usize)> = proof
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.kind, NodeKind::Fact(_)))
+            .filter_map(|n| Some((n.id, *ids.get(&(n.pred, n.row))?)))
+            .collect();
+        let rows: Vec<usize> = facts.iter().map(|&(_, i)| i).collect();
+        let needed = necessary(&base, &inst, 0, &rows);
+        let out = facts
+            .iter()
+            .zip(needed)
+            .filter(|(_, needed)| *needed)
+            .map(|(&(id, _), _)| id)
+            .collect();
+        Ok(out)
     }
 }

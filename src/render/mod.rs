@@ -36,7 +36,7 @@ mod tests;
 pub const MAX_NESTING: usize = 32;
 
 use crate::engine::Model;
-use crate::ir::{PredId, Program};
+use crate::ir::PredId;
 
 /// Text made safe for HTML content and attribute values (the report's page,
 /// a DOT graph's HTML-like labels).
@@ -55,17 +55,18 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// Which predicates some rule concludes (indexed like `program.preds`).
-pub(crate) fn derived_preds(program: &Program) -> Vec<bool> {
-    let mut d = vec![false; program.preds.len()];
-    for r in &program.rules {
-        for h in &r.heads {
-            if let Some(x) = d.get_mut(h.pred.0 as usize) {
-                *x = true;
-            }
+/// Appends a value as `Value`'s `Display` writes it; integers (the bulk of
+/// large models) and symbols without going through the formatter.
+pub(crate) fn push_value(out: &mut String, v: &crate::ir::Value) {
+    match v {
+        crate::ir::Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
+        crate::ir::Value::Text(s) if crate::ir::is_symbol(s) => out.push_str(s),
+        v => {
+            use std::fmt::Write as _;
+            // Writing into a String cannot fail.
+            let _ = write!(out, "{v}");
         }
     }
-    d
 }
 
 /// The predicates `run` lists, in declaration order: those some rule
@@ -73,7 +74,7 @@ pub(crate) fn derived_preds(program: &Program) -> Vec<bool> {
 /// unless `with_empty`.
 pub fn run_predicates(model: &Model, all: bool, with_empty: bool) -> Vec<PredId> {
     let program = model.program();
-    let derived = derived_preds(program);
+    let derived = program.concluded_preds();
     (0..program.preds.len().min(model.preds()))
         .map(|p| PredId(p as u32))
         .filter(|&p| (all || derived[p.0 as usize]) && (with_empty || model.len(p) > 0))

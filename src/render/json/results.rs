@@ -12,7 +12,7 @@ use crate::engine::{ConflictHit, Model, QueryTable, RowId};
 use crate::explain;
 use crate::ir::{PredId, Program, ValueId};
 use crate::likelihood::Likelihood;
-use crate::render::{derived_preds, text};
+use crate::render::text;
 
 /// The `warrant run` output (schema in `docs/json.md`).
 #[derive(Serialize)]
@@ -42,7 +42,7 @@ pub fn run<'a>(model: &'a Model, preds: &'a [PredId], explain: bool) -> RunJson<
         predicates: Predicates {
             at,
             preds,
-            derived: derived_preds(program),
+            derived: program.concluded_preds(),
             reasons: explain && model.has_provenance(),
         },
         conflicts: Conflicts { at },

@@ -6,7 +6,7 @@
 //! so distinct atoms never share an anchor. Page sections start with `_`,
 //! which no predicate name does, so they never collide with a conclusion.
 
-use crate::explain::{ConflictExplanation, GroundAtom};
+use crate::explain::{Binding, GroundAtom};
 
 /// The anchor of a conclusion: `wedge_between-south_korea-japan`.
 pub fn anchor(atom: &GroundAtom) -> String {
@@ -19,11 +19,12 @@ pub fn anchor(atom: &GroundAtom) -> String {
     out
 }
 
-/// The anchor of a conflict that holds: `_x.resource_competition-europe-east_asia`.
-pub fn conflict_anchor(c: &ConflictExplanation) -> String {
+/// The anchor of a conflict that holds, by its name and named bindings:
+/// `_x.resource_competition-europe-east_asia`.
+pub fn conflict_anchor(name: &str, bindings: &[Binding]) -> String {
     let mut out = String::from("_x.");
-    push_encoded(&mut out, &c.name);
-    for b in &c.bindings {
+    push_encoded(&mut out, name);
+    for b in bindings {
         out.push('-');
         push_encoded(&mut out, &b.value.to_string());
     }

@@ -1,13 +1,17 @@
-//! What a second world gains, loses and changes against a first: the same
-//! comparison as `warrant diff` (conclusions keyed by their text, predicates
-//! some rule concludes), with the reasons beside each change — the proof of
-//! what is gained or changed, and why a lost conclusion is no longer derived.
+//! What a second world gains, loses and changes against a first, as the
+//! report shows it: the comparison `warrant diff` makes
+//! ([`explain::changes`](crate::explain::changes), conclusions only), each
+//! change linked to its entries in the worlds' proofs, and why a lost
+//! conclusion is no longer derived.
 
 use std::collections::HashMap;
 
 use super::anchor::conflict_anchor;
+use super::say;
 use super::{World, WorldInput};
-use crate::explain::WhyNot;
+use crate::engine::RowId;
+use crate::explain::{self, Compared, HeldConflict, WhyNot};
+use crate::ir::PredId;
 use crate::likelihood::Likelihood;
 
 /// The changes from the first world to the second.
@@ -46,104 +50,82 @@ pub struct Side {
     pub node: usize,
 }
 
-/// Every conclusion of a world: its text and where it stands, in order.
-fn conclusions(world: &World) -> Vec<(String, Side)> {
+/// Where each conclusion of a world stands in its proof forest, by row.
+fn sides(world: &World) -> HashMap<(PredId, RowId), (usize, &str)> {
     world
         .groups
         .iter()
         .flat_map(|g| &g.conclusions)
         .filter_map(|c| {
             let n = world.proof.node(c.node)?;
-            let side = Side {
-                likelihood: n.likelihood,
-                anchor: c.anchor.clone(),
-                node: c.node,
-            };
-            Some((n.atom.to_string(), side))
+            Some(((n.pred, n.row), (c.node, c.anchor.as_str())))
         })
         .collect()
 }
 
-fn conflicts(world: &World) -> Vec<(String, String)> {
-    world
-        .conflicts
-        .iter()
-        .map(|c| {
-            let bindings: Vec<String> = c
-                .bindings
-                .iter()
-                .map(|b| format!("{} = {}", b.name, b.value))
-                .collect();
-            let text = if bindings.is_empty() {
-                c.name.clone()
-            } else {
-                format!("{} ({})", c.name, bindings.join(", "))
-            };
-            (text, format!("{}{}", world.prefix, conflict_anchor(c)))
-        })
-        .collect()
+/// A conflict's text and its anchor in a world.
+fn conflict(world: &World, c: &HeldConflict) -> (String, String) {
+    let text = match say::bindings(&c.bindings) {
+        Some(b) => format!("{} ({b})", c.name),
+        None => c.name.clone(),
+    };
+    let anchor = format!("{}{}", world.prefix, conflict_anchor(&c.name, &c.bindings));
+    (text, anchor)
 }
 
-pub(super) fn compare(wa: &World, b: &WorldInput, wb: &World) -> Changes {
-    let (ca, cb) = (conclusions(wa), conclusions(wb));
-    let in_a: HashMap<&str, usize> = ca
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.0.as_str(), i))
-        .collect();
-    let in_b: HashMap<&str, usize> = cb
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.0.as_str(), i))
-        .collect();
-    let mut changes = Changes {
+pub(super) fn compare(a: &WorldInput, wa: &World, b: &WorldInput, wb: &World) -> Changes {
+    let found = explain::changes(a.model, b.model, Compared::Conclusions);
+    let (in_a, in_b) = (sides(wa), sides(wb));
+    let side = |sides: &HashMap<(PredId, RowId), (usize, &str)>, held: Option<explain::Held>| {
+        let held = held?;
+        let &(node, anchor) = sides.get(&(held.pred, held.row))?;
+        Some(Side {
+            likelihood: held.likelihood,
+            anchor: anchor.to_string(),
+            node,
+        })
+    };
+    let change = |ch: &explain::Change| Change {
+        atom: ch.atom.clone(),
+        base: side(&in_a, ch.base),
+        other: side(&in_b, ch.other),
+        why_not: None,
+    };
+    Changes {
         base: wa.path.clone(),
         other: wb.path.clone(),
-        gained: Vec::new(),
-        lost: Vec::new(),
-        changed: Vec::new(),
-        conflicts_gained: Vec::new(),
-        conflicts_lost: Vec::new(),
-    };
-    for (atom, side) in &cb {
-        if !in_a.contains_key(atom.as_str()) {
-            changes.gained.push(Change {
-                atom: atom.clone(),
-                base: None,
-                other: Some(side.clone()),
-                why_not: None,
-            });
-        }
+        gained: found
+            .gained
+            .iter()
+            .map(change)
+            .filter(|c| c.other.is_some())
+            .collect(),
+        lost: found
+            .lost
+            .iter()
+            .map(|ch| Change {
+                why_not: why_not_in(b, &ch.atom),
+                ..change(ch)
+            })
+            .filter(|c| c.base.is_some())
+            .collect(),
+        changed: found
+            .changed
+            .iter()
+            .map(change)
+            .filter(|c| c.base.is_some() && c.other.is_some())
+            .collect(),
+        conflicts_gained: found
+            .conflicts_gained
+            .iter()
+            .map(|c| conflict(wb, c))
+            .collect(),
+        conflicts_lost: found
+            .conflicts_lost
+            .iter()
+            .map(|c| conflict(wa, c))
+            .collect(),
     }
-    for (atom, side) in &ca {
-        match in_b.get(atom.as_str()).map(|&i| &cb[i].1) {
-            None => changes.lost.push(Change {
-                atom: atom.clone(),
-                base: Some(side.clone()),
-                other: None,
-                why_not: why_not_in(b, atom),
-            }),
-            Some(other) if other.likelihood != side.likelihood => changes.changed.push(Change {
-                atom: atom.clone(),
-                base: Some(side.clone()),
-                other: Some(other.clone()),
-                why_not: None,
-            }),
-            Some(_) => {}
-        }
-    }
-    let (xa, xb) = (conflicts(wa), conflicts(wb));
-    changes.conflicts_gained = xb
-        .iter()
-        .filter(|x| !xa.iter().any(|y| y.0 == x.0))
-        .cloned()
-        .collect();
-    changes.conflicts_lost = xa
-        .iter()
-        .filter(|x| !xb.iter().any(|y| y.0 == x.0))
-        .cloned()
-        .collect();
-    changes
 }
 
 /// Why the other world does not derive an atom printed in the first.

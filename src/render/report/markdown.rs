@@ -54,6 +54,17 @@ pub fn code(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
+/// What the report says, with names as code spans.
+fn said(pieces: &[say::Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            say::Piece::Text(t) => text(t),
+            say::Piece::Code(c) => code(c),
+        })
+        .collect()
+}
+
 /// `**likely** (0.55)`.
 fn likelihood(l: Likelihood) -> String {
     format!("**{}** ({:.2})", l.word(), l.probability())
@@ -152,6 +163,11 @@ fn world(out: &mut String, w: &World, many: bool) {
                 n.likelihood.probability()
             );
             step(out, w, &w.proof, n, false);
+            for line in say::weakest(&w.proof, c.node) {
+                // The line marks atoms with backticks for a terminal; here
+                // it is prose.
+                let _ = writeln!(out, "**Weakest link:** {}\n", text(&line.replace('`', "")));
+            }
             if let Some(a) = &c.assumptions {
                 assumptions(out, a);
             }
@@ -161,14 +177,14 @@ fn world(out: &mut String, w: &World, many: bool) {
     if !w.conflicts.is_empty() {
         let _ = writeln!(out, "{level} Conflicts that hold ({})\n", w.conflicts.len());
         for c in &w.conflicts {
-            let id = format!("{}{}", w.prefix, conflict_anchor(c));
+            let id = format!("{}{}", w.prefix, conflict_anchor(&c.name, &c.bindings));
             let head = match &c.description {
                 Some(d) => format!("{}: {}", code(&c.name), text(d)),
                 None => code(&c.name),
             };
             let _ = writeln!(out, "<a id=\"{}\"></a>\n\n{level}# {head}\n", escape(&id));
             let mut line = format!("Declared at {}", text(&c.at.to_string()));
-            if let Some(b) = say::bindings(c) {
+            if let Some(b) = say::bindings(&c.bindings) {
                 line.push_str(&format!("; where {}", code(&b)));
             }
             let _ = writeln!(
@@ -238,30 +254,43 @@ fn step(out: &mut String, w: &World, proof: &Proof, n: &Node, sentence: bool) {
             for c in &s.citations {
                 citation(out, c);
             }
+            let computed = say::computed(s);
+            for line in &computed {
+                let _ = writeln!(out, "- {}", text(line));
+            }
+            if !computed.is_empty() {
+                out.push('\n');
+            }
             checks(out, &s.comparisons, &s.exceptions);
+            for a in s.aggregates.iter().filter(|a| !a.counted.is_empty()) {
+                let _ = writeln!(out, "Counted for {}:\n", code(&a.var));
+                for m in &a.counted {
+                    for p in m.rows.iter().filter_map(|&p| proof.node(p)) {
+                        premise(out, w, proof, p);
+                    }
+                }
+                out.push('\n');
+            }
             if !s.premises.is_empty() {
                 out.push_str("It rests on:\n\n");
                 for p in s.premises.iter().filter_map(|&p| proof.node(p)) {
-                    let detail = match &p.kind {
-                        NodeKind::Fact(o) => render_text::origin(o),
-                        NodeKind::Rule(s) => s
-                            .because
-                            .clone()
-                            .unwrap_or_else(|| format!("by rule {}", s.name)),
-                        NodeKind::Unrecorded => "no derivation recorded".to_string(),
-                    };
-                    let _ = writeln!(
-                        out,
-                        "- {} {} — {}",
-                        linked(w, proof, p),
-                        likelihood(p.likelihood),
-                        text(&detail)
-                    );
+                    premise(out, w, proof, p);
                 }
                 out.push('\n');
             }
         }
     }
+}
+
+/// A premise or counted row as a list item, linked to its entry.
+fn premise(out: &mut String, w: &World, proof: &Proof, p: &Node) {
+    let _ = writeln!(
+        out,
+        "- {} {} — {}",
+        linked(w, proof, p),
+        likelihood(p.likelihood),
+        said(&say::premise(p))
+    );
 }
 
 fn citation(out: &mut String, c: &Citation) {
@@ -386,7 +415,7 @@ fn changes(out: &mut String, c: &Changes, worlds: &[World]) {
                     "- {} {} — {}",
                     code(&ch.atom),
                     side(o),
-                    text(&World::reason(b, o.node))
+                    said(&say::reason(b, o.node))
                 );
             }
         }
@@ -429,8 +458,8 @@ fn changes(out: &mut String, c: &Changes, worlds: &[World]) {
                     code(&ch.atom),
                     side(s),
                     side(o),
-                    text(&World::reason(b, o.node)),
-                    text(&World::reason(a, s.node))
+                    said(&say::reason(b, o.node)),
+                    said(&say::reason(a, s.node))
                 );
             }
         }

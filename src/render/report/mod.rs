@@ -22,7 +22,6 @@ use std::collections::HashSet;
 use crate::engine::{Model, RowId};
 use crate::explain::{self, Assumptions, ConflictExplanation, NodeKind, Proof};
 use crate::ir::{PredId, Program};
-use crate::render::text;
 
 pub use anchor::anchor;
 pub use changes::{Change, Changes, Side};
@@ -177,24 +176,6 @@ pub struct Graphable {
     pub eligible: usize,
 }
 
-impl World {
-    /// The reason a conclusion holds in a world: its rule's sentence, or how it
-    /// was stated.
-    pub fn reason(world: Option<&World>, node: usize) -> String {
-        let Some(n) = world.and_then(|w| w.proof.node(node)) else {
-            return String::new();
-        };
-        match &n.kind {
-            NodeKind::Rule(s) => match &s.because {
-                Some(b) => format!("by rule `{}`: {b}", s.name),
-                None => format!("by rule `{}`", s.name),
-            },
-            NodeKind::Fact(o) => text::origin(o),
-            NodeKind::Unrecorded => String::new(),
-        }
-    }
-}
-
 impl Report {
     /// Attaches drawn graphs to the conclusions of world `w`: each SVG with
     /// the conclusion index [`World::dot`] gave it; `eligible` is how many
@@ -234,7 +215,7 @@ pub fn build(worlds: &[WorldInput], meta: Meta) -> Report {
         })
         .collect();
     let changes = match (worlds, built.as_slice()) {
-        ([_, b], [wa, wb]) => Some(changes::compare(wa, b, wb)),
+        ([a, b], [wa, wb]) => Some(changes::compare(a, wa, b, wb)),
         _ => None,
     };
     Report {
@@ -248,7 +229,7 @@ fn world(input: &WorldInput, prefix: String) -> World {
     let (program, model) = (input.program, input.model);
     // The predicates some rule concludes: the ones a report lists (as `run`
     // does without `--all`).
-    let shown = crate::render::derived_preds(program);
+    let shown = program.concluded_preds();
     let mut rows: Vec<(PredId, RowId)> = Vec::new();
     let mut preds: Vec<PredId> = Vec::new();
     for (p, &listed) in shown.iter().enumerate().take(model.preds()) {
@@ -276,21 +257,6 @@ fn world(input: &WorldInput, prefix: String) -> World {
             let anchor = format!("{prefix}{}", anchor(&n.atom));
             anchors[node - 1] = Some(anchor.clone());
             let assumptions = explain::assumptions(model, n.pred, n.row).map(|mut a| {
-                // An exception that holds (and so only weakens the
-                // conclusion) is no assumption of absence: its proof step
-                // shows it.
-                let holds = |e: &explain::Assumed| {
-                    a.proof.nodes.iter().any(|n| match &n.kind {
-                        NodeKind::Rule(s) => {
-                            n.atom.to_string() == e.for_atom
-                                && s.exceptions.iter().any(|x| x.atom == e.atom && x.derived)
-                        }
-                        _ => false,
-                    })
-                };
-                let absent: Vec<explain::Assumed> =
-                    a.exceptions.iter().filter(|e| !holds(e)).cloned().collect();
-                a.exceptions = absent;
                 a.proof = Proof {
                     roots: Vec::new(),
                     nodes: Vec::new(),

@@ -2,10 +2,10 @@
 //! conflict and a change, as plain data: decided once here, so that the
 //! HTML and the Markdown writer only choose how to write it.
 
-use super::{Changes, Report};
+use super::{Changes, Report, World};
 use crate::explain::{
-    Assumed, Citation, ComparisonCheck, CondStatus, ConflictExplanation, ExceptionCheck, Outcome,
-    WhyNot,
+    Assumed, Binding, Citation, ComparisonCheck, CondStatus, ExceptionCheck, Node, NodeKind,
+    Outcome, Proof, RuleStep, WhyNot,
 };
 use crate::likelihood::Likelihood;
 use crate::render::text;
@@ -71,6 +71,49 @@ pub fn checks<'a>(
     compared.chain(excepted).collect()
 }
 
+/// What a step computed, one line each: `N = 3 + 4 = 7`, and for each
+/// aggregate its result, how many matches it counted and the matches left
+/// below its floor.
+pub fn computed(step: &RuleStep) -> Vec<String> {
+    let mut lines = Vec::new();
+    for a in &step.aggregates {
+        lines.push(format!(
+            "Counted {}: {}",
+            text::aggregate_shown(a),
+            text::aggregate_counted(a)
+        ));
+        if a.below_floor_total > 0 {
+            let rows: Vec<String> = a
+                .below_floor
+                .iter()
+                .map(|m| {
+                    let r: Vec<String> = m.rows.iter().map(ToString::to_string).collect();
+                    format!("{} ({})", r.join(", "), m.likelihood)
+                })
+                .collect();
+            lines.push(format!(
+                "Not counted, less likely than {}: {}",
+                a.floor.map_or("the floor", |f| f.word()),
+                rows.join("; ")
+            ));
+        }
+    }
+    for c in &step.computations {
+        lines.push(format!("Computed {}", text::computation_shown(c)));
+    }
+    lines
+}
+
+/// What limits a conclusion's likelihood, one line per weakest link
+/// (none for a certain conclusion).
+pub fn weakest(proof: &Proof, root: usize) -> Vec<String> {
+    proof
+        .weakest_links(root)
+        .iter()
+        .map(|l| text::weak_link(proof, l, false))
+        .collect()
+}
+
 /// A citation's title: the source's declared title, or its name without one.
 pub fn citation_title(c: &Citation) -> &str {
     if c.title.is_empty() {
@@ -93,13 +136,57 @@ pub fn derivable_by(e: &Assumed) -> String {
 }
 
 /// A conflict's bindings as `A = japan, B = us` (`None` without any).
-pub fn bindings(c: &ConflictExplanation) -> Option<String> {
-    let b: Vec<String> = c
-        .bindings
+pub fn bindings(bindings: &[Binding]) -> Option<String> {
+    let b: Vec<String> = bindings
         .iter()
         .map(|b| format!("{} = {}", b.name, b.value))
         .collect();
     (!b.is_empty()).then(|| b.join(", "))
+}
+
+/// A piece of a sentence: text, or a name the formats show as code.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece<'a> {
+    Text(String),
+    Code(&'a str),
+}
+
+/// How a premise was reached: its rule's sentence, else "by rule `name`";
+/// where a base fact comes from; or that nothing was recorded.
+pub fn premise(n: &Node) -> Vec<Piece<'_>> {
+    match &n.kind {
+        NodeKind::Fact(o) => vec![Piece::Text(text::origin(o))],
+        NodeKind::Rule(s) => match &s.because {
+            Some(b) => vec![Piece::Text(b.clone())],
+            None => by_rule(&s.name),
+        },
+        NodeKind::Unrecorded => vec![Piece::Text("no derivation recorded".to_string())],
+    }
+}
+
+/// Why a conclusion holds in a world (beside a change): "by rule `name`",
+/// with its sentence after a colon, or how it was stated; nothing when no
+/// derivation was recorded.
+pub fn reason(world: Option<&World>, node: usize) -> Vec<Piece<'_>> {
+    let Some(n) = world.and_then(|w| w.proof.node(node)) else {
+        return Vec::new();
+    };
+    match &n.kind {
+        NodeKind::Rule(s) => {
+            let mut said = by_rule(&s.name);
+            if let Some(b) = &s.because {
+                said.push(Piece::Text(format!(": {b}")));
+            }
+            said
+        }
+        NodeKind::Fact(o) => vec![Piece::Text(text::origin(o))],
+        NodeKind::Unrecorded => Vec::new(),
+    }
+}
+
+/// "by rule `name`".
+fn by_rule(name: &str) -> Vec<Piece<'_>> {
+    vec![Piece::Text("by rule ".to_string()), Piece::Code(name)]
 }
 
 /// The closest attempt of one rule at a lost conclusion.

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{badge, code, escape};
+use super::{badge, code, escape, said};
 use crate::explain::WhyNot;
 use crate::render::report::say;
 use crate::render::report::{Change, Changes, Side, World};
@@ -70,7 +70,7 @@ fn change(out: &mut String, ch: &Change, a: Option<&World>, b: Option<&World>) {
                 out,
                 " {} <span class=\"detail\">{}</span>",
                 link(o),
-                escape(&World::reason(b, o.node))
+                said(&say::reason(b, o.node))
             );
         }
         (Some(s), None) => {
@@ -85,8 +85,8 @@ fn change(out: &mut String, ch: &Change, a: Option<&World>, b: Option<&World>) {
                 " {} → {} <span class=\"detail\">now {}; before {}</span>",
                 link(s),
                 link(o),
-                escape(&World::reason(b, o.node)),
-                escape(&World::reason(a, s.node))
+                said(&say::reason(b, o.node)),
+                said(&say::reason(a, s.node))
             );
         }
         (None, None) => {}

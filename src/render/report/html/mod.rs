@@ -9,6 +9,7 @@ mod changes;
 mod proof;
 
 use super::anchor::{anchor, group_anchor};
+use super::say;
 use super::{Conclusion, Graphs, Group, MAX_GRAPHS, Report, SCALE, World, band_class};
 use crate::explain::{Node, NodeKind, Proof};
 use crate::likelihood::Likelihood;
@@ -30,6 +31,17 @@ fn badge(l: Likelihood) -> String {
 
 fn code(s: &str) -> String {
     format!("<code>{}</code>", escape(s))
+}
+
+/// What the report says, with names as code.
+fn said(pieces: &[say::Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            say::Piece::Text(t) => escape(t),
+            say::Piece::Code(c) => code(c),
+        })
+        .collect()
 }
 
 /// The whole page.
@@ -335,6 +347,13 @@ fn conclusion(out: &mut String, w: &World, links: &Links, g: &Group, c: &Conclus
     out.push_str("</summary>\n<div class=\"proof\">\n");
     // The summary shows the rule's sentence already.
     proof::step(out, links, &w.proof, n, false);
+    for line in super::say::weakest(&w.proof, n.id) {
+        let _ = writeln!(
+            out,
+            "<p class=\"weakest\"><strong>Weakest link:</strong> {}</p>",
+            escape(&line.replace('`', ""))
+        );
+    }
     if let Some(a) = &c.assumptions {
         proof::assumptions(out, a);
     }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Links, badge, code, escape};
+use super::{Links, badge, code, escape, said};
 use crate::explain::{
     Assumptions, Citation, ComparisonCheck, ConflictExplanation, ExceptionCheck, Node, NodeKind,
     Proof,
@@ -41,7 +41,28 @@ pub(super) fn step(out: &mut String, links: &Links, proof: &Proof, n: &Node, sen
             for c in &s.citations {
                 citation(out, c);
             }
+            let computed = say::computed(s);
+            if !computed.is_empty() {
+                out.push_str("<ul class=\"checks\">\n");
+                for line in &computed {
+                    let _ = writeln!(out, "<li>{}</li>", escape(line));
+                }
+                out.push_str("</ul>\n");
+            }
             checks(out, &s.comparisons, &s.exceptions);
+            for a in s.aggregates.iter().filter(|a| !a.counted.is_empty()) {
+                let _ = writeln!(
+                    out,
+                    "<p class=\"label\">Counted for {}:</p>\n<ul class=\"premises\">",
+                    code(&a.var)
+                );
+                for m in &a.counted {
+                    for p in m.rows.iter().filter_map(|&p| proof.node(p)) {
+                        premise(out, links, proof, p);
+                    }
+                }
+                out.push_str("</ul>\n");
+            }
             if !s.premises.is_empty() {
                 out.push_str("<p class=\"label\">It rests on:</p>\n<ul class=\"premises\">\n");
                 for p in s.premises.iter().filter_map(|&p| proof.node(p)) {
@@ -59,19 +80,11 @@ fn premise(out: &mut String, links: &Links, proof: &Proof, p: &Node) {
         Some(a) => format!("<a href=\"#{}\">{atom}</a>", escape(&a)),
         None => atom,
     };
-    let detail = match &p.kind {
-        NodeKind::Fact(o) => text::origin(o),
-        NodeKind::Rule(s) => s
-            .because
-            .clone()
-            .unwrap_or_else(|| format!("by rule `{}`", s.name)),
-        NodeKind::Unrecorded => "no derivation recorded".to_string(),
-    };
     let _ = writeln!(
         out,
         "<li>{shown} {} <span class=\"detail\">{}</span></li>",
         badge(p.likelihood),
-        escape(&detail)
+        said(&say::premise(p))
     );
 }
 
@@ -193,7 +206,7 @@ pub(super) fn assumptions(out: &mut String, a: &Assumptions) {
 }
 
 pub(super) fn conflict(out: &mut String, w: &World, links: &Links, c: &ConflictExplanation) {
-    let id = format!("{}{}", w.prefix, conflict_anchor(c));
+    let id = format!("{}{}", w.prefix, conflict_anchor(&c.name, &c.bindings));
     let head = match &c.description {
         Some(d) => format!("{}: {}", code(&c.name), escape(d)),
         None => code(&c.name),
@@ -208,7 +221,7 @@ pub(super) fn conflict(out: &mut String, w: &World, links: &Links, c: &ConflictE
         "<p>Declared at <span class=\"loc\">{}</span>",
         escape(&c.at.to_string())
     );
-    if let Some(b) = say::bindings(c) {
+    if let Some(b) = say::bindings(&c.bindings) {
         let _ = write!(out, "; where {}", code(&b));
     }
     let _ = writeln!(
