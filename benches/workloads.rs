@@ -10,12 +10,18 @@
 //!
 //! Options (after `--`): `--runs N` (default 5), `--only NAME` (a workload
 //! name prefix, repeatable).
+//!
+//! Then the `warrant` binary as a whole process beside ascent, and the
+//! library path before/after (see `whole_process`; options `--warrant-bin`,
+//! `--before-bench`, `--library-only`), written to `target/bench-results.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use ascent::ascent;
+
+mod whole_process;
 
 // ---------------------------------------------------------------- workloads
 
@@ -440,4 +446,5 @@ fn main() {
             a.rss_mib / b.rss_mib
         );
     }
+    whole_process::run(&root, runs, &only, &args);
 }

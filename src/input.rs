@@ -52,6 +52,18 @@ pub fn read(
     scales: &[Scale],
     values: &mut Values,
 ) -> Result<Read, Diagnostic> {
+    read_with(input, target, scales, values, &mut IntCache::default())
+}
+
+/// [`read`], with an integer cache shared by the files of one program, so
+/// that an integer met in several files is interned once.
+pub fn read_with(
+    input: &Input,
+    target: &Target,
+    scales: &[Scale],
+    values: &mut Values,
+    ints: &mut IntCache,
+) -> Result<Read, Diagnostic> {
     let shown = input.path.to_string_lossy().replace('\\', "/");
     let fail = |at: String, message: String| {
         Diagnostic::error(Code::Input, format!("{shown}{at}: {message}"))
@@ -89,7 +101,6 @@ pub fn read(
     let estimate = body.iter().filter(|&&b| b == b'\n').count() + 1;
     let mut data: Vec<ValueId> = Vec::with_capacity(estimate * arity);
     let mut lines: Vec<u32> = Vec::with_capacity(estimate);
-    let mut ints = IntCache::default();
     let mut skipped = 0usize;
     let mut first_skip: Option<(u64, usize)> = None;
     let mut width = None;
@@ -448,9 +459,10 @@ fn convert(text: &str, ty: ColumnType, scales: &[Scale], values: &Values) -> Res
 }
 
 /// A small open-addressing cache of integer → value id, so that numeric
-/// inputs do not pay the value table's general hashing per field.
+/// inputs do not pay the value table's general hashing per field. It must
+/// serve one value table only.
 #[derive(Default)]
-struct IntCache {
+pub struct IntCache {
     slots: Vec<(i64, u32)>,
     len: usize,
 }

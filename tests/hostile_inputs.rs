@@ -8,6 +8,10 @@
 //! HOSTILE_DIR=/tmp/hostile cargo test --test hostile_inputs -- --ignored
 //! /usr/bin/time -f '%U+%S s %M KB' warrant check /tmp/hostile/crafted_facts.wr
 //! ```
+//!
+//! `write_19_digit_inputs` adds 19-digit integers (crafted and random), and
+//! `write_scale_inputs` the inputs of the parsing and diagnostics figures
+//! (benches/RESULTS.md).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -137,6 +141,82 @@ fn write_hostile_inputs() {
         let _ = writeln!(text, "edge(n{i}, n{}).", i + 1);
     }
     write("sequential_names.wr", &text);
+}
+
+/// Integers of exactly 19 digits, crafted like `crafted` (the ones it gives
+/// that have 19 digits) or random.
+fn nineteen_digits(crafted: fn(u64) -> i64) -> impl FnMut(u64) -> i64 {
+    let mut next = 0;
+    move |_| loop {
+        let i = crafted(next);
+        next += 1;
+        if i.unsigned_abs() >= 1_000_000_000_000_000_000 {
+            return i;
+        }
+    }
+}
+
+fn random_19_digits(state: &mut u64) -> i64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    let v = (*state % 8_000_000_000_000_000_000) + 1_000_000_000_000_000_000;
+    if *state & 1 == 0 {
+        v as i64
+    } else {
+        -(v as i64)
+    }
+}
+
+/// 19-digit integers (the full i64 range, read as integers since input
+/// files accept every 64-bit integer), crafted and random, as CSV.
+#[test]
+#[ignore]
+fn write_19_digit_inputs() {
+    let n = 150_000;
+    csv("crafted19", n, nineteen_digits(crafted_value_int));
+    csv("crafted19_cache", n, nineteen_digits(crafted_csv_int));
+    let mut state = 0x2545_f491_4f6c_dd1d;
+    csv("random19", n, |_| random_19_digits(&mut state));
+}
+
+/// Inputs for the parsing and diagnostics figures of issue 13: 100,000
+/// facts and 1,000 rules; 20,000 and 200,000 lines of `p(a) q(b)` (two
+/// errors a line); one rule with 2,000 singleton variables.
+#[test]
+#[ignore]
+fn write_scale_inputs() {
+    let mut text = String::from("pred edge(a, b).\npred r0(a, b).\n");
+    for i in 1..=1_000 {
+        let _ = writeln!(text, "pred r{i}(a, b).");
+    }
+    for i in 0..100_000 {
+        let _ = writeln!(text, "edge(node_{i}, node_{}).", (i * 7919) % 100_000);
+    }
+    for i in 1..=1_000 {
+        let _ = writeln!(
+            text,
+            "rule rule_{i} when r{}(X, Y), edge(Y, Z) then r{i}(X, Z).",
+            i - 1
+        );
+    }
+    text.push_str("rule seed when edge(X, Y) then r0(X, Y).\n");
+    write("facts_and_rules.wr", &text);
+    for lines in [20_000, 200_000] {
+        write(&format!("errors_{lines}.wr"), &"p(a) q(b)\n".repeat(lines));
+    }
+    let vars: Vec<String> = (0..2_000).map(|i| format!("V{i}")).collect();
+    write(
+        "singletons.wr",
+        &format!(
+            "pred wide({}).\npred out(a).\nrule many when wide({}) then out(a).\n",
+            (0..2_000)
+                .map(|i| format!("a{i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            vars.join(", ")
+        ),
+    );
 }
 
 #[test]

@@ -495,3 +495,60 @@ fn a_new_unsaved_file_satisfies_an_import() {
     assert!(!dir.join("new.wr").exists());
     assert_eq!(client.shut_down(), Some(0));
 }
+
+#[test]
+fn names_inside_expressions_and_aggregates() {
+    let dir = scratch("expressions");
+    let main = uri(&dir.join("main.wr"));
+    let text = concat!(
+        "troops(japan, 5).\n",
+        "rule r\n",
+        "  when troops(C, N), M = N * 2 + abs(N),\n",
+        "       T = count { troops(X, _), X != C, X != korea }\n",
+        "  then big(C, M + 1, T).\n",
+    );
+    std::fs::write(dir.join("main.wr"), text).unwrap();
+    let mut client = Client::initialized();
+    client.open(&main, text);
+    // A variable inside an expression: what binds it, and every use.
+    assert_eq!(
+        hover_text(&mut client, &main, 2, 25),
+        "variable `N` of rule `r`: bound by 1 condition, 3 occurrences"
+    );
+    assert_eq!(
+        hover_text(&mut client, &main, 4, 14),
+        "variable `M` of rule `r`: bound by `=`, 2 occurrences"
+    );
+    let definition = client.call("textDocument/definition", at(&main, 2, 37));
+    assert_eq!(
+        definition,
+        json!([{"uri": main, "range": {"start": {"line": 2, "character": 17}, "end": {"line": 2, "character": 18}}}])
+    );
+    let mut params = at(&main, 3, 38);
+    params["context"] = json!({"includeDeclaration": true});
+    let references = client.call("textDocument/references", params);
+    let places: Vec<(u64, u64)> = references
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let start = &l["range"]["start"];
+            (
+                start["line"].as_u64().unwrap(),
+                start["character"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // `C`: bound in the first atom, used in the aggregate and the conclusion.
+    assert_eq!(places, [(2, 14), (3, 38), (4, 11)]);
+    // A predicate inside an aggregate, a constant inside its comparison.
+    let mut params = at(&main, 0, 2);
+    params["context"] = json!({"includeDeclaration": true});
+    let references = client.call("textDocument/references", params);
+    assert_eq!(references.as_array().unwrap().len(), 3, "{references}");
+    assert_eq!(
+        hover_text(&mut client, &main, 3, 46),
+        "constant `korea`: 1 occurrence in this world, in 1 file"
+    );
+    assert_eq!(client.shut_down(), Some(0));
+}

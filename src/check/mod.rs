@@ -276,6 +276,7 @@ impl<'a> Checker<'a> {
     /// Reads every input file into its rows (see [`crate::input`]), so that
     /// a file `run` would reject is an error of `check`.
     fn read_inputs(&mut self, inputs: &mut [ir::Input]) {
+        let mut ints = crate::input::IntCache::default();
         for input in inputs {
             let p = &self.preds[input.pred.0 as usize];
             if !p.arity_known {
@@ -286,7 +287,8 @@ impl<'a> Checker<'a> {
                 arity: p.arity,
                 params: &p.params,
             };
-            match crate::input::read(input, &target, &self.scales, &mut self.values) {
+            match crate::input::read_with(input, &target, &self.scales, &mut self.values, &mut ints)
+            {
                 Ok(read) => {
                     input.rows = read.rows;
                     self.diags.extend(read.warnings);

@@ -41,6 +41,10 @@ pub struct Args {
     /// Output format (dot: a Graphviz graph of the proof)
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
+    /// Compute the whole model even when the atom has constants (by
+    /// default only what its proofs depend on is computed)
+    #[arg(long)]
+    no_demand: bool,
 }
 
 /// Loads, parses the atom and evaluates with provenance.
@@ -48,6 +52,17 @@ pub fn prepare(
     target: &Target,
     command: &str,
 ) -> Result<(warrant::syntax::ast::Atom, warrant::engine::Model), u8> {
+    prepare_for(target, command, false).map(|(atom, model, _)| (atom, model))
+}
+
+/// [`prepare`], with `demand` computing only what the rows matching the
+/// atom depend on (their proofs are complete; other rows may be missing);
+/// says whether it did.
+fn prepare_for(
+    target: &Target,
+    command: &str,
+    demand: bool,
+) -> Result<(warrant::syntax::ast::Atom, warrant::engine::Model, bool), u8> {
     let program = super::load_program(&target.paths.paths)?;
     super::one_world(&program, command)?;
     let parsed = super::parse_pattern(&program, &target.atom)?;
@@ -56,8 +71,8 @@ pub fn prepare(
         max_rows: target.max_rows,
         timeout: target.timeout,
     };
-    let model = super::evaluate(&program, &eval)?;
-    Ok((parsed, model))
+    let (model, partial) = super::evaluate_for(&program, &eval, &[&parsed], demand)?;
+    Ok((parsed, model, partial))
 }
 
 /// Prints "not derived" with a hint towards `why-not` (and its one-line
@@ -90,7 +105,7 @@ pub fn not_derived(
 }
 
 pub fn run(args: Args) -> u8 {
-    let (atom, model) = match prepare(&args.target, "explain") {
+    let (atom, model, partial) = match prepare_for(&args.target, "explain", !args.no_demand) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -117,10 +132,18 @@ pub fn run(args: Args) -> u8 {
             proof.as_ref(),
             super::retracted(model.program()),
         )),
-        (None, _) => {
+        (None, _) if !partial => {
             not_derived(&model, &atom, &args.target.atom, &args.target.paths);
             super::EXIT_OK
         }
+        // Why-not reads rows the atom does not depend on: the whole model.
+        (None, _) => match prepare(&args.target, "explain") {
+            Ok((atom, model)) => {
+                not_derived(&model, &atom, &args.target.atom, &args.target.paths);
+                super::EXIT_OK
+            }
+            Err(code) => code,
+        },
     };
     if code != super::EXIT_OK {
         return code;

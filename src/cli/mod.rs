@@ -289,26 +289,26 @@ pub fn evaluate(
 
 /// Evaluates what the answers to these patterns need (see
 /// `warrant::engine::demand`), or with `demand` off the whole model; prints
-/// diagnostics as [`evaluate`] does.
+/// diagnostics as [`evaluate`] does. Also says whether the model is partial
+/// (computed by demand).
 pub fn evaluate_for(
     program: &Arc<warrant::Program>,
     args: &EvalArgs,
     patterns: &[&warrant::syntax::ast::Atom],
     demand: bool,
-) -> Result<warrant::engine::Model, u8> {
+) -> Result<(warrant::engine::Model, bool), u8> {
     use warrant::engine::demand;
     let goals: Option<Vec<demand::Goal>> = patterns
         .iter()
         .map(|a| demand::Goal::of_pattern(program, a))
         .collect();
     let Some(goals) = goals.filter(|_| demand) else {
-        return evaluate(program, args);
+        return evaluate(program, args).map(|m| (m, false));
     };
     let options = eval_options(args, None);
-    finish_evaluation(
-        program,
-        demand::evaluate_goals(program, &options, &goals).map(|d| d.model),
-    )
+    let demanded = demand::evaluate_goals(program, &options, &goals);
+    let partial = matches!(&demanded, Ok(d) if d.strategy.is_ok());
+    finish_evaluation(program, demanded.map(|d| d.model)).map(|m| (m, partial))
 }
 
 /// Evaluates the world of these files (all files when `None`).

@@ -36,7 +36,7 @@ pub fn run(args: Args) -> u8 {
         Err(code) => return code,
     };
     let model = match super::evaluate_for(&program, &args.eval, &[&atom], !args.no_demand) {
-        Ok(m) => m,
+        Ok((m, _)) => m,
         Err(code) => return code,
     };
     let query = match engine::resolve_query(&model, &atom) {

@@ -130,6 +130,30 @@ pub fn describe(world: &World, symbol: &Symbol) -> Option<String> {
             )
         }
         Symbol::Import(file) => format!("imports `{}`", sources.get(*file).name()),
+        Symbol::Var { name, item } => {
+            let owner = items().find_map(|i| match i {
+                Item::Rule(r) if r.name.span == *item => Some(format!("rule `{}`", r.name.text)),
+                Item::Conflict(c) if c.name.span == *item => {
+                    Some(format!("conflict `{}`", c.name.text))
+                }
+                _ => None,
+            })?;
+            let occurrences: Vec<_> = world.index.references(symbol).collect();
+            let binding = occurrences
+                .iter()
+                .filter(|o| o.role == Role::Assertion)
+                .count();
+            let bound = if binding == 0 {
+                "bound by `=`".to_string()
+            } else {
+                format!("bound by {binding} condition{}", plural(binding))
+            };
+            format!(
+                "variable `{name}` of {owner}: {bound}, {} occurrence{}",
+                occurrences.len(),
+                plural(occurrences.len())
+            )
+        }
     })
 }
 

@@ -5,7 +5,7 @@
 use indexmap::IndexMap;
 use warrant::source::{FileId, Span};
 use warrant::syntax::Parsed;
-use warrant::syntax::ast::{self, Item, Term};
+use warrant::syntax::ast::{self, ExprKind, Item, Term};
 
 /// A thing a name can stand for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24,6 +24,11 @@ pub enum Symbol {
     Constant(String),
     /// The file a `use` imports.
     Import(FileId),
+    /// A variable of one rule or conflict (`item`: where its name is).
+    Var {
+        name: String,
+        item: Span,
+    },
 }
 
 /// How an occurrence relates to its symbol.
@@ -32,7 +37,8 @@ pub enum Role {
     /// Where it is declared: `pred`, `rule`, `scale`, `source`, `conflict`.
     Declaration,
     /// A fact that states it or a rule that concludes it (a predicate
-    /// without a `pred` declaration is defined there).
+    /// without a `pred` declaration is defined there); for a variable, an
+    /// atom of a `when` that binds it.
     Assertion,
     Use,
 }
@@ -65,6 +71,10 @@ pub struct Index {
     pub sources: IndexMap<String, String>,
     pub rules: Vec<String>,
     pub conflicts: Vec<String>,
+    /// While walking a rule or conflict: where its name is (its variables'
+    /// scope), and whether the atom walked binds (a `when` atom).
+    scope: Option<Span>,
+    binding: bool,
 }
 
 impl Index {
@@ -174,6 +184,7 @@ impl Index {
                     Symbol::Rule(r.name.text.clone()),
                     Role::Declaration,
                 );
+                self.scope = Some(r.name.span);
                 self.conditions(&r.when);
                 for a in &r.unless {
                     self.atom(a, Role::Use);
@@ -181,15 +192,39 @@ impl Index {
                 for a in &r.then {
                     self.atom(a, Role::Assertion);
                 }
+                if let Some(because) = &r.because {
+                    for piece in &because.pieces {
+                        if let ast::TemplatePiece::Var(v) = piece {
+                            // The name without its braces: `{A}`.
+                            let braces = (v.span.end - v.span.start) as usize == v.text.len() + 2;
+                            let name = ast::Name {
+                                text: v.text.clone(),
+                                span: if braces {
+                                    Span::new(
+                                        v.span.file,
+                                        v.span.start as usize + 1,
+                                        v.span.end as usize - 1,
+                                    )
+                                } else {
+                                    v.span
+                                },
+                            };
+                            self.variable(&name, Role::Use);
+                        }
+                    }
+                }
+                self.scope = None;
                 self.cites(&r.cites);
             }
             Item::Conflict(c) => {
                 let name = Symbol::Conflict(c.name.text.clone());
                 self.push(c.name.span, name, Role::Declaration);
+                self.scope = Some(c.name.span);
                 self.conditions(&c.when);
                 for a in &c.unless {
                     self.atom(a, Role::Use);
                 }
+                self.scope = None;
                 self.cites(&c.cites);
             }
             Item::Test(t) => {
@@ -216,13 +251,30 @@ impl Index {
     fn conditions(&mut self, conditions: &[ast::Condition]) {
         for c in conditions {
             match c {
-                ast::Condition::Atom(a) => self.atom(a, Role::Use),
+                ast::Condition::Atom(a) => {
+                    self.binding = true;
+                    self.atom(a, Role::Use);
+                    self.binding = false;
+                }
                 ast::Condition::Compare(cmp) => {
                     self.term(&cmp.lhs, None);
                     self.term(&cmp.rhs, None);
                 }
             }
         }
+    }
+
+    /// A variable of the rule or conflict being indexed.
+    fn variable(&mut self, name: &ast::Name, role: Role) {
+        let Some(item) = self.scope else { return };
+        if name.text == "_" {
+            return;
+        }
+        let symbol = Symbol::Var {
+            name: name.text.clone(),
+            item,
+        };
+        self.push(name.span, symbol, role);
     }
 
     fn cites(&mut self, cites: &[ast::Cite]) {
@@ -251,8 +303,38 @@ impl Index {
     /// A symbol in a column of scale `typed` is that scale's value; any
     /// other symbol is a value of the first scale that has it, or a constant.
     fn term(&mut self, term: &Term, typed: Option<&str>) {
-        let Term::Symbol(name) = term else {
-            return;
+        let name = match term {
+            Term::Symbol(name) => name,
+            Term::Var(v) => {
+                let role = if self.binding {
+                    Role::Assertion
+                } else {
+                    Role::Use
+                };
+                return self.variable(v, role);
+            }
+            // Expressions and aggregates: their predicates, constants and
+            // variables (an aggregate's atoms bind its own variables).
+            Term::Expr(e) => {
+                let binding = std::mem::replace(&mut self.binding, false);
+                match &e.kind {
+                    ExprKind::Neg(t) => self.term(t, None),
+                    ExprKind::Binary(_, a, b) => {
+                        self.term(a, None);
+                        self.term(b, None);
+                    }
+                    ExprKind::Call(_, args) => args.iter().for_each(|a| self.term(a, None)),
+                    ExprKind::Aggregate(agg) => {
+                        if let Some(t) = &agg.target {
+                            self.variable(t, Role::Use);
+                        }
+                        self.conditions(&agg.body);
+                    }
+                }
+                self.binding = binding;
+                return;
+            }
+            _ => return,
         };
         let text = &name.text;
         let scale = typed
@@ -297,10 +379,19 @@ impl Index {
                 .collect()
         };
         let declared = with(Role::Declaration);
-        if declared.is_empty() && matches!(symbol, Symbol::Pred(_)) {
-            with(Role::Assertion)
-        } else {
-            declared
+        match symbol {
+            Symbol::Pred(_) if declared.is_empty() => with(Role::Assertion),
+            // A variable is defined by the atoms that bind it, or else by
+            // its first occurrence (`N = A + 1`).
+            Symbol::Var { .. } => {
+                let binding = with(Role::Assertion);
+                if binding.is_empty() {
+                    self.references(symbol).map(|o| o.span).take(1).collect()
+                } else {
+                    binding
+                }
+            }
+            _ => declared,
         }
     }
 
@@ -397,5 +488,47 @@ mod tests {
                 ("level".to_string(), Use)
             ]
         );
+    }
+
+    #[test]
+    fn expressions_and_aggregates_are_walked() {
+        let (index, text) = index(concat!(
+            "troops(japan, 5).\n",
+            "rule r when troops(C, N), M = -N + abs(N), ",
+            "T = sum Y { troops(X, Y), X != C } then big(C, M, T) because \"{C}\".\n",
+        ));
+        use Role::*;
+        let troops = Symbol::Pred("troops".into());
+        assert_eq!(
+            occurrences(&index, &text, &troops),
+            [
+                ("troops".into(), Assertion),
+                ("troops".into(), Use),
+                ("troops".into(), Use)
+            ]
+        );
+        let item = index.definitions(&Symbol::Rule("r".into()))[0];
+        let var = |name: &str| Symbol::Var {
+            name: name.into(),
+            item,
+        };
+        let roles = |name: &str| -> Vec<Role> {
+            occurrences(&index, &text, &var(name))
+                .into_iter()
+                .map(|(t, r)| {
+                    assert_eq!(t, name);
+                    r
+                })
+                .collect()
+        };
+        assert_eq!(roles("N"), [Assertion, Use, Use]);
+        assert_eq!(roles("C"), [Assertion, Use, Use, Use]);
+        assert_eq!(roles("M"), [Use, Use]);
+        assert_eq!(roles("Y"), [Use, Assertion]);
+        assert_eq!(roles("X"), [Assertion, Use]);
+        // Bound by `=`: defined where it first occurs.
+        let m = index.definitions(&var("M"));
+        assert_eq!(&text[m[0].start as usize..m[0].end as usize], "M");
+        assert_eq!(m.len(), 1);
     }
 }

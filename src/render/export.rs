@@ -89,6 +89,7 @@ fn delimited<W: Write>(out: W, model: &Model, pred: PredId, delimiter: u8) -> io
         for &v in row {
             match model.value(v) {
                 Some(Value::Text(s)) => w.write_field(s.as_bytes())?,
+                Some(Value::Int(i)) => w.write_field(itoa::Buffer::new().format(*i))?,
                 Some(v) => {
                     field.clear();
                     let _ = write!(field, "{v}");

@@ -55,6 +55,20 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// Appends a value as `Value`'s `Display` writes it; integers (the bulk of
+/// large models) and symbols without going through the formatter.
+pub(crate) fn push_value(out: &mut String, v: &crate::ir::Value) {
+    match v {
+        crate::ir::Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
+        crate::ir::Value::Text(s) if crate::ir::is_symbol(s) => out.push_str(s),
+        v => {
+            use std::fmt::Write as _;
+            // Writing into a String cannot fail.
+            let _ = write!(out, "{v}");
+        }
+    }
+}
+
 /// The predicates `run` lists, in declaration order: those some rule
 /// concludes (every one with `all`), and of those only the ones with rows
 /// unless `with_empty`.

@@ -24,7 +24,7 @@ pub(super) struct DemandRules<'a> {
     pub masks: HashMap<(PredId, Mask), Option<PredId>>,
     pub queue: Vec<(PredId, Mask)>,
     /// Original rules with a demand condition, and which rule each runs.
-    pub copies: Vec<(Rule, RuleId)>,
+    pub copies: Vec<Copy>,
     /// Rules that derive demand.
     pub rules: Vec<Rule>,
 }
@@ -112,7 +112,11 @@ impl DemandRules<'_> {
         let mut copy = rule.clone();
         copy.stratum = self.stratum;
         copy.body.atoms.extend(guard.clone());
-        self.copies.push((copy, id));
+        self.copies.push(Copy {
+            guarded: guard.is_some(),
+            rule: copy,
+            origin: id,
+        });
 
         let mut assigned = vec![false; body.assignments.len()];
         assign_ready(body, &mut bound, &mut assigned);
@@ -168,6 +172,35 @@ impl DemandRules<'_> {
             assign_ready(body, &mut bound, &mut assigned);
         }
     }
+}
+
+/// A rule of the program as the rewritten program runs it.
+pub(super) struct Copy {
+    pub rule: Rule,
+    pub origin: RuleId,
+    /// With a demand condition (else it runs unconditionally).
+    pub guarded: bool,
+}
+
+/// The copies worth running: a rule that runs unconditionally once needs
+/// no other copy.
+pub(super) fn needed_copies(copies: Vec<Copy>) -> Vec<Copy> {
+    let mut free: Vec<RuleId> = copies
+        .iter()
+        .filter(|c| !c.guarded)
+        .map(|c| c.origin)
+        .collect();
+    free.sort_unstable();
+    free.dedup();
+    let mut kept = Vec::new();
+    for c in copies {
+        let runs_free = free.binary_search(&c.origin).is_ok();
+        if runs_free && (c.guarded || kept.iter().any(|k: &Copy| k.origin == c.origin)) {
+            continue;
+        }
+        kept.push(c);
+    }
+    kept
 }
 
 /// How many variables a rule's body numbers (its names, or more).

@@ -8,7 +8,7 @@ use crate::ir::{self, Body, PredId, Program, Rule, RuleId, Stratum};
 use crate::likelihood::Likelihood;
 
 use super::super::model::recipe;
-use super::adorn::DemandRules;
+use super::adorn::{DemandRules, needed_copies};
 use super::{FullReason, Goal};
 
 /// A rewritten program, which of the original rules each of its rules
@@ -182,9 +182,9 @@ pub(super) fn rewrite(program: &Program, goals: &[Goal]) -> Result<Rewriting, Fu
             .collect(),
         rules: Vec::new(),
     };
-    for (rule, o) in copies
+    for (rule, o) in needed_copies(copies)
         .into_iter()
-        .map(|(r, o)| (r, Some(o)))
+        .map(|c| (c.rule, Some(c.origin)))
         .chain(demand_rules.into_iter().map(|r| (r, None)))
     {
         stratum.rules.push(RuleId(rules.len() as u32));

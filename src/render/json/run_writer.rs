@@ -6,7 +6,6 @@
 //! together — so the schema is still the one of the `Serialize` structs.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::results::{At, Conflicts, rule_of};
@@ -113,9 +112,7 @@ impl RowWriter {
                 self.text.push_str(", ");
             }
             match model.value(v) {
-                Some(v) => {
-                    let _ = write!(self.text, "{v}");
-                }
+                Some(v) => crate::render::push_value(&mut self.text, v),
                 None => self.text.push('?'),
             }
         }
@@ -170,9 +167,7 @@ fn string(out: &mut Vec<u8>, s: &str) {
 fn value(out: &mut Vec<u8>, v: Option<&Value>) {
     match v {
         Some(Value::Text(s)) => string(out, s),
-        Some(Value::Int(i)) => {
-            let _ = write!(out, "{i}");
-        }
+        Some(Value::Int(i)) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
         Some(v @ Value::Dec(_)) => {
             let _ = serde_json::to_writer(&mut *out, &super::JsonValue(v));
         }

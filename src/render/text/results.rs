@@ -52,17 +52,24 @@ pub fn run<W: Write>(
             group(n),
             if n == 1 { "" } else { "s" }
         )?;
+        let name_width = name.chars().count();
         let width = model
             .rows(p)
-            .map(|(_, row, _)| row_width(name, model, row, &mut scratch))
+            .map(|(_, row, _)| row_width(name_width, model, row, &mut scratch))
             .max()
             .unwrap_or(0);
         for (id, row, l) in model.rows(p) {
             line.clear();
             line.push_str("  ");
             write_row(&mut line, name, model, row);
-            let pad = width.saturating_sub(row_width(name, model, row, &mut scratch));
-            for _ in 0..pad {
+            // The row as written is its width: no second measuring.
+            let written = &line[2..];
+            let shown = if written.is_ascii() {
+                written.len()
+            } else {
+                written.chars().count()
+            };
+            for _ in shown..width {
                 line.push(' ');
             }
             line.push_str("  ");
@@ -133,15 +140,21 @@ pub fn conflicts<W: Write>(out: &mut W, model: &Model, color: bool) -> io::Resul
 }
 
 /// `likely (0.55)`, formatted once per likelihood met (there are at most
-/// 10,001, and a model has few).
+/// 10,001, and a model has few); consecutive rows mostly share one, so the
+/// last is kept at hand.
 #[derive(Default)]
 struct LikelihoodText {
     texts: std::collections::HashMap<Likelihood, String>,
+    last: Option<(Likelihood, String)>,
 }
 
 impl LikelihoodText {
     fn text(&mut self, l: Likelihood) -> &str {
-        self.texts.entry(l).or_insert_with(|| l.to_string())
+        if self.last.as_ref().is_none_or(|(k, _)| *k != l) {
+            let text = self.texts.entry(l).or_insert_with(|| l.to_string()).clone();
+            self.last = Some((l, text));
+        }
+        self.last.as_ref().map_or("", |(_, t)| t.as_str())
     }
 }
 
@@ -160,20 +173,18 @@ fn write_row(line: &mut String, name: &str, model: &Model, row: &[ValueId]) {
             line.push_str(", ");
         }
         match model.value(v) {
-            Some(Value::Text(s)) if crate::ir::is_symbol(s) => line.push_str(s),
-            Some(v) => {
-                let _ = write!(line, "{v}");
-            }
+            Some(v) => crate::render::push_value(line, v),
             None => line.push('?'),
         }
     }
     line.push(')');
 }
 
-/// The width in characters of `name(a, b)`, measured without building it
-/// (symbols and integers directly; other values through `scratch`).
-fn row_width(name: &str, model: &Model, row: &[ValueId], scratch: &mut String) -> usize {
-    let mut w = name.chars().count() + 2 + 2 * row.len().saturating_sub(1);
+/// The width in characters of `name(a, b)` (the name `name_width` wide),
+/// measured without building it (symbols and integers directly; other
+/// values through `scratch`).
+fn row_width(name_width: usize, model: &Model, row: &[ValueId], scratch: &mut String) -> usize {
+    let mut w = name_width + 2 + 2 * row.len().saturating_sub(1);
     for &v in row {
         w += value_width(model, v, scratch);
     }
