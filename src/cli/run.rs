@@ -92,6 +92,16 @@ pub fn run(args: Args) -> u8 {
         }
     };
     if args.engine == Engine::Duckdb {
+        if args.eval.timeout.is_some() {
+            // DuckDB runs the script to its end: say so rather than ignore it.
+            let d = Diagnostic::error(
+                Code::Usage,
+                "`--timeout` stops Warrant's engine; `--engine duckdb` runs its script to the end",
+            )
+            .with_help("drop --timeout, or run with the native engine");
+            super::emit(&[d], &program.sources, Format::Text);
+            return super::EXIT_USAGE;
+        }
         let model = match super::duckdb::evaluate(
             &program,
             args.explain,

@@ -1,16 +1,24 @@
 //! The evaluation loop: semi-naive, stratum by stratum, over join plans.
+//! Here the join machine (a plan's steps, row by row, and the conclusions
+//! it emits); `strata` runs a stratum's rounds, `aggregate` groups, and
+//! `faults` counts what arithmetic and comparisons run into.
 
-use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::time::Instant;
 
-use crate::arith::{self, ArithError};
-use crate::ir::{self, AggregateOp, Arg, Value};
+use crate::arith;
+use crate::ir;
 use crate::likelihood::Likelihood;
 use crate::source::Span;
 
-use super::plan::{self, AggregateStep, ColOp, Negation, Operand, Plan, Source, Step};
-use super::relation::{INF, Inserted, NIL, Relation};
+use super::plan::{ColOp, Negation, Operand, Plan, Source, Step};
+use super::relation::{Inserted, NIL, Relation};
+
+mod aggregate;
+mod faults;
+mod strata;
+
+pub(crate) use faults::ArithFault;
+use faults::arg_value;
 
 /// Derivation tags: below `TAG_BASE` a (rule, head) number; base rows carry
 /// one of these with the fact index or input row as their first premise.
@@ -58,14 +66,6 @@ pub(crate) enum Sink<'a> {
         words: &'a mut Vec<u32>,
         liks: &'a mut Vec<u16>,
     },
-}
-
-/// Arithmetic that stopped evaluation: the rule and the computation.
-#[derive(Clone, Debug)]
-pub(crate) struct ArithFault {
-    pub rule: Option<Span>,
-    /// The expression with its operands' values: `9223372036854775807 + 1`.
-    pub computation: String,
 }
 
 pub(crate) struct State<'t> {
@@ -208,95 +208,6 @@ impl<'t> State<'t> {
             self.total_rows += 1;
             if self.total_rows > self.max_rows {
                 self.overflow = Some(pred);
-            }
-        }
-    }
-
-    /// Evaluates one stratum to its fixpoint.
-    ///
-    /// With provenance, ties in likelihood go to the derivation of least
-    /// proof height. A row's recorded height can go stale when one of its
-    /// premises later rises in likelihood with a higher proof (the
-    /// derivation through it is then no longer as short as recorded); the
-    /// relation notes it, and the stratum's heights are then recomputed
-    /// from scratch over the final likelihoods: every derived row's height
-    /// is reset to unknown and the rules run again to a fixpoint in which
-    /// only a lower height counts as an improvement.
-    pub fn stratum(&mut self, rules: &[RuleRef], preds: &[usize]) {
-        let mut in_stratum = vec![false; self.rels.len()];
-        for &p in preds {
-            if let Some(x) = in_stratum.get_mut(p) {
-                *x = true;
-            }
-        }
-        for r in rules {
-            for h in r.heads {
-                if let Some(x) = in_stratum.get_mut(h.pred) {
-                    *x = true;
-                }
-            }
-        }
-        let members: Vec<usize> = (0..self.rels.len()).filter(|&p| in_stratum[p]).collect();
-        for &p in &members {
-            self.rels[p].stale = false;
-        }
-        self.fixpoint(rules, &members, &in_stratum);
-        if self.stopped() {
-            return;
-        }
-        if self.provenance && members.iter().any(|&p| self.rels[p].stale) {
-            for &p in &members {
-                let rel = &mut self.rels[p];
-                rel.stale = false;
-                for i in 0..rel.len as usize {
-                    if rel.tags[rel.tag.get(i) as usize] < TAG_BASE {
-                        rel.height.set(i, INF);
-                    }
-                }
-            }
-            self.fixpoint(rules, &members, &in_stratum);
-        }
-        for &p in &members {
-            self.rels[p].clear_delta();
-        }
-    }
-
-    fn fixpoint(&mut self, rules: &[RuleRef], members: &[usize], in_stratum: &[bool]) {
-        for &p in members {
-            self.rels[p].clear_delta();
-        }
-        // Round 1: every rule over everything.
-        for r in rules {
-            let plan = plan::compile(&r.rule.body, None, &mut self.rels);
-            self.run_rule(r, &plan);
-            if self.stopped() || self.check_deadline() {
-                return;
-            }
-        }
-        for &p in members {
-            self.rels[p].close_round();
-        }
-        // Later rounds: one variant per recursive atom with a delta.
-        loop {
-            if members.iter().all(|&p| self.rels[p].delta_is_empty()) {
-                break;
-            }
-            for r in rules {
-                for (i, atom) in r.rule.body.atoms.iter().enumerate() {
-                    let p = atom.pred.0 as usize;
-                    if !in_stratum.get(p).copied().unwrap_or(false) || self.rels[p].delta_is_empty()
-                    {
-                        continue;
-                    }
-                    let plan = plan::compile(&r.rule.body, Some(i), &mut self.rels);
-                    self.run_rule(r, &plan);
-                    if self.stopped() || self.check_deadline() {
-                        return;
-                    }
-                }
-            }
-            for &p in members {
-                self.rels[p].close_round();
             }
         }
     }
@@ -508,152 +419,6 @@ impl<'t> State<'t> {
         }
     }
 
-    /// Counts a comparison between values of different kinds.
-    fn mixed_comparison(&mut self) {
-        self.mixed_comparisons += 1;
-        if let Some(r) = self.current
-            && !self.mixed_rules.contains(&r)
-        {
-            self.mixed_rules.push(r);
-        }
-    }
-
-    /// Counts a division by zero, or stops evaluation on an overflow.
-    fn arith_failed(&mut self, e: ArithError, expr: &ir::Expr) {
-        match e {
-            ArithError::DivisionByZero => {
-                self.divisions_by_zero += 1;
-                if let Some(r) = self.current
-                    && !self.division_rules.contains(&r)
-                {
-                    self.division_rules.push(r);
-                }
-            }
-            ArithError::Overflow if self.fault.is_none() => {
-                let (vals, vars) = (&self.values, &self.vars);
-                self.fault = Some(ArithFault {
-                    rule: self.current,
-                    computation: arith::display(expr, &|a| arg_value(vals, vars, a)),
-                });
-            }
-            _ => {}
-        }
-    }
-
-    /// Runs an aggregate's sub-plan, then the rest of the plan once per
-    /// group with the aggregate's result bound.
-    fn aggregate(
-        &mut self,
-        plan: &Plan,
-        sink: &mut Sink,
-        step: usize,
-        a: &AggregateStep,
-        lik: u16,
-        height: u32,
-    ) {
-        let (mut words, mut liks) = (Vec::new(), Vec::new());
-        let mut local = Sink::Matches {
-            group: &a.group_out,
-            target: a.target,
-            words: &mut words,
-            liks: &mut liks,
-        };
-        self.run(&a.plan, &mut local, 0, u16::MAX, 0);
-        if self.stopped() {
-            return;
-        }
-        // Groups in the order first met; matches below the floor count
-        // for nothing (and make no group).
-        let width = a.group_out.len() + 1;
-        let mut groups: Vec<(&[u32], Vec<usize>)> = Vec::new();
-        let mut index: HashMap<&[u32], usize> = HashMap::new();
-        for (i, &l) in liks.iter().enumerate() {
-            if l < a.floor {
-                continue;
-            }
-            let key = &words[i * width..i * width + a.group_out.len()];
-            let g = *index.entry(key).or_insert_with(|| {
-                groups.push((key, Vec::new()));
-                groups.len() - 1
-            });
-            groups[g].1.push(i);
-        }
-        if groups.is_empty() && a.group_out.is_empty() {
-            groups.push((&[], Vec::new()));
-        }
-        let mut results = Vec::with_capacity(groups.len());
-        for (key, members) in &groups {
-            let target = |i: usize| words[i * width + width - 1];
-            let value = match a.op {
-                AggregateOp::Count => Some(Value::Int(members.len() as i64)),
-                AggregateOp::Sum => {
-                    let mut sum = Ok(Value::Int(0));
-                    for &i in members {
-                        sum = sum.and_then(|s| {
-                            arith::binary(ir::ArithOp::Add, &s, self.values.get(target(i)))
-                        });
-                    }
-                    match sum {
-                        Ok(v) => Some(v),
-                        Err(ArithError::Overflow) => {
-                            if self.fault.is_none() {
-                                self.fault = Some(ArithFault {
-                                    rule: self.current,
-                                    computation: format!("the sum of {} values", members.len()),
-                                });
-                            }
-                            return;
-                        }
-                        Err(_) => None,
-                    }
-                }
-                AggregateOp::Min | AggregateOp::Max => {
-                    let want = if a.op == AggregateOp::Min {
-                        Ordering::Less
-                    } else {
-                        Ordering::Greater
-                    };
-                    let mut best: Option<u32> = None;
-                    let mut comparable = true;
-                    for &i in members {
-                        let v = target(i);
-                        best = match best {
-                            None => Some(v),
-                            Some(b) => match ir::order(self.values.get(v), self.values.get(b)) {
-                                Some(o) if o == want => Some(v),
-                                Some(_) => Some(b),
-                                None => {
-                                    comparable = false;
-                                    Some(b)
-                                }
-                            },
-                        };
-                    }
-                    best.filter(|_| comparable)
-                        .map(|b| self.values.get(b).clone())
-                }
-            };
-            let Some(value) = value else { continue };
-            let glik = members
-                .iter()
-                .map(|&i| liks[i])
-                .min()
-                .unwrap_or(Likelihood::SCALE);
-            results.push((key.to_vec(), value, glik));
-        }
-        for (key, value, glik) in results {
-            let id = self.values.intern(value);
-            self.vars[a.result as usize] = id;
-            for (&g, &v) in a.group_out.iter().zip(&key) {
-                self.vars[g as usize] = v;
-            }
-            self.run(plan, sink, step + 1, lik.min(glik), height);
-            if self.stopped() {
-                return;
-            }
-        }
-    }
-
     /// For a scan followed by an index probe: the probed relation, the
     /// index, and where each key word comes from in a scanned row
     /// (`Var(c)`: column `c`; `Const(k)`: a value fixed during the scan).
@@ -798,14 +563,4 @@ impl<'t> State<'t> {
             }),
         }
     }
-}
-
-/// The value of an argument under the current bindings.
-fn arg_value(values: &ir::Values, vars: &[u32], a: Arg) -> Option<Value> {
-    let id = match a {
-        Arg::Var(v) => *vars.get(v as usize)?,
-        Arg::Const(c) => c,
-        Arg::Wildcard => return None,
-    };
-    values.try_get(id).cloned()
 }
