@@ -152,6 +152,11 @@ diagnostic_test!(
     ]
 );
 diagnostic_test!(
+    contains_types,
+    "contains_types.wr",
+    ["warrant::type_mismatch"]
+);
+diagnostic_test!(
     unbound_arithmetic,
     "unbound_arithmetic.wr",
     ["warrant::unsafe_variable"]

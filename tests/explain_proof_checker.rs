@@ -154,9 +154,17 @@ fn check_proof(model: &Model, proof: &Proof, ctx: &str) {
                         }
                     })
                 };
+                let unblocked = |c: &ir_eval::Binding| {
+                    rule.body
+                        .exceptions
+                        .iter()
+                        .all(|e| most_likely_match(model, e, c) != Some(Likelihood::CERTAIN))
+                };
                 let completions: Vec<_> = ir_eval::complete(model, rule, &b)
                     .into_iter()
-                    .filter(|(c, _)| shown(c) && ir_eval::holds(model, &rule.body, c))
+                    .filter(|(c, _)| {
+                        shown(c) && ir_eval::holds(model, &rule.body, c) && unblocked(c)
+                    })
                     .collect();
                 assert!(
                     !completions.is_empty(),
@@ -216,9 +224,10 @@ fn check_proof(model: &Model, proof: &Proof, ctx: &str) {
                         Some(Likelihood::CERTAIN),
                         "{ctx}: a certain `unless` atom is in the model"
                     );
-                    // An exception on a computed variable is shown with `_`
-                    // where the derivation did not record its value.
-                    let computed = |a: &Arg| matches!(a, Arg::Var(v) if rule.body.computed(*v));
+                    // An exception on a variable no atom binds (computed, or
+                    // bound by an aggregate) is shown with `_` where the
+                    // derivation did not record its value.
+                    let computed = |a: &Arg| matches!(a, Arg::Var(v) if !rule.body.atoms.iter().any(|x| x.args.contains(&Arg::Var(*v))));
                     if !e.args.iter().any(computed) {
                         assert_eq!(
                             shown.matched.as_ref().map(|m| m.1),

@@ -197,6 +197,24 @@ impl<'a> Checker<'a> {
     ) -> CompareKind {
         let l = self.side(&c.lhs, types);
         let r = self.side(&c.rhs, types);
+        if c.op == CompareOp::Contains {
+            // Texts (a scale's values are texts); a number never holds.
+            for side in [&l, &r] {
+                if is_numeric(side.ty) {
+                    self.error(
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            "`contains` takes text, not a number",
+                        )
+                        .with_label(side.span, self.side_label(side))
+                        .with_help(
+                            "`contains(T, P)` holds when the text `T` contains the text `P`",
+                        ),
+                    );
+                }
+            }
+            return CompareKind::Value;
+        }
         match (l.scale(), r.scale()) {
             (Some(a), Some(b)) if a != b => {
                 let help = format!(

@@ -92,6 +92,10 @@ pub fn compare(
     };
     match op {
         CompareOp::Ne => ord != Some(Ordering::Equal),
+        CompareOp::Contains => {
+            let text = |v| values.try_get(v).and_then(Value::as_text);
+            matches!((text(a), text(b)), (Some(x), Some(y)) if x.contains(y))
+        }
         _ => ord.is_some_and(|o| op.holds(o)),
     }
 }
@@ -139,12 +143,17 @@ mod tests {
         let two = values.intern(int(2));
         let two_dec = values.intern(Value::Dec(2.0));
         let text = values.intern(Value::Text("two".into()));
+        let japan = values.intern(Value::Text("Japan".into()));
+        let pan = values.intern(Value::Text("pan".into()));
         let cmp = |a, op, b| compare(&values, &[], a, op, b, CompareKind::Value);
         assert!(cmp(text, CompareOp::Ne, two));
         assert!(!cmp(text, CompareOp::Eq, two));
         assert!(!cmp(text, CompareOp::Lt, two) && !cmp(text, CompareOp::Ge, two));
         assert!(cmp(two_dec, CompareOp::Eq, two) && !cmp(two_dec, CompareOp::Ne, two));
         assert!(cmp(two, CompareOp::Le, two));
+        // `contains` on texts only.
+        assert!(cmp(japan, CompareOp::Contains, pan) && !cmp(pan, CompareOp::Contains, japan));
+        assert!(!cmp(two, CompareOp::Contains, two) && !cmp(text, CompareOp::Contains, two));
     }
 
     #[test]

@@ -249,6 +249,10 @@ pub enum CompareOp {
     Gt,
     #[serde(rename = ">=")]
     Ge,
+    /// `contains(T, P)`: the text `T` contains the text `P` (written as a
+    /// call, it is a test like the others).
+    #[serde(rename = "contains")]
+    Contains,
 }
 
 impl CompareOp {
@@ -260,6 +264,7 @@ impl CompareOp {
             CompareOp::Le => "<=",
             CompareOp::Gt => ">",
             CompareOp::Ge => ">=",
+            CompareOp::Contains => "contains",
         }
     }
 
@@ -278,6 +283,8 @@ impl CompareOp {
             CompareOp::Le => ord != Greater,
             CompareOp::Gt => ord == Greater,
             CompareOp::Ge => ord != Less,
+            // Decided on the texts, not by an order (see `ir::compare`).
+            CompareOp::Contains => false,
         }
     }
 }

@@ -259,6 +259,9 @@ fn decimal(value: f64) -> String {
 fn condition(c: &Condition) -> String {
     match c {
         Condition::Atom(a) => atom(a),
+        Condition::Compare(cmp) if cmp.op == CompareOp::Contains => {
+            format!("contains({}, {})", term(&cmp.lhs), term(&cmp.rhs))
+        }
         Condition::Compare(cmp) => {
             format!("{} {} {}", term(&cmp.lhs), cmp.op.symbol(), term(&cmp.rhs))
         }

@@ -43,9 +43,22 @@ pub fn compare_values(
                 _ => None,
             }
         }
+        CompareKind::Value if op == CompareOp::Contains => {
+            return holds(op, &value(a), &value(b));
+        }
         CompareKind::Value => order(&value(a), &value(b)),
     };
     decide(op, order)
+}
+
+/// Whether `a op b` holds: `contains` on two texts, the others by
+/// [`order`].
+pub fn holds(op: CompareOp, a: &Value, b: &Value) -> bool {
+    match (op, a, b) {
+        (CompareOp::Contains, Value::Text(x), Value::Text(y)) => x.contains(&**y),
+        (CompareOp::Contains, _, _) => false,
+        _ => decide(op, order(a, b)),
+    }
 }
 
 /// Whether `op` holds between two values of the given order.
@@ -59,6 +72,8 @@ pub fn decide(op: CompareOp, order: Option<Ordering>) -> bool {
         (CompareOp::Le, Some(o)) => o != Ordering::Greater,
         (CompareOp::Gt, Some(o)) => o == Ordering::Greater,
         (CompareOp::Ge, Some(o)) => o != Ordering::Less,
+        // Not an order: see [`holds`].
+        (CompareOp::Contains, _) => false,
     }
 }
 

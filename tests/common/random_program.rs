@@ -183,6 +183,7 @@ pub struct Uses {
     pub division: bool,
     pub functions: bool,
     pub text_functions: bool,
+    pub contains: bool,
     pub head_expressions: bool,
     pub count: bool,
     pub sum: bool,
@@ -369,6 +370,7 @@ impl RandomProgram {
                     }
                     Cond::Test(t) => {
                         u.comparison = true;
+                        u.contains |= t.op == CompareOp::Contains;
                         ex(&t.lhs, &mut u);
                         ex(&t.rhs, &mut u);
                     }

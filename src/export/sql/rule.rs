@@ -77,6 +77,13 @@ pub fn body(
                 format!("w_sign({name}({l}), {name}({r}))")
             }
         };
+        if cmp.op == CompareOp::Contains {
+            out.conditions.push(format!(
+                "coalesce(union_tag({l}) = 't' AND union_tag({r}) = 't' \
+                 AND contains(union_extract({l}, 't'), union_extract({r}, 't')), false)"
+            ));
+            continue;
+        }
         out.conditions.push(holds(&order, cmp.op));
     }
     for (k, atom) in body.exceptions.iter().enumerate() {
@@ -141,6 +148,8 @@ fn holds(order: &str, op: CompareOp) -> String {
         CompareOp::Le => format!("coalesce({order} <= 0, false)"),
         CompareOp::Gt => format!("coalesce({order} > 0, false)"),
         CompareOp::Ge => format!("coalesce({order} >= 0, false)"),
+        // Compiled on the texts by the caller; no order decides it.
+        CompareOp::Contains => "false".to_string(),
     }
 }
 

@@ -8,18 +8,36 @@ use super::build::{Builder, kids};
 use crate::source::Span;
 use crate::syntax::ast::*;
 
+/// The built-in test `contains(T, P)` is written as an atom; it is a
+/// comparison. Any other atom stays one.
+pub(super) fn contains_test(atom: Atom) -> Condition {
+    if atom.pred.text != "contains" {
+        return Condition::Atom(atom);
+    }
+    let Atom { pred, args, span } = atom;
+    match <[Term; 2]>::try_from(args) {
+        Ok([lhs, rhs]) => Condition::Compare(Comparison {
+            lhs,
+            op: CompareOp::Contains,
+            rhs,
+            span,
+        }),
+        Err(args) => Condition::Atom(Atom { pred, args, span }),
+    }
+}
+
 impl Builder<'_> {
     pub(super) fn conditions(&mut self, pair: Pair<Rule>) -> Vec<Condition> {
         kids(pair)
             .filter_map(|c| match c.as_rule() {
-                Rule::atom => Some(Condition::Atom(self.atom(c))),
+                Rule::atom => Some(contains_test(self.atom(c))),
                 Rule::comparison => self.comparison(c).map(Condition::Compare),
                 _ => None,
             })
             .collect()
     }
 
-    fn comparison(&mut self, pair: Pair<Rule>) -> Option<Comparison> {
+    pub(super) fn comparison(&mut self, pair: Pair<Rule>) -> Option<Comparison> {
         let start = self.span(&pair);
         let mut inner = kids(pair);
         let lhs = self.expr(inner.next()?)?;

@@ -229,6 +229,16 @@ impl Gen<'_> {
 
     /// `lhs op rhs` with sides of kinds `check` accepts together.
     fn test(&mut self, vars: &[String], place: Place, depths: (usize, usize)) -> Test {
+        if place == Place::Test && self.chance(self.features.functions / 2) {
+            // `contains(T, P)`: plain terms, of kinds that may be text.
+            let lhs = Ex::Term(self.term(vars, Kind::Text));
+            let rhs = Ex::Term(self.term(vars, Kind::Text));
+            return Test {
+                lhs,
+                op: CompareOp::Contains,
+                rhs,
+            };
+        }
         let lhs = self.expr(vars, place, depths.0, Kind::Any);
         let k = self.kind(&lhs);
         let rhs = self.expr(vars, place, depths.1, k);

@@ -35,6 +35,7 @@ fn compare_text(op: CompareOp) -> &'static str {
         CompareOp::Le => "<=",
         CompareOp::Gt => ">",
         CompareOp::Ge => ">=",
+        CompareOp::Contains => "contains",
     }
 }
 
@@ -81,6 +82,9 @@ fn aggregate_text(preds: &[PredT], a: &Agg) -> String {
 }
 
 fn test_text(t: &Test) -> String {
+    if t.op == CompareOp::Contains {
+        return format!("contains({}, {})", ex_text(&t.lhs), ex_text(&t.rhs));
+    }
     format!(
         "{} {} {}",
         ex_text(&t.lhs),
