@@ -179,12 +179,76 @@ pub fn display(expr: &crate::ir::Expr, arg: &dyn Fn(crate::ir::Arg) -> Option<Va
     go(expr, 0, arg)
 }
 
+/// What an aggregate computes from the values of the matches it counted
+/// (their targets; for `count` only their number matters): `count` and
+/// `sum` of nothing are 0; `min` and `max` of nothing, or of values that
+/// do not order, are `None`.
+pub fn aggregate(
+    op: crate::ir::AggregateOp,
+    values: &[&Value],
+) -> Result<Option<Value>, ArithError> {
+    use crate::ir::AggregateOp;
+    match op {
+        AggregateOp::Count => i64::try_from(values.len())
+            .map(|n| Some(Value::Int(n)))
+            .map_err(|_| ArithError::Overflow),
+        AggregateOp::Sum => {
+            let mut sum = Value::Int(0);
+            for v in values {
+                sum = binary(ArithOp::Add, &sum, v)?;
+            }
+            Ok(Some(sum))
+        }
+        AggregateOp::Min | AggregateOp::Max => {
+            let want = if op == AggregateOp::Min {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+            let mut best: Option<&Value> = None;
+            for &v in values {
+                best = match best {
+                    None => Some(v),
+                    Some(b) => match order(v, b) {
+                        Some(o) if o == want => Some(v),
+                        Some(_) => Some(b),
+                        None => return Ok(None),
+                    },
+                };
+            }
+            Ok(best.cloned())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn int(i: i64) -> Value {
         Value::Int(i)
+    }
+
+    #[test]
+    fn aggregates_fold_their_values() {
+        use crate::ir::AggregateOp;
+        let (a, b) = (int(3), Value::Dec(1.5));
+        assert_eq!(aggregate(AggregateOp::Count, &[&a, &b]), Ok(Some(int(2))));
+        assert_eq!(
+            aggregate(AggregateOp::Sum, &[&a, &b]),
+            Ok(Some(Value::Dec(4.5)))
+        );
+        assert_eq!(aggregate(AggregateOp::Sum, &[]), Ok(Some(int(0))));
+        assert_eq!(aggregate(AggregateOp::Min, &[&a, &b]), Ok(Some(b.clone())));
+        assert_eq!(aggregate(AggregateOp::Max, &[&a, &b]), Ok(Some(a.clone())));
+        assert_eq!(aggregate(AggregateOp::Max, &[]), Ok(None));
+        let t = Value::Text("x".into());
+        assert_eq!(aggregate(AggregateOp::Min, &[&a, &t]), Ok(None));
+        let big = int(i64::MAX);
+        assert_eq!(
+            aggregate(AggregateOp::Sum, &[&big, &a]),
+            Err(ArithError::Overflow)
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 use super::necessity::necessary;
 use super::whynot::{Index, instances};
-use super::{GroundAtom, NodeKind, Origin, Proof, explain};
+use super::{ExceptionCheck, GroundAtom, NodeKind, Origin, Proof, explain};
 use crate::engine::{Derivation, Model, RowId};
 use crate::hash::HashMap;
 use crate::ir::PredId;
@@ -39,9 +39,14 @@ pub struct Assumptions {
     pub facts: Vec<AssumedFact>,
     /// The exceptions the best proof assumed absent, in proof order.
     pub exceptions: Vec<Assumed>,
+    /// The exceptions that hold less than certainly in the best proof: no
+    /// assumption of absence, but each caps the step it is of.
+    pub weakened_by: Vec<Weakening>,
     /// Whether every proof was searched (so `AssumedFact::necessary` is
     /// decided).
     pub complete: bool,
+    /// Why not, when it was not.
+    pub undecided: Option<Undecided>,
     /// The best proof itself.
     pub proof: Proof,
 }
@@ -97,6 +102,26 @@ pub struct AssumptionFinder<'m> {
     ancestors: HashMap<(PredId, RowId), Option<Rc<Ancestor>>>,
 }
 
+/// Why necessity was left undecided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Undecided {
+    /// Too many alternative proofs to search them all.
+    SearchBound,
+    /// A rule on the way computes values (arithmetic or an aggregate),
+    /// which the search for alternative proofs does not evaluate.
+    Computed,
+}
+
+/// A graded exception that holds in the best proof.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weakening {
+    /// The exception with the most likely row matching it.
+    pub check: ExceptionCheck,
+    /// The rule whose step it weakens, and that step's conclusion.
+    pub rule: String,
+    pub for_atom: String,
+}
+
 /// A row of an ancestor graph.
 struct Ancestor {
     base: bool,
@@ -136,13 +161,18 @@ impl<'m> AssumptionFinder<'m> {
 fn summarize(
     model: &Model,
     proof: Proof,
-    necessary: Option<HashSet<usize>>,
+    necessary: Result<HashSet<usize>, Undecided>,
 ) -> Option<Assumptions> {
+    let (necessary, undecided) = match necessary {
+        Ok(s) => (Some(s), None),
+        Err(u) => (None, Some(u)),
+    };
     let program = model.program();
     let root = proof.root()?;
     let conclusion = root.likelihood;
     let mut facts = Vec::new();
     let mut exceptions: Vec<Assumed> = Vec::new();
+    let mut weakened_by: Vec<Weakening> = Vec::new();
     for n in &proof.nodes {
         match &n.kind {
             NodeKind::Fact(origin) => facts.push(AssumedFact {
@@ -164,6 +194,16 @@ fn summarize(
                     continue;
                 };
                 for (e, atom) in step.exceptions.iter().zip(&rule.body.exceptions) {
+                    // A proof step holds, so a matched exception only
+                    // weakened it: it is not assumed absent.
+                    if e.derived {
+                        weakened_by.push(Weakening {
+                            check: e.clone(),
+                            rule: step.name.clone(),
+                            for_atom: n.atom.to_string(),
+                        });
+                        continue;
+                    }
                     let a = Assumed {
                         atom: e.atom.clone(),
                         rule: step.name.clone(),
@@ -191,7 +231,9 @@ fn summarize(
         likelihood: conclusion,
         facts,
         exceptions,
+        weakened_by,
         complete: necessary.is_some(),
+        undecided,
         proof,
     })
 }
@@ -222,9 +264,26 @@ impl AssumptionFinder<'_> {
         node
     }
 
-    /// The ids of the fact nodes of `proof` that every proof of the root uses;
-    /// `None` when the search bound was hit.
-    fn necessity(&mut self, proof: &Proof, pred: PredId, row: RowId) -> Option<HashSet<usize>> {
+    /// The ids of the fact nodes of `proof` that every proof of the root
+    /// uses, or why that is undecided.
+    fn necessity(
+        &mut self,
+        proof: &Proof,
+        pred: PredId,
+        row: RowId,
+    ) -> Result<HashSet<usize>, Undecided> {
+        // Predicates some rule concludes with arithmetic or an aggregate.
+        let program = self.model.program();
+        let mut computing = vec![false; program.preds.len()];
+        for rule in &program.rules {
+            if !rule.body.assignments.is_empty() || !rule.body.aggregates.is_empty() {
+                for h in &rule.heads {
+                    if let Some(c) = computing.get_mut(h.pred.0 as usize) {
+                        *c = true;
+                    }
+                }
+            }
+        }
         let mut ids: HashMap<(PredId, RowId), usize> = HashMap::default();
         let mut keys: Vec<(PredId, RowId)> = vec![(pred, row)];
         ids.insert((pred, row), 0);
@@ -236,9 +295,15 @@ impl AssumptionFinder<'_> {
         let mut i = 0;
         while i < keys.len() {
             if keys.len() > ROW_LIMIT {
-                return None;
+                return Err(Undecided::SearchBound);
             }
-            let node = self.ancestor(keys[i])?;
+            // The instance search does not evaluate arithmetic or
+            // aggregates, so it would find instances that do not hold:
+            // necessity through such a rule stays undecided.
+            if computing.get(keys[i].0.0 as usize) == Some(&true) {
+                return Err(Undecided::Computed);
+            }
+            let node = self.ancestor(keys[i]).ok_or(Undecided::SearchBound)?;
             base.push(node.base);
             for prem in node.instances.iter() {
                 let mut ps: Vec<usize> = prem
@@ -270,6 +335,6 @@ impl AssumptionFinder<'_> {
             .filter(|(_, needed)| *needed)
             .map(|(&(id, _), _)| id)
             .collect();
-        Some(out)
+        Ok(out)
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::compute::complete;
 use super::step::{bind_rule, rule_step};
 use super::{Node, NodeKind, Proof, ground_atom, origin_of};
 use crate::diagnostics::Diagnostic;
@@ -77,7 +78,19 @@ pub fn parse_query_atom(program: &Program, text: &str) -> Result<ast::Atom, Diag
     })
 }
 
-type Frame = (usize, Vec<(PredId, RowId)>, usize);
+/// Where a child row is linked in its parent's step.
+#[derive(Clone, Copy)]
+enum Slot {
+    Premise,
+    /// Aggregate `.0`, counted match `.1`.
+    Counted(usize, usize),
+}
+
+/// The rows a node links to, each with its slot.
+type Children = Vec<((PredId, RowId), Slot)>;
+
+/// (node id, its children, the next child to link)
+type Frame = (usize, Children, usize);
 
 struct Builder<'a> {
     program: &'a Program,
@@ -103,10 +116,9 @@ impl<'a> Builder<'a> {
             return Some(id);
         }
         let (root, premises) = self.make(pred, row)?;
-        // (node id, its premise rows, the next premise to link)
         let mut stack: Vec<Frame> = vec![(root, premises, 0)];
         while let Some(top) = stack.last_mut() {
-            let Some(&(p, r)) = top.1.get(top.2) else {
+            let Some(&((p, r), slot)) = top.1.get(top.2) else {
                 stack.pop();
                 continue;
             };
@@ -124,15 +136,26 @@ impl<'a> Builder<'a> {
             };
             if let Some(NodeKind::Rule(step)) = self.nodes.get_mut(parent - 1).map(|n| &mut n.kind)
             {
-                step.premises.push(child);
+                match slot {
+                    Slot::Premise => step.premises.push(child),
+                    Slot::Counted(a, m) => {
+                        if let Some(m) = step
+                            .aggregates
+                            .get_mut(a)
+                            .and_then(|a| a.counted.get_mut(m))
+                        {
+                            m.rows.push(child);
+                        }
+                    }
+                }
             }
         }
         Some(root)
     }
 
-    /// Creates the node of a row (premises not yet linked); returns its id
-    /// and the premise rows to visit.
-    fn make(&mut self, pred: PredId, row: RowId) -> Option<(usize, Vec<(PredId, RowId)>)> {
+    /// Creates the node of a row (children not yet linked); returns its id
+    /// and the rows to visit: premises, then the rows its aggregates counted.
+    fn make(&mut self, pred: PredId, row: RowId) -> Option<(usize, Children)> {
         let (program, model) = (self.program, self.model);
         let values = model.row(pred, row)?;
         let likelihood = model.likelihood(pred, row)?;
@@ -147,15 +170,26 @@ impl<'a> Builder<'a> {
                 rule,
                 head,
                 premises: prem,
+                bindings: recorded,
                 ..
             }) => match program.rules.get(rule.0 as usize) {
                 None => NodeKind::Unrecorded,
                 Some(r) => {
-                    premises = prem.iter().map(|p| (p.pred, p.row)).collect();
+                    premises = prem
+                        .iter()
+                        .map(|p| ((p.pred, p.row), Slot::Premise))
+                        .collect();
                     let rows: Vec<Option<&[ValueId]>> =
                         prem.iter().map(|p| model.row(p.pred, p.row)).collect();
-                    let binding = bind_rule(r, head, values, &rows);
-                    NodeKind::Rule(Box::new(rule_step(model, rule, head, &binding)))
+                    let mut binding = bind_rule(r, head, values, &rows);
+                    complete(model, &r.body, &recorded, &mut binding);
+                    let (step, counted) = rule_step(model, rule, head, &binding);
+                    for (a, matches) in counted.into_iter().enumerate() {
+                        for (m, rows) in matches.into_iter().enumerate() {
+                            premises.extend(rows.into_iter().map(|k| (k, Slot::Counted(a, m))));
+                        }
+                    }
+                    NodeKind::Rule(Box::new(step))
                 }
             },
         };

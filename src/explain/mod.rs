@@ -48,11 +48,13 @@
 mod assumptions;
 mod build;
 mod changes;
+mod compute;
 mod conflict;
 mod necessity;
 mod proof;
 mod reason;
 mod step;
+mod weakest;
 mod whynot;
 
 use std::borrow::Cow;
@@ -65,17 +67,20 @@ use crate::ir::{
 use crate::source::Span;
 use crate::syntax::ast;
 
-pub use assumptions::{Assumed, AssumedFact, AssumptionFinder, Assumptions, assumptions};
+pub use assumptions::{
+    Assumed, AssumedFact, AssumptionFinder, Assumptions, Undecided, Weakening, assumptions,
+};
 pub use build::{
     explain, explain_all, explain_atom, explain_pattern, matching_rows, parse_query_atom,
 };
 pub use changes::{Cause, Change, Changes, Compared, Held, HeldConflict, Shift, changes};
 pub use conflict::{ConflictExplanation, explain_conflict};
 pub use proof::{
-    Binding, Citation, ComparisonCheck, ExceptionCheck, GroundAtom, Node, NodeKind, Origin, Proof,
-    RuleStep,
+    AggregateCheck, AggregateMatch, BelowFloor, Binding, Citation, ComparisonCheck, Computation,
+    ExceptionCheck, GroundAtom, Node, NodeKind, Origin, Proof, RuleStep,
 };
 pub use reason::{Reason, reason};
+pub use weakest::WeakLink;
 pub use whynot::{
     Attempt, AttemptStatus, Candidate, CondKind, CondStatus, Condition, Outcome, WhyNot, why_not,
     why_not_values,

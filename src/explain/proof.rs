@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::engine::RowId;
-use crate::ir::{CompareOp, PredId, RuleId, Value};
+use crate::ir::{AggregateOp, CompareOp, PredId, RuleId, Value};
 use crate::likelihood::Likelihood;
 use crate::source::Location;
 
@@ -57,6 +57,69 @@ pub struct ComparisonCheck {
     pub right: Value,
     pub holds: bool,
     pub at: Location,
+}
+
+/// A value a rule step computed: `N = A + B` with `3 + 4 = 7`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Computation {
+    /// The variable bound (`N`), or, for an expression computed inside a
+    /// comparison or a conclusion, the expression as written (`A + B`).
+    pub var: String,
+    /// The expression with the values it read: `3 + 4`.
+    pub values: String,
+    /// What it computed.
+    pub result: Value,
+    pub at: Location,
+}
+
+/// An aggregate of a rule step: `N = count { reason(A, R) } [likely]`,
+/// with the matches it counted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggregateCheck {
+    /// The variable bound (`N`), or the aggregate as written when it
+    /// stands inside a comparison.
+    pub var: String,
+    /// As written: `count { reason(A, R) } [likely]`.
+    pub text: String,
+    pub op: AggregateOp,
+    /// Matches less likely than this are not counted.
+    pub floor: Option<Likelihood>,
+    /// What it computed; `None` for a `min`/`max` of nothing.
+    pub result: Option<Value>,
+    /// As likely as the least likely match counted; certain when none is.
+    pub likelihood: Likelihood,
+    /// The matches counted, in the model's order (at most
+    /// [`AggregateCheck::SHOWN`]); their rows are nodes of the proof.
+    pub counted: Vec<AggregateMatch>,
+    /// How many matches were counted in all.
+    pub counted_total: usize,
+    /// Matches below the floor: they would count if they were more likely
+    /// (at most [`AggregateCheck::SHOWN`]).
+    pub below_floor: Vec<BelowFloor>,
+    pub below_floor_total: usize,
+    pub at: Location,
+}
+
+impl AggregateCheck {
+    /// How many matches of each kind are listed.
+    pub const SHOWN: usize = 50;
+}
+
+/// One match an aggregate counted: a row per atom of its body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggregateMatch {
+    /// Node ids of its rows, in the aggregate body's order.
+    pub rows: Vec<usize>,
+    pub likelihood: Likelihood,
+    /// The value summed, or compared by `min`/`max`.
+    pub target: Option<Value>,
+}
+
+/// A match an aggregate did not count: less likely than its floor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BelowFloor {
+    pub rows: Vec<GroundAtom>,
+    pub likelihood: Likelihood,
 }
 
 /// An `unless` exception under a rule's bindings: `reassured(japan)`.
@@ -117,6 +180,9 @@ pub struct RuleStep {
     pub citations: Vec<Citation>,
     /// Node ids of the premises, in body order.
     pub premises: Vec<usize>,
+    /// Values computed by arithmetic, in the order computed.
+    pub computations: Vec<Computation>,
+    pub aggregates: Vec<AggregateCheck>,
     pub comparisons: Vec<ComparisonCheck>,
     pub exceptions: Vec<ExceptionCheck>,
 }
@@ -155,6 +221,20 @@ impl Node {
             _ => &[],
         }
     }
+
+    /// Node ids of the premises, then of the rows its aggregates counted
+    /// (in order; a row counted twice is listed twice).
+    pub fn children(&self) -> Vec<usize> {
+        let mut out = self.premises().to_vec();
+        if let NodeKind::Rule(step) = &self.kind {
+            for a in &step.aggregates {
+                for m in &a.counted {
+                    out.extend(&m.rows);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// A proof: a graph of nodes, each atom once; `roots` are the conclusions
@@ -187,7 +267,7 @@ impl Proof {
         let mut depth = vec![0usize; self.nodes.len()];
         for (i, n) in self.nodes.iter().enumerate().rev() {
             let d = n
-                .premises()
+                .children()
                 .iter()
                 .filter(|&&p| p > n.id)
                 .filter_map(|&p| depth.get(p - 1))

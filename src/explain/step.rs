@@ -2,6 +2,7 @@
 //! `because` sentence, citations, and what it checked (comparisons,
 //! exceptions).
 
+use super::compute::CountedRows;
 use super::{
     Binding, Citation, ComparisonCheck, ExceptionCheck, RuleStep, arg_value, compare, ground_atom,
     pattern_of, pattern_text,
@@ -40,15 +41,20 @@ pub(crate) fn bind_atom(b: &mut [Option<ValueId>], args: &[Arg], row: &[ValueId]
     }
 }
 
+/// A rule step under complete bindings, and for each of its aggregates
+/// the rows of each match it counted (to be linked as nodes).
 pub(crate) fn rule_step(
     model: &Model,
     rule: RuleId,
     head: usize,
     binding: &[Option<ValueId>],
-) -> RuleStep {
+) -> (RuleStep, Vec<CountedRows>) {
     let program = model.program();
     let r = program.rule(rule);
-    RuleStep {
+    let (aggregates, counted) = super::compute::aggregates(model, &r.body, binding)
+        .into_iter()
+        .unzip();
+    let step = RuleStep {
         rule,
         name: r.name.clone(),
         at: program.sources.location(r.span),
@@ -61,9 +67,12 @@ pub(crate) fn rule_step(
             .map(|t| fill_template(model, &r.body.vars, t, binding)),
         citations: citations(program, &r.cites),
         premises: Vec::new(),
+        computations: super::compute::computations(model, &r.body, binding),
+        aggregates,
         comparisons: comparisons(model, &r.body, binding),
         exceptions: exceptions(model, &r.body, binding),
-    }
+    };
+    (step, counted)
 }
 
 pub(crate) fn bindings_of(

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::explain::{NodeKind, Proof, RuleStep};
+use crate::explain::{NodeKind, Proof, RuleStep, WeakLink};
 use crate::render::escape_html as html;
 use crate::render::text;
 
@@ -56,13 +56,16 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// and where it stands, each cited passage in italics with its source and
 /// section, then what the step checked and which exceptions it assumed
 /// absent or was weakened by. Lines are left-aligned.
-fn step_label(step: &RuleStep) -> String {
+fn step_label(step: &RuleStep, id: usize, links: &[WeakLink]) -> String {
     let mut lines: Vec<String> = Vec::new();
     if let Some(b) = &step.because {
         lines.extend(wrap(b, WRAP).iter().map(|l| format!("<B>{}</B>", html(l))));
     }
     let by = format!("by rule {}, rated {}", step.name, step.qualifier);
     lines.extend(wrap(&by, WRAP).iter().map(|l| html(l)));
+    if links.contains(&WeakLink::Rating(id)) {
+        lines.push(format!("<B>{}</B>", html("◀ weakest link: this rating")));
+    }
     lines.push(html(&format!("at {}", step.at)));
     for c in &step.citations {
         if let Some(q) = &c.quote {
@@ -81,16 +84,31 @@ fn step_label(step: &RuleStep) -> String {
         let from = format!("— {title}, “{}”", c.section);
         lines.extend(wrap(&from, WRAP).iter().map(|l| html(l)));
     }
+    for a in &step.aggregates {
+        let counted = format!(
+            "counted {} ({})",
+            text::aggregate_shown(a),
+            text::aggregate_counted(a)
+        );
+        lines.extend(wrap(&counted, WRAP).iter().map(|l| html(l)));
+    }
+    for c in &step.computations {
+        let computed = format!("computed {}", text::computation_shown(c));
+        lines.extend(wrap(&computed, WRAP).iter().map(|l| html(l)));
+    }
     for c in &step.comparisons {
         let checked = format!("checked {}", text::comparison_shown(c));
         lines.extend(wrap(&checked, WRAP).iter().map(|l| html(l)));
     }
-    for e in &step.exceptions {
-        let said = match (&e.matched, e.cap()) {
-            (Some((row, p)), Some(cap)) => format!("weakened by {row} ({p}): capped at {cap}"),
-            _ if e.derived => format!("but {} was derived", e.atom),
-            _ => format!("unless {}: none derived", e.atom),
+    for (index, e) in step.exceptions.iter().enumerate() {
+        let mut said = match text::weakened(e) {
+            Some(w) => w,
+            None if e.derived => format!("but {} was derived", e.atom),
+            None => format!("unless {}: none derived", e.atom),
         };
+        if links.contains(&WeakLink::Exception { node: id, index }) {
+            said.push_str(" ◀ weakest link");
+        }
         lines.extend(wrap(&said, WRAP).iter().map(|l| html(l)));
     }
     let mut label = String::from("<");
@@ -110,6 +128,11 @@ fn step_label(step: &RuleStep) -> String {
 /// its conclusion. Ids follow the proof's node ids, so the output is
 /// deterministic.
 pub fn proof(proof: &Proof) -> String {
+    let links: Vec<WeakLink> = proof
+        .roots
+        .iter()
+        .flat_map(|&r| proof.weakest_links(r))
+        .collect();
     let mut out = String::new();
     out.push_str("digraph proof {\n");
     out.push_str("  rankdir=BT;\n");
@@ -118,7 +141,10 @@ pub fn proof(proof: &Proof) -> String {
     for n in &proof.nodes {
         let root = proof.roots.contains(&n.id);
         let mut lines = vec![n.atom.to_string(), n.likelihood.to_string()];
-        let style = match &n.kind {
+        let weakest = links
+            .iter()
+            .any(|l| matches!(l, WeakLink::Fact(i) | WeakLink::Unrecorded(i) if *i == n.id));
+        let mut style = match &n.kind {
             NodeKind::Fact(o) => {
                 lines.push(text::origin(o));
                 "shape=note, style=filled, fillcolor=\"#eeeeee\"".to_string()
@@ -129,6 +155,10 @@ pub fn proof(proof: &Proof) -> String {
                 if root { ",bold" } else { "" }
             ),
         };
+        if weakest {
+            lines.push("◀ weakest link".to_string());
+            style.push_str(", color=\"#b03a2e\", penwidth=2");
+        }
         let _ = writeln!(out, "  n{} [{style}, label=\"{}\"];", n.id, label(&lines));
     }
     for n in &proof.nodes {
@@ -137,7 +167,7 @@ pub fn proof(proof: &Proof) -> String {
         };
         let mut attrs = format!(
             "shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fa\", color=\"#9fb3cf\", fontsize=10, label={}",
-            step_label(step)
+            step_label(step, n.id, &links)
         );
         if let Some(b) = &step.because {
             let _ = write!(attrs, ", tooltip=\"{}\"", escape(b));
@@ -146,6 +176,16 @@ pub fn proof(proof: &Proof) -> String {
         let _ = writeln!(out, "  r{0} -> n{0};", n.id);
         for &p in &step.premises {
             let _ = writeln!(out, "  n{p} -> r{};", n.id);
+        }
+        for a in &step.aggregates {
+            for p in a.counted.iter().flat_map(|m| &m.rows) {
+                let _ = writeln!(
+                    out,
+                    "  n{p} -> r{} [style=dashed, label=\"counted for {}\"];",
+                    n.id,
+                    escape(&a.var)
+                );
+            }
         }
     }
     out.push_str("}\n");

@@ -3,7 +3,7 @@
 
 use super::search::{Cond, Search, Trace};
 use super::{Candidate, CondKind, CondStatus, Condition, bindings_in};
-use crate::explain::{explain, pattern_text_vars};
+use crate::explain::{ExceptionCheck, explain, ground_atom, pattern_text_vars};
 use crate::ir::{self, Arg};
 
 impl Search<'_, '_> {
@@ -95,6 +95,29 @@ impl Search<'_, '_> {
                     let shown = text(e);
                     let (status, detail, proof) = match t.excs[i] {
                         Some(None) => (CondStatus::Met, format!("no `{shown}` was derived"), None),
+                        Some(Some(row)) if !self.blocks(i, t.excs[i]) => {
+                            let check = ExceptionCheck {
+                                atom: shown.clone(),
+                                derived: true,
+                                matched: self.model.row(e.pred, row).and_then(|r| {
+                                    Some((
+                                        ground_atom(self.model, e.pred, r),
+                                        self.model.likelihood(e.pred, row)?,
+                                    ))
+                                }),
+                                at: sources.location(e.span),
+                            };
+                            (
+                                CondStatus::Met,
+                                match (&check.matched, check.cap()) {
+                                    (Some((row, p)), Some(cap)) => format!(
+                                        "weakened by `{row}`, {p}: the conclusion is capped at {cap}"
+                                    ),
+                                    _ => format!("`{shown}` was derived"),
+                                },
+                                None,
+                            )
+                        }
                         Some(Some(row)) => (
                             CondStatus::Failed,
                             format!(

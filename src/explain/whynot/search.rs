@@ -6,6 +6,7 @@ use super::{CLOSEST, Candidate, STEP_LIMIT};
 use crate::engine::{Model, PatternArg, RowId};
 use crate::explain::{compare, pattern_of};
 use crate::ir::{self, Arg, Program, ValueId, Values};
+use crate::likelihood::Likelihood;
 
 /// A reference to one condition of a rule body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -275,11 +276,22 @@ impl Search<'_, '_> {
             .exceptions
             .iter()
             .map(|e| {
+                // The most likely matching row decides (first on a tie).
                 let pattern = pattern_of(e, binding);
-                Some(self.model.matching(e.pred, &pattern).first().copied())
+                let mut best: Option<(RowId, Likelihood)> = None;
+                for id in self.model.matching(e.pred, &pattern) {
+                    if let Some(l) = self.model.likelihood(e.pred, id)
+                        && best.is_none_or(|(_, b)| l > b)
+                    {
+                        best = Some((id, l));
+                    }
+                }
+                Some(best.map(|(id, _)| id))
             })
             .collect();
-        if excs.iter().any(|e| matches!(e, Some(Some(_)))) {
+        // A certain match removes the conclusion; a less than certain one
+        // only caps it (a graded exception), so the rule still applies.
+        if excs.iter().enumerate().any(|(i, e)| self.blocks(i, *e)) {
             self.blocked = true;
         } else {
             self.applies = true;
@@ -300,10 +312,26 @@ impl Search<'_, '_> {
         });
     }
 
-    fn met(t: &Trace) -> usize {
+    /// Whether exception `i`, evaluated to `e`, removes the conclusion: a
+    /// certain row matched it.
+    pub(super) fn blocks(&self, i: usize, e: Option<Option<RowId>>) -> bool {
+        let Some(Some(row)) = e else { return false };
+        self.rule
+            .body
+            .exceptions
+            .get(i)
+            .and_then(|x| self.model.likelihood(x.pred, row))
+            .is_some_and(|l| l >= Likelihood::CERTAIN)
+    }
+
+    fn met(&self, t: &Trace) -> usize {
         t.atoms.iter().filter(|a| matches!(a, Some(Ok(_)))).count()
             + t.cmps.iter().filter(|c| **c == Some(true)).count()
-            + t.excs.iter().filter(|e| matches!(e, Some(None))).count()
+            + t.excs
+                .iter()
+                .enumerate()
+                .filter(|&(i, e)| e.is_some() && !self.blocks(i, *e))
+                .count()
     }
 
     fn record(&mut self, t: &Trace) {
@@ -349,7 +377,7 @@ impl Search<'_, '_> {
             cmps: &cmps,
             excs: t.excs,
         };
-        let met = Self::met(t);
+        let met = self.met(t);
         if self.best.len() >= CLOSEST && self.best.iter().all(|(_, c)| c.met >= met) {
             return;
         }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::OriginJson;
+use super::{ExceptionJson, OriginJson};
 use crate::explain::{Assumed, AssumedFact, Assumptions};
 use crate::likelihood::Likelihood;
 
@@ -13,6 +13,8 @@ pub struct AssumptionsJson<'a> {
     complete: bool,
     facts: Vec<FactJson<'a>>,
     exceptions: Vec<AssumedJson<'a>>,
+    /// Exceptions that hold less than certainly: each caps a step.
+    weakened_by: Vec<WeakenedJson<'a>>,
     /// What the world took back (`retract` items as written): the
     /// conclusion rests on their absence too.
     retracted: &'a [String],
@@ -38,6 +40,15 @@ struct AssumedJson<'a> {
     could_be_derived_by: &'a [String],
 }
 
+#[derive(Serialize)]
+struct WeakenedJson<'a> {
+    #[serde(flatten)]
+    exception: ExceptionJson<'a>,
+    rule: &'a str,
+    #[serde(rename = "for")]
+    for_atom: &'a str,
+}
+
 /// Key assumptions as JSON (schema in `docs/json.md`); `retracted` lists
 /// the world's `retract` items as written.
 pub fn assumptions<'a>(a: &'a Assumptions, retracted: &'a [String]) -> AssumptionsJson<'a> {
@@ -47,6 +58,15 @@ pub fn assumptions<'a>(a: &'a Assumptions, retracted: &'a [String]) -> Assumptio
         complete: a.complete,
         facts: a.facts.iter().map(fact).collect(),
         exceptions: a.exceptions.iter().map(assumed).collect(),
+        weakened_by: a
+            .weakened_by
+            .iter()
+            .map(|w| WeakenedJson {
+                exception: ExceptionJson::of(&w.check),
+                rule: &w.rule,
+                for_atom: &w.for_atom,
+            })
+            .collect(),
         retracted,
     }
 }

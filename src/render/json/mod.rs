@@ -17,8 +17,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::explain::{Binding, Citation, ComparisonCheck, ExceptionCheck, Origin};
+use crate::explain::{Binding, Citation, ComparisonCheck, Computation, ExceptionCheck, Origin};
 use crate::ir::Value;
+use crate::likelihood::Likelihood;
 use crate::source::Location;
 
 pub use assumptions::{AssumptionsJson, assumptions};
@@ -180,8 +181,18 @@ impl<'a> ComparisonJson<'a> {
 pub(crate) struct ExceptionJson<'a> {
     atom: &'a str,
     derived: bool,
+    /// The most likely matching row, when one matches.
+    matched: Option<MatchedJson>,
+    /// The cap a less than certain match puts on the conclusion.
+    cap: Option<Likelihood>,
     file: &'a str,
     line: usize,
+}
+
+#[derive(Serialize)]
+pub(crate) struct MatchedJson {
+    atom: String,
+    likelihood: Likelihood,
 }
 
 impl<'a> ExceptionJson<'a> {
@@ -189,8 +200,35 @@ impl<'a> ExceptionJson<'a> {
         ExceptionJson {
             atom: &e.atom,
             derived: e.derived,
+            matched: e.matched.as_ref().map(|(row, l)| MatchedJson {
+                atom: row.to_string(),
+                likelihood: *l,
+            }),
+            cap: e.cap(),
             file: &e.at.file,
             line: e.at.line,
+        }
+    }
+}
+
+/// `N = A + B` computed: `{ "variable": "N", "values": "3 + 4", "result": 7 }`.
+#[derive(Serialize)]
+pub(crate) struct ComputationJson<'a> {
+    variable: &'a str,
+    values: &'a str,
+    result: JsonValue<'a>,
+    file: &'a str,
+    line: usize,
+}
+
+impl<'a> ComputationJson<'a> {
+    pub(crate) fn of(c: &'a Computation) -> ComputationJson<'a> {
+        ComputationJson {
+            variable: &c.var,
+            values: &c.values,
+            result: JsonValue(&c.result),
+            file: &c.at.file,
+            line: c.at.line,
         }
     }
 }

@@ -163,6 +163,11 @@ fn world(out: &mut String, w: &World, many: bool) {
                 n.likelihood.probability()
             );
             step(out, w, &w.proof, n, false);
+            for line in say::weakest(&w.proof, c.node) {
+                // The line marks atoms with backticks for a terminal; here
+                // it is prose.
+                let _ = writeln!(out, "**Weakest link:** {}\n", text(&line.replace('`', "")));
+            }
             if let Some(a) = &c.assumptions {
                 assumptions(out, a);
             }
@@ -249,22 +254,43 @@ fn step(out: &mut String, w: &World, proof: &Proof, n: &Node, sentence: bool) {
             for c in &s.citations {
                 citation(out, c);
             }
+            let computed = say::computed(s);
+            for line in &computed {
+                let _ = writeln!(out, "- {}", text(line));
+            }
+            if !computed.is_empty() {
+                out.push('\n');
+            }
             checks(out, &s.comparisons, &s.exceptions);
+            for a in s.aggregates.iter().filter(|a| !a.counted.is_empty()) {
+                let _ = writeln!(out, "Counted for {}:\n", code(&a.var));
+                for m in &a.counted {
+                    for p in m.rows.iter().filter_map(|&p| proof.node(p)) {
+                        premise(out, w, proof, p);
+                    }
+                }
+                out.push('\n');
+            }
             if !s.premises.is_empty() {
                 out.push_str("It rests on:\n\n");
                 for p in s.premises.iter().filter_map(|&p| proof.node(p)) {
-                    let _ = writeln!(
-                        out,
-                        "- {} {} — {}",
-                        linked(w, proof, p),
-                        likelihood(p.likelihood),
-                        said(&say::premise(p))
-                    );
+                    premise(out, w, proof, p);
                 }
                 out.push('\n');
             }
         }
     }
+}
+
+/// A premise or counted row as a list item, linked to its entry.
+fn premise(out: &mut String, w: &World, proof: &Proof, p: &Node) {
+    let _ = writeln!(
+        out,
+        "- {} {} — {}",
+        linked(w, proof, p),
+        likelihood(p.likelihood),
+        said(&say::premise(p))
+    );
 }
 
 fn citation(out: &mut String, c: &Citation) {

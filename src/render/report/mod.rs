@@ -257,21 +257,6 @@ fn world(input: &WorldInput, prefix: String) -> World {
             let anchor = format!("{prefix}{}", anchor(&n.atom));
             anchors[node - 1] = Some(anchor.clone());
             let assumptions = explain::assumptions(model, n.pred, n.row).map(|mut a| {
-                // An exception that holds (and so only weakens the
-                // conclusion) is no assumption of absence: its proof step
-                // shows it.
-                let holds = |e: &explain::Assumed| {
-                    a.proof.nodes.iter().any(|n| match &n.kind {
-                        NodeKind::Rule(s) => {
-                            n.atom.to_string() == e.for_atom
-                                && s.exceptions.iter().any(|x| x.atom == e.atom && x.derived)
-                        }
-                        _ => false,
-                    })
-                };
-                let absent: Vec<explain::Assumed> =
-                    a.exceptions.iter().filter(|e| !holds(e)).cloned().collect();
-                a.exceptions = absent;
                 a.proof = Proof {
                     roots: Vec::new(),
                     nodes: Vec::new(),

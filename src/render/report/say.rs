@@ -5,7 +5,7 @@
 use super::{Changes, Report, World};
 use crate::explain::{
     Assumed, Binding, Citation, ComparisonCheck, CondStatus, ExceptionCheck, Node, NodeKind,
-    Outcome, WhyNot,
+    Outcome, Proof, RuleStep, WhyNot,
 };
 use crate::likelihood::Likelihood;
 use crate::render::text;
@@ -69,6 +69,49 @@ pub fn checks<'a>(
         },
     });
     compared.chain(excepted).collect()
+}
+
+/// What a step computed, one line each: `N = 3 + 4 = 7`, and for each
+/// aggregate its result, how many matches it counted and the matches left
+/// below its floor.
+pub fn computed(step: &RuleStep) -> Vec<String> {
+    let mut lines = Vec::new();
+    for a in &step.aggregates {
+        lines.push(format!(
+            "Counted {}: {}",
+            text::aggregate_shown(a),
+            text::aggregate_counted(a)
+        ));
+        if a.below_floor_total > 0 {
+            let rows: Vec<String> = a
+                .below_floor
+                .iter()
+                .map(|m| {
+                    let r: Vec<String> = m.rows.iter().map(ToString::to_string).collect();
+                    format!("{} ({})", r.join(", "), m.likelihood)
+                })
+                .collect();
+            lines.push(format!(
+                "Not counted, less likely than {}: {}",
+                a.floor.map_or("the floor", |f| f.word()),
+                rows.join("; ")
+            ));
+        }
+    }
+    for c in &step.computations {
+        lines.push(format!("Computed {}", text::computation_shown(c)));
+    }
+    lines
+}
+
+/// What limits a conclusion's likelihood, one line per weakest link
+/// (none for a certain conclusion).
+pub fn weakest(proof: &Proof, root: usize) -> Vec<String> {
+    proof
+        .weakest_links(root)
+        .iter()
+        .map(|l| text::weak_link(proof, l, false))
+        .collect()
 }
 
 /// A citation's title: the source's declared title, or its name without one.

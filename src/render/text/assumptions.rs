@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::explain::{AssumedFact, Assumptions};
+use crate::explain::{AssumedFact, Assumptions, Undecided};
 use crate::render::paint::Paint;
 
 /// Key assumptions: the facts the conclusion rests on (in every proof, or
@@ -15,11 +15,20 @@ pub fn assumptions(a: &Assumptions, color: bool) -> String {
         "{}",
         p.bold(&format!("Key assumptions of {} · {}", a.atom, a.likelihood))
     );
-    if !a.complete {
-        let _ = writeln!(
-            out,
-            "note: too many alternative proofs to search them all; whether a fact is in every proof is undecided"
-        );
+    match a.undecided {
+        Some(Undecided::SearchBound) => {
+            let _ = writeln!(
+                out,
+                "note: too many alternative proofs to search them all; whether a fact is in every proof is undecided"
+            );
+        }
+        Some(Undecided::Computed) => {
+            let _ = writeln!(
+                out,
+                "note: a rule on the way computes values (arithmetic or an aggregate); whether a fact is in every proof is undecided"
+            );
+        }
+        None => {}
     }
     let _ = writeln!(out, "\nfacts ({}):", a.facts.len());
     if a.facts.is_empty() {
@@ -79,6 +88,23 @@ pub fn assumptions(a: &Assumptions, color: bool) -> String {
             }
         }
         let _ = writeln!(out, "{line}");
+    }
+    if !a.weakened_by.is_empty() {
+        let _ = writeln!(out, "\nweakened by ({}):", a.weakened_by.len());
+        for w in &a.weakened_by {
+            let said = match (&w.check.matched, w.check.cap()) {
+                (Some((row, l)), Some(cap)) => {
+                    format!("`{row}`, {l}, caps `{}` at {cap}", w.for_atom)
+                }
+                _ => format!("`{}` was derived", w.check.atom),
+            };
+            let _ = writeln!(
+                out,
+                "  {said}: the `unless` of rule {} ({})",
+                p.rule(&format!("`{}`", w.rule)),
+                w.check.at
+            );
+        }
     }
     out
 }

@@ -347,6 +347,13 @@ fn conclusion(out: &mut String, w: &World, links: &Links, g: &Group, c: &Conclus
     out.push_str("</summary>\n<div class=\"proof\">\n");
     // The summary shows the rule's sentence already.
     proof::step(out, links, &w.proof, n, false);
+    for line in super::say::weakest(&w.proof, n.id) {
+        let _ = writeln!(
+            out,
+            "<p class=\"weakest\"><strong>Weakest link:</strong> {}</p>",
+            escape(&line.replace('`', ""))
+        );
+    }
     if let Some(a) = &c.assumptions {
         proof::assumptions(out, a);
     }

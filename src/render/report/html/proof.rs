@@ -41,7 +41,28 @@ pub(super) fn step(out: &mut String, links: &Links, proof: &Proof, n: &Node, sen
             for c in &s.citations {
                 citation(out, c);
             }
+            let computed = say::computed(s);
+            if !computed.is_empty() {
+                out.push_str("<ul class=\"checks\">\n");
+                for line in &computed {
+                    let _ = writeln!(out, "<li>{}</li>", escape(line));
+                }
+                out.push_str("</ul>\n");
+            }
             checks(out, &s.comparisons, &s.exceptions);
+            for a in s.aggregates.iter().filter(|a| !a.counted.is_empty()) {
+                let _ = writeln!(
+                    out,
+                    "<p class=\"label\">Counted for {}:</p>\n<ul class=\"premises\">",
+                    code(&a.var)
+                );
+                for m in &a.counted {
+                    for p in m.rows.iter().filter_map(|&p| proof.node(p)) {
+                        premise(out, links, proof, p);
+                    }
+                }
+                out.push_str("</ul>\n");
+            }
             if !s.premises.is_empty() {
                 out.push_str("<p class=\"label\">It rests on:</p>\n<ul class=\"premises\">\n");
                 for p in s.premises.iter().filter_map(|&p| proof.node(p)) {
