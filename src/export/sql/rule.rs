@@ -27,6 +27,8 @@ pub struct BodySql {
     pub conditions: Vec<String>,
     /// Comparisons, exceptions, computed values that must not be NULL.
     pub filters: Vec<String>,
+    /// The `FROM` items that are atoms: index, alias and arity.
+    pub atoms: Vec<(usize, String, usize)>,
     /// The values computed (every operation of an assignment, aggregate
     /// results).
     pub computed: Vec<String>,
@@ -58,12 +60,15 @@ pub fn body_within(
         from: Vec::new(),
         conditions: Vec::new(),
         filters: Vec::new(),
+        atoms: Vec::new(),
         computed: Vec::new(),
         likelihoods: Vec::new(),
         vars: vec![None; nvars.max(body.vars.len())],
     };
     for (i, atom) in body.atoms.iter().enumerate() {
         let alias = format!("{prefix}a{i}");
+        out.atoms
+            .push((out.from.len(), alias.clone(), atom.args.len()));
         match table(atom.pred) {
             TableRef::Table(name) => out.from.push(format!("{name} AS {alias}")),
             TableRef::Tagged { table, tag } => {
@@ -297,11 +302,13 @@ impl BodySql {
             .collect()
     }
 
-    /// A statement that computes every value the body computes over the
-    /// bindings of its atoms alone (comparisons and exceptions left out),
-    /// so that DuckDB meets every integer overflow the engine could meet,
-    /// whatever order the engine evaluates the body in (it then stops the
-    /// script); `None` when the body computes nothing.
+    /// Statements that compute every value the body computes, so that
+    /// DuckDB meets every integer overflow the engine could meet whatever
+    /// order the engine evaluates the body in (it then stops the script):
+    /// over the rows its atoms join (comparisons, exceptions and NULL
+    /// checks left out), and once more with no atom rows at all (the
+    /// engine computes what reads no atom before joining any). `None` when
+    /// the body computes nothing.
     pub fn overflow_guard(&self, what: &str) -> Option<String> {
         if self.computed.is_empty() {
             return None;
@@ -311,16 +318,38 @@ impl BodySql {
             .iter()
             .map(|e| format!("count({e})"))
             .collect();
-        let mut q = format!("SELECT {} AS n", counts.join(" + "));
+        let select = format!("SELECT {} AS n", counts.join(" + "));
+        let mut joined = select.clone();
         if !self.from.is_empty() {
-            q.push_str(&format!(" FROM {}", self.from.join(", ")));
+            joined.push_str(&format!(" FROM {}", self.from.join(", ")));
         }
         if !self.conditions.is_empty() {
-            q.push_str(&format!(" WHERE {}", self.conditions.join(" AND ")));
+            joined.push_str(&format!(" WHERE {}", self.conditions.join(" AND ")));
+        }
+        let mut alone = select;
+        if !self.from.is_empty() {
+            let from: Vec<String> = self
+                .from
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match self.atoms.iter().find(|a| a.0 == i) {
+                    Some((_, alias, arity)) => {
+                        let mut cols: Vec<String> = (0..*arity)
+                            .map(|j| format!("CAST(NULL AS wv) AS {}", column(j)))
+                            .collect();
+                        cols.push("CAST(NULL AS INTEGER) AS likelihood".into());
+                        cols.push("CAST(NULL AS INTEGER) AS tag".into());
+                        format!("(SELECT {}) AS {alias}", cols.join(", "))
+                    }
+                    None => item.clone(),
+                })
+                .collect();
+            alone.push_str(&format!(" FROM {}", from.join(", ")));
         }
         Some(format!(
-            "-- {what}: every value computed over the rows its conditions join, whatever the engine's order\n\
-             SELECT n FROM ({q}) AS guard WHERE n < 0;\n"
+            "-- {what}: every value computed over the rows its conditions join, and over none, whatever the engine's order\n\
+             SELECT n FROM ({joined}) AS guard WHERE n < 0;\n\
+             SELECT n FROM ({alone}) AS guard WHERE n < 0;\n"
         ))
     }
 }
