@@ -569,3 +569,17 @@ fn debug_seed() {
         want.overflow, want.division_by_zero
     );
 }
+
+/// More seeds than the suite runs, for hunting:
+/// `START=10000 SWEEP=20000 cargo test --test engine_differential sweep -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn sweep() {
+    let n: u64 = std::env::var("SWEEP").map_or(5000, |s| s.parse().expect("a number"));
+    let start: u64 = std::env::var("START").map_or(10_000, |s| s.parse().expect("a number"));
+    let mut tally = Tally::default();
+    for seed in start..start + n {
+        check(seed, &Features::ALL, &mut tally);
+    }
+    eprintln!("{} programs, {} compared", tally.programs, tally.compared);
+}
