@@ -76,6 +76,7 @@ pub fn check(parsed: &Parsed) -> Checked {
     cx.declare();
     cx.read_source_texts();
     cx.register_predicates();
+    cx.reserve_builtin_tests();
     cx.report_unknown_predicates();
     let mut lowered = cx.lower_all();
     cx.lower_tests(&mut lowered);
@@ -408,6 +409,28 @@ impl<'a> Checker<'a> {
                 Item::Use(_) | Item::Scale(_) | Item::Pred(_) | Item::Source(_) => {}
             }
         }
+    }
+
+    /// `contains(T, P)` in a condition is the built-in text test, so a
+    /// predicate of that name could never be read: an error, not a
+    /// silently different meaning.
+    fn reserve_builtin_tests(&mut self) {
+        let Some(id) = self.pred_id("contains") else {
+            return;
+        };
+        let p = &self.preds[id.0 as usize];
+        let span = p.decl.unwrap_or(p.first_seen);
+        self.error(
+            Diagnostic::error(
+                Code::ReservedName,
+                "`contains` is a built-in test, not a name for a predicate",
+            )
+            .with_label(span, "a predicate named `contains`")
+            .with_help(
+                "rename the predicate; in a condition, `contains(T, P)` holds when the text `T` \
+                 contains the text `P`",
+            ),
+        );
     }
 
     /// Registers the atoms of a condition, those inside aggregates included.
