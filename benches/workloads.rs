@@ -22,6 +22,7 @@ use std::time::Instant;
 use ascent::ascent;
 
 mod whole_process;
+mod with_datafrog;
 
 // ---------------------------------------------------------------- workloads
 
@@ -322,6 +323,7 @@ fn child(engine: &str, name: &str, root: &Path) {
     let dir = root.join(w.data);
     let (rows, secs) = match engine {
         "warrant" => run_warrant(w, &dir),
+        "datafrog" => with_datafrog::run(w, &dir),
         _ => run_ascent(w, &dir),
     };
     println!("{rows} {secs} {} {}", peak_rss_kib(), cpu_seconds());
@@ -401,10 +403,11 @@ fn main() {
         "median of {runs} runs. eval = evaluation (with input loading), total = whole process (wall),"
     );
     println!(
-        "cpu = whole-process CPU time, MiB = peak RSS; ratios Warrant/ascent on cpu and memory"
+        "cpu = whole-process CPU time, MiB = peak RSS; ratios Warrant/ascent on cpu and memory;"
     );
+    println!("D = the same relations computed with datafrog, W/D its cpu ratio");
     println!(
-        "{:<22} {:>9} | {:>6} {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} {:>6} | {:>5} {:>5}",
+        "{:<22} {:>9} | {:>6} {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} {:>6} | {:>5} {:>5} | {:>6} {:>6} {:>5}",
         "workload",
         "rows",
         "W eval",
@@ -416,7 +419,10 @@ fn main() {
         "cpu",
         "MiB",
         "cpu",
-        "mem"
+        "mem",
+        "D cpu",
+        "MiB",
+        "W/D"
     );
     for w in WORKLOADS {
         if !only.is_empty() && !only.iter().any(|o| w.name.starts_with(o.as_str())) {
@@ -424,14 +430,16 @@ fn main() {
         }
         let ws: Vec<Sample> = (0..runs).map(|_| sample("warrant", w, &root)).collect();
         let as_: Vec<Sample> = (0..runs).map(|_| sample("ascent", w, &root)).collect();
-        let (a, b) = (summarize(&ws), summarize(&as_));
-        let rows_note = if a.rows == b.rows {
-            String::new()
-        } else {
-            format!(" (ascent {})", b.rows)
-        };
+        let ds: Vec<Sample> = (0..runs).map(|_| sample("datafrog", w, &root)).collect();
+        let (a, b, d) = (summarize(&ws), summarize(&as_), summarize(&ds));
+        let mut rows_note = String::new();
+        for (engine, rows) in [("ascent", b.rows), ("datafrog", d.rows)] {
+            if rows != a.rows {
+                rows_note.push_str(&format!(" ({engine} {rows})"));
+            }
+        }
         println!(
-            "{:<22} {:>9} | {:>6.3} {:>6.3} {:>6.3} {:>6.1} | {:>6.3} {:>6.3} {:>6.3} {:>6.1} | {:>5.2} {:>5.2}{rows_note}",
+            "{:<22} {:>9} | {:>6.3} {:>6.3} {:>6.3} {:>6.1} | {:>6.3} {:>6.3} {:>6.3} {:>6.1} | {:>5.2} {:>5.2} | {:>6.3} {:>6.1} {:>5.2}{rows_note}",
             w.name,
             a.rows,
             a.eval,
@@ -443,7 +451,10 @@ fn main() {
             b.cpu,
             b.rss_mib,
             a.cpu / b.cpu,
-            a.rss_mib / b.rss_mib
+            a.rss_mib / b.rss_mib,
+            d.cpu,
+            d.rss_mib,
+            a.cpu / d.cpu
         );
     }
     whole_process::run(&root, runs, &only, &args);
