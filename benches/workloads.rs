@@ -6,7 +6,8 @@
 //! `--child`), several times, and prints per workload the median rows
 //! derived, evaluation time, whole-process time and peak memory (the
 //! child's `VmHWM`), for Warrant (provenance on), and for the same program
-//! written with `ascent`, with the ratio Warrant/ascent.
+//! written with `ascent`, with the ratio Warrant/ascent, then with
+//! `datafrog` (`with_datafrog`) and the ratio Warrant/datafrog.
 //!
 //! Options (after `--`): `--runs N` (default 5), `--only NAME` (a workload
 //! name prefix, repeatable).

@@ -108,6 +108,9 @@ codes! {
     NotGround => "warrant::not_ground",
     /// An expression names a function Warrant does not have.
     UnknownFunction => "warrant::unknown_function",
+    /// A predicate is named like a built-in test (`contains`), which a
+    /// condition would read instead.
+    ReservedName => "warrant::reserved_name",
     /// Predicates depend on each other through an aggregate.
     AggregateCycle => "warrant::aggregate_cycle",
     /// Integer arithmetic left the 64-bit range during evaluation.

@@ -152,6 +152,11 @@ diagnostic_test!(
     ]
 );
 diagnostic_test!(
+    contains_reserved,
+    "contains_reserved.wr",
+    ["warrant::reserved_name"]
+);
+diagnostic_test!(
     contains_types,
     "contains_types.wr",
     ["warrant::type_mismatch"]

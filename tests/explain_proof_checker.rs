@@ -3,13 +3,17 @@
 //! stated, every rule step is a valid instance of its rule under bindings
 //! re-derived from the premises (body atoms match, comparisons hold, no
 //! `unless` atom is in the model), and every likelihood is the minimum of
-//! the rule's and the premises'. Why-not reports and key assumptions are
-//! checked against naive evaluation on the same programs.
+//! the rule's and the premises'. The values a step shows it computed
+//! (`=` results, aggregates' results, counted rows, floors, graded
+//! exceptions' caps) are checked against the oracle, and every weakest link
+//! against the likelihood it is said to hold the conclusion down to.
+//! Why-not reports and key assumptions are checked against naive
+//! evaluation on the same programs.
 
 use std::sync::Arc;
 use warrant::engine::{EvalOptions, Model, evaluate};
 use warrant::explain::{self, AttemptStatus, NodeKind, Origin, Outcome, Proof};
-use warrant::ir::{Arg, PredId, Program, Value};
+use warrant::ir::{AggregateOp, Arg, PredId, Program, Value};
 use warrant::likelihood::Likelihood;
 use warrant::render;
 
@@ -176,6 +180,7 @@ fn check_proof(model: &Model, proof: &Proof, ctx: &str) {
                     .unwrap_or(&completions[0])
                     .clone();
                 least = least.min(aggregated);
+                check_computed(model, proof, step, rule, &b, &ctx);
                 // An aggregate's own variables (not in its group) are bound
                 // only inside it.
                 let local = |x: usize| {
@@ -272,6 +277,183 @@ fn check_proof(model: &Model, proof: &Proof, ctx: &str) {
     }
 }
 
+/// The values a step says it computed, against the oracle's completion
+/// `b` of the rule's bindings: each `=` result; each aggregate's result,
+/// the rows it lists as counted (each a match of the aggregate's body under
+/// the group, at or above the floor, as likely as its least likely row),
+/// their number and what they fold to; the matches below the floor; and
+/// each graded exception's cap (1 − the matching row's likelihood).
+fn check_computed(
+    model: &Model,
+    proof: &Proof,
+    step: &explain::RuleStep,
+    rule: &warrant::ir::Rule,
+    b: &ir_eval::Binding,
+    ctx: &str,
+) {
+    let value = |x: u32| b[x as usize].and_then(|id| model.value(id).cloned());
+    for c in &step.computations {
+        let a = rule
+            .body
+            .assignments
+            .iter()
+            .find(|a| {
+                let name = &rule.body.vars[a.var as usize];
+                name.strip_prefix("_=").unwrap_or(name) == c.var
+            })
+            .unwrap_or_else(|| panic!("{ctx}: computation of an unknown `{}`", c.var));
+        assert_eq!(
+            value(a.var),
+            Some(c.result.clone()),
+            "{ctx}: `{}` computed",
+            c.var
+        );
+    }
+    assert_eq!(
+        step.aggregates.len(),
+        rule.body.aggregates.len(),
+        "{ctx}: aggregates shown"
+    );
+    for (shown, agg) in step.aggregates.iter().zip(&rule.body.aggregates) {
+        let ctx = format!("{ctx}: aggregate {}", shown.text);
+        assert_eq!(shown.floor, agg.floor, "{ctx}: floor");
+        if let Some(v) = value(agg.result) {
+            assert_eq!(shown.result.as_ref(), Some(&v), "{ctx}: result");
+        }
+        // Each counted match: rows of the body's atoms under the group.
+        let mut targets = Vec::new();
+        for m in &shown.counted {
+            assert_eq!(m.rows.len(), agg.body.atoms.len(), "{ctx}: a row per atom");
+            let mut mb: ir_eval::Binding = vec![None; b.len()];
+            for &g in &agg.group {
+                mb[g as usize] = b[g as usize];
+            }
+            let mut least = Likelihood::CERTAIN;
+            for (atom, &id) in agg.body.atoms.iter().zip(&m.rows) {
+                let node = proof
+                    .node(id)
+                    .unwrap_or_else(|| panic!("{ctx}: counted row [{id}] missing"));
+                let row: Vec<u32> = node
+                    .atom
+                    .args
+                    .iter()
+                    .map(|v| model.values().lookup(v).expect("a value of the model"))
+                    .collect();
+                assert_eq!(node.pred, atom.pred, "{ctx}: counted row's predicate");
+                assert!(
+                    unify(&atom.args, &row, &mut mb),
+                    "{ctx}: counted row [{id}] does not match the aggregate's body"
+                );
+                least = least.min(node.likelihood);
+            }
+            assert_eq!(
+                m.likelihood, least,
+                "{ctx}: a match is as likely as its rows"
+            );
+            assert!(
+                agg.floor.is_none_or(|f| m.likelihood >= f),
+                "{ctx}: a match below the floor was counted"
+            );
+            if agg.target.is_some() {
+                targets.push(m.target.clone().expect("a target"));
+            }
+        }
+        for m in &shown.below_floor {
+            assert!(
+                agg.floor.is_some_and(|f| m.likelihood < f),
+                "{ctx}: a match at or above the floor was left out"
+            );
+        }
+        assert_eq!(
+            shown.likelihood,
+            shown
+                .counted
+                .iter()
+                .map(|m| m.likelihood)
+                .min()
+                .unwrap_or(Likelihood::CERTAIN),
+            "{ctx}: the aggregate is as likely as its least likely match"
+        );
+        if shown.counted_total == shown.counted.len() {
+            // Every match is listed: the result folds from them.
+            let folded = match agg.op {
+                AggregateOp::Count => Some(Value::Int(shown.counted_total as i64)),
+                AggregateOp::Sum => targets
+                    .iter()
+                    .try_fold(Value::Int(0), |s, t| {
+                        oracle::binary(warrant::ir::ArithOp::Add, &s, t)
+                    })
+                    .ok(),
+                AggregateOp::Min | AggregateOp::Max => {
+                    let want = if agg.op == AggregateOp::Min {
+                        std::cmp::Ordering::Less
+                    } else {
+                        std::cmp::Ordering::Greater
+                    };
+                    targets
+                        .iter()
+                        .try_fold(None::<Value>, |best, t| match best {
+                            None => Some(Some(t.clone())),
+                            Some(x) => match oracle::order(t, &x)? {
+                                o if o == want => Some(Some(t.clone())),
+                                _ => Some(Some(x)),
+                            },
+                        })
+                        .flatten()
+                }
+            };
+            match (&folded, &shown.result) {
+                // `min`/`max` may keep either of equal values (`2`, `2.0`).
+                (Some(f), Some(r)) => assert_eq!(
+                    oracle::order(f, r),
+                    Some(std::cmp::Ordering::Equal),
+                    "{ctx}: {f} folded from the rows, {r} shown"
+                ),
+                (None, None) => {}
+                _ => panic!("{ctx}: folded {folded:?}, shown {:?}", shown.result),
+            }
+        }
+    }
+    for e in &step.exceptions {
+        if let Some((_, p)) = &e.matched
+            && p.units() < 10_000
+        {
+            assert_eq!(
+                e.cap().map(Likelihood::units),
+                Some(10_000 - p.units()),
+                "{ctx}: the cap of a graded exception"
+            );
+        }
+    }
+}
+
+/// Each weakest link of a proof's root holds it down: a fact or an
+/// unrecorded row as likely as the root, a rating equal to it, or an
+/// exception that caps at it.
+fn check_weakest_links(proof: &Proof, ctx: &str) {
+    for &r in &proof.roots {
+        let level = proof.node(r).expect("a root").likelihood;
+        let links = proof.weakest_links(r);
+        assert_eq!(
+            links.is_empty(),
+            level == Likelihood::CERTAIN,
+            "{ctx}: a conclusion less than certain has a weakest link"
+        );
+        for l in links {
+            let n = proof.node(l.node()).expect("a node");
+            let at = match (&l, &n.kind) {
+                (explain::WeakLink::Fact(_) | explain::WeakLink::Unrecorded(_), _) => n.likelihood,
+                (explain::WeakLink::Rating(_), NodeKind::Rule(s)) => s.qualifier,
+                (explain::WeakLink::Exception { index, .. }, NodeKind::Rule(s)) => {
+                    s.exceptions[*index].cap().expect("a graded exception")
+                }
+                _ => panic!("{ctx}: a link of the wrong kind of node"),
+            };
+            assert_eq!(at, level, "{ctx}: {l:?} does not hold the conclusion down");
+        }
+    }
+}
+
 /// Random programs without huge constants evaluate (an overflow of
 /// arithmetic on their small values is rare, and skipped).
 fn evaluate_ok(program: &Arc<Program>) -> Option<Model> {
@@ -310,6 +492,7 @@ fn every_proof_of_random_programs_checks() {
             for (id, _, _) in model.rows(pred) {
                 let proof = explain::explain(&model, pred, id).expect("a row of the model");
                 check_proof(&model, &proof, &format!("seed {seed}"));
+                check_weakest_links(&proof, &format!("seed {seed}"));
                 // Rendering never panics, and JSON round-trips.
                 let _ = render::text::proof(&proof, true);
                 let _ = render::dot::proof(&proof);

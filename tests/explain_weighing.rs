@@ -154,3 +154,47 @@ fn assumptions_through_a_computing_rule_leave_necessity_undecided() {
     assert!(text.contains("note: a rule on the way computes values"));
     assert!(!text.contains("best proof only"));
 }
+
+/// `why-not` on a threshold over a count: the count reached, the rows
+/// counted (with their proofs) and those below the floor; a computation
+/// that the conclusion's own value contradicts.
+#[test]
+fn why_not_a_count_below_its_threshold() {
+    let (code, text) = warrant(&["why-not", WEIGHING, "cooperates(korea)"]);
+    assert_eq!(code, 1);
+    assert!(text.contains("no binding met every condition"), "{text}");
+    assert!(text.contains(
+        "✓ count { reason_for(A, _) } [likely]  N = 1: counted 1 match at or above likely (`reason_for(korea, trade)` · likely (0.55))"
+    ));
+    assert!(text.contains("✗ N >= 2                               1 >= 2 is false"));
+    insta::assert_snapshot!("weighing_why_not_count_text", text);
+
+    let (_, json) = warrant(&["why-not", WEIGHING, "cooperates(korea)", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let conds = &v["attempts"][0]["candidates"][0]["conditions"];
+    assert_eq!(conds[1]["kind"], "aggregate");
+    assert_eq!(conds[1]["status"], "met");
+    assert_eq!(
+        conds[1]["proof"]["roots"][0]["atom"],
+        "reason_for(korea, trade)"
+    );
+    assert_eq!(conds[2]["status"], "failed");
+
+    // The conclusion fixes T = 8; the body computes 3 + 4.
+    let (code, text) = warrant(&["why-not", WEIGHING, "invests(japan, 8)"]);
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("✗ T = B + C                   3 + 4 is not 8"),
+        "{text}"
+    );
+    // A comparison over a computed value is evaluated, not "not reached".
+    let (_, text) = warrant(&["why-not", WEIGHING, "invests(korea, 3)"]);
+    assert!(
+        text.contains("✓ T = B + C                   T = 2 + 1 = 3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("✗ T * 2 >= 10                 6 >= 10 is false"),
+        "{text}"
+    );
+}

@@ -79,6 +79,7 @@ pub fn check(parsed: &Parsed) -> Checked {
     cx.declare();
     cx.read_source_texts();
     cx.register_predicates();
+    cx.reserve_builtin_tests();
     cx.report_unknown_predicates();
     let mut lowered = cx.lower_all();
     cx.lower_tests(&mut lowered);

@@ -80,6 +80,28 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `contains(T, P)` in a condition is the built-in text test, so a
+    /// predicate of that name could never be read: an error, not a
+    /// silently different meaning.
+    pub(super) fn reserve_builtin_tests(&mut self) {
+        let Some(id) = self.pred_id("contains") else {
+            return;
+        };
+        let p = &self.preds[id.0 as usize];
+        let span = p.decl.unwrap_or(p.first_seen);
+        self.error(
+            Diagnostic::error(
+                Code::ReservedName,
+                "`contains` is a built-in test, not a name for a predicate",
+            )
+            .with_label(span, "a predicate named `contains`")
+            .with_help(
+                "rename the predicate; in a condition, `contains(T, P)` holds when the text `T` \
+                 contains the text `P`",
+            ),
+        );
+    }
+
     /// Registers the atoms of a condition, those inside aggregates included.
     fn register_condition(&mut self, c: &'a ast::Condition) {
         match c {

@@ -48,7 +48,7 @@
 mod assumptions;
 mod build;
 mod changes;
-mod compute;
+pub(crate) mod compute;
 mod conflict;
 mod necessity;
 mod proof;

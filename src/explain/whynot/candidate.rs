@@ -3,8 +3,12 @@
 
 use super::search::{Cond, Search, Trace};
 use super::{Candidate, CondKind, CondStatus, Condition, bindings_in};
-use crate::explain::{ExceptionCheck, explain, ground_atom, pattern_text_vars};
-use crate::ir::{self, Arg};
+use crate::arith;
+use crate::engine::RowId;
+use crate::explain::{
+    AggregateCheck, ExceptionCheck, compute, explain, explain_all, ground_atom, pattern_text_vars,
+};
+use crate::ir::{self, Arg, PredId, ValueId};
 
 impl Search<'_, '_> {
     pub(super) fn candidate(&self, t: &Trace, met: usize) -> Candidate {
@@ -29,9 +33,35 @@ impl Search<'_, '_> {
                 .enumerate()
                 .map(|(i, e)| (e.span.start, Cond::Exc(i))),
         );
+        // Named assignments and every aggregate are conditions of their
+        // own; an expression computed inside a comparison is shown there.
+        order.extend(
+            body.assignments
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| {
+                    body.vars
+                        .get(a.var as usize)
+                        .is_some_and(|n| !n.starts_with('_'))
+                })
+                .map(|(i, a)| (a.span.start, Cond::Assign(i))),
+        );
+        order.extend(
+            body.aggregates
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.span.start, Cond::Agg(i))),
+        );
         order.sort_by_key(|&(s, _)| s);
         let text =
-            |a: &ir::Atom| pattern_text_vars(self.program, self.values, a, t.binding, &body.vars);
+            |a: &ir::Atom| pattern_text_vars(self.program, &self.values, a, t.binding, &body.vars);
+        let side = |a: Arg| match crate::explain::arg_value(a, t.binding) {
+            Some(v) => crate::explain::value_text(&self.values, v),
+            None => match a {
+                Arg::Var(x) => body.vars.get(x as usize).cloned().unwrap_or_default(),
+                _ => "_".into(),
+            },
+        };
         let conditions = order
             .into_iter()
             .map(|(_, c)| match c {
@@ -68,7 +98,7 @@ impl Search<'_, '_> {
                 Cond::Cmp(i) => {
                     let comp = &body.comparisons[i];
                     let side = |a: Arg| match crate::explain::arg_value(a, t.binding) {
-                        Some(v) => crate::explain::value_text(self.values, v),
+                        Some(v) => crate::explain::value_text(&self.values, v),
                         None => match a {
                             Arg::Var(x) => body.vars.get(x as usize).cloned().unwrap_or_default(),
                             _ => "_".into(),
@@ -88,6 +118,76 @@ impl Search<'_, '_> {
                         status,
                         detail,
                         proof: None,
+                    }
+                }
+                Cond::Assign(i) => {
+                    let a = &body.assignments[i];
+                    let name = body.vars.get(a.var as usize).cloned().unwrap_or_default();
+                    let values = arith::display(&a.expr, &|x| {
+                        crate::explain::arg_value(x, t.binding)
+                            .and_then(|id| self.values.try_get(id).cloned())
+                    });
+                    let (status, detail) = match t.comps.get(i).copied().flatten() {
+                        Some(true) => (
+                            CondStatus::Met,
+                            format!("{name} = {values} = {}", side(Arg::Var(a.var))),
+                        ),
+                        Some(false) => (
+                            CondStatus::Failed,
+                            match crate::explain::arg_value(Arg::Var(a.var), t.binding) {
+                                Some(v) => format!(
+                                    "{values} is not {}",
+                                    crate::explain::value_text(&self.values, v)
+                                ),
+                                None => format!("{values} cannot be computed"),
+                            },
+                        ),
+                        None => (CondStatus::NotReached, format!("{name} = {values}")),
+                    };
+                    Condition {
+                        kind: CondKind::Computation,
+                        text: sources.slice(a.span).to_string(),
+                        at: sources.location(a.span),
+                        status,
+                        detail,
+                        proof: None,
+                    }
+                }
+                Cond::Agg(i) => {
+                    let agg = &body.aggregates[i];
+                    let k = body.assignments.len() + i;
+                    let written = sources.slice(agg.span).to_string();
+                    let (status, detail, proof) = match t.comps.get(k).copied().flatten() {
+                        Some(ok) => {
+                            let (counted, below, _) = compute::matches(self.model, agg, t.binding);
+                            let rows: Vec<(PredId, RowId)> = counted
+                                .iter()
+                                .take(AggregateCheck::SHOWN)
+                                .flat_map(|m| m.rows.clone())
+                                .collect();
+                            (
+                                if ok {
+                                    CondStatus::Met
+                                } else {
+                                    CondStatus::Failed
+                                },
+                                self.aggregate_detail(agg, &counted, &below, t.binding),
+                                explain_all(self.model, &rows).map(Box::new),
+                            )
+                        }
+                        None => (
+                            CondStatus::NotReached,
+                            "needs its group bound".to_string(),
+                            None,
+                        ),
+                    };
+                    Condition {
+                        kind: CondKind::Aggregate,
+                        text: written,
+                        at: sources.location(agg.span),
+                        status,
+                        detail,
+                        proof,
                     }
                 }
                 Cond::Exc(i) => {
@@ -142,9 +242,74 @@ impl Search<'_, '_> {
             })
             .collect();
         Candidate {
-            bindings: bindings_in(self.values, &body.vars, t.binding),
+            bindings: bindings_in(&self.values, &body.vars, t.binding),
             conditions,
             met,
         }
+    }
+
+    /// What an aggregate counted: its value, how many matches and how
+    /// likely the least, the rows counted and those below its floor (what
+    /// would count if firmed up).
+    fn aggregate_detail(
+        &self,
+        agg: &ir::Aggregate,
+        counted: &[compute::Match],
+        below: &[compute::Match],
+        binding: &[Option<ValueId>],
+    ) -> String {
+        let body = &self.rule.body;
+        let name = body
+            .vars
+            .get(agg.result as usize)
+            .map_or("?", String::as_str);
+        let name = name.strip_prefix("_=").unwrap_or(name);
+        let value = crate::explain::arg_value(Arg::Var(agg.result), binding).map_or_else(
+            || "nothing".to_string(),
+            |v| crate::explain::value_text(&self.values, v),
+        );
+        let rows = |ms: &[compute::Match]| -> String {
+            let shown: Vec<String> = ms
+                .iter()
+                .take(AggregateCheck::SHOWN)
+                .map(|m| {
+                    let atoms: Vec<String> = m
+                        .rows
+                        .iter()
+                        .filter_map(|&(p, r)| {
+                            Some(format!(
+                                "`{}`",
+                                self.model.format_row(p, self.model.row(p, r)?)
+                            ))
+                        })
+                        .collect();
+                    format!("{} · {}", atoms.join(", "), m.likelihood)
+                })
+                .collect();
+            let mut s = shown.join("; ");
+            if ms.len() > AggregateCheck::SHOWN {
+                s.push_str(&format!(" and {} more", ms.len() - AggregateCheck::SHOWN));
+            }
+            s
+        };
+        let n = counted.len();
+        let mut s = format!(
+            "{name} = {value}: counted {n} match{}",
+            if n == 1 { "" } else { "es" }
+        );
+        if let Some(f) = agg.floor {
+            s.push_str(&format!(" at or above {}", f.word()));
+        }
+        if n > 0 {
+            s.push_str(&format!(" ({})", rows(counted)));
+        }
+        if !below.is_empty() {
+            s.push_str(&format!(
+                "; less likely than {}, not counted: {}",
+                agg.floor.map_or("the floor", |f| f.word()),
+                rows(below)
+            ));
+        }
+        s
     }
 }

@@ -119,7 +119,7 @@ pub(crate) fn instances(
             let mut s = Search {
                 program,
                 model,
-                values: model.values(),
+                values: std::borrow::Cow::Borrowed(model.values()),
                 rule,
                 index: &mut *index,
                 steps: 0,

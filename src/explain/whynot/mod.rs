@@ -102,6 +102,11 @@ pub enum CondKind {
     Atom,
     Comparison,
     Exception,
+    /// `N = A + B`: a value computed (or, when already bound, tested).
+    Computation,
+    /// `N = count { … }`: the detail says what it counted; the proof holds
+    /// the rows counted.
+    Aggregate,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -242,7 +247,7 @@ pub fn why_not_values(model: &Model, pred: PredId, args: &[Value]) -> WhyNot {
         let mut s = Search {
             program,
             model,
-            values: &values,
+            values: std::borrow::Cow::Borrowed(&values),
             rule,
             index: &mut index,
             steps: 0,

@@ -1,11 +1,14 @@
 //! The bounded backtracking search over a rule body: every dead end is a
 //! partial match, ranked by how many conditions it met.
 
+use std::borrow::Cow;
+
 use super::index::Index;
 use super::{CLOSEST, Candidate, STEP_LIMIT};
+use crate::arith;
 use crate::engine::{Model, PatternArg, RowId};
-use crate::explain::{compare, pattern_of};
-use crate::ir::{self, Arg, Program, ValueId, Values};
+use crate::explain::{compare, compute, pattern_of};
+use crate::ir::{self, Arg, Program, Value, ValueId, Values};
 use crate::likelihood::Likelihood;
 
 /// A reference to one condition of a rule body.
@@ -14,12 +17,17 @@ pub(super) enum Cond {
     Atom(usize),
     Cmp(usize),
     Exc(usize),
+    /// An assignment, by index.
+    Assign(usize),
+    /// An aggregate, by index.
+    Agg(usize),
 }
 
 pub(super) struct Search<'a, 'i> {
     pub(super) program: &'a Program,
     pub(super) model: &'a Model,
-    pub(super) values: &'a Values,
+    /// The model's values, extended with values computed on the way.
+    pub(super) values: Cow<'a, Values>,
     pub(super) rule: &'a ir::Rule,
     pub(super) index: &'i mut Index,
     pub(super) steps: usize,
@@ -43,6 +51,9 @@ pub(super) struct Trace<'t> {
     pub(super) cmps: &'t [Option<bool>],
     /// Per exception: the first matching row, if derived (evaluated ones only).
     pub(super) excs: &'t [Option<Option<RowId>>],
+    /// Per computation (assignments, then aggregates): whether it gave a
+    /// value that fits (evaluated ones only).
+    pub(super) comps: &'t [Option<bool>],
 }
 
 impl Search<'_, '_> {
@@ -145,6 +156,7 @@ impl Search<'_, '_> {
                 atoms: &atoms,
                 cmps: &cmps,
                 excs: &excs,
+                comps: &[],
             });
             return;
         }
@@ -177,6 +189,7 @@ impl Search<'_, '_> {
                             atoms: &atoms,
                             cmps: &cmps,
                             excs: &excs,
+                            comps: &[],
                         });
                         atoms[level] = None;
                     } else {
@@ -230,6 +243,7 @@ impl Search<'_, '_> {
                     atoms: &atoms,
                     cmps: &cmps,
                     excs: &excs,
+                    comps: &[],
                 });
             }
         }
@@ -254,7 +268,7 @@ impl Search<'_, '_> {
             ) else {
                 continue;
             };
-            let ok = compare(self.values, self.program, l, comp.op, r, comp.kind);
+            let ok = compare(&self.values, self.program, l, comp.op, r, comp.kind);
             cmps[c] = Some(ok);
             if !ok {
                 return false;
@@ -263,13 +277,120 @@ impl Search<'_, '_> {
         true
     }
 
-    /// Every atom matched and every comparison held: the exceptions decide.
+    /// The values the rule computes under `binding` (assignments in
+    /// order, aggregates once their group is bound), interned: the binding
+    /// completed, and per computation whether it fits (`false`: an
+    /// arithmetic error, or a value other than one already bound).
+    pub(super) fn compute(
+        &mut self,
+        binding: &[Option<ValueId>],
+    ) -> (Vec<Option<ValueId>>, Vec<Option<bool>>) {
+        let body = &self.rule.body;
+        let mut b = binding.to_vec();
+        let n = body.assignments.len();
+        let mut comps: Vec<Option<bool>> = vec![None; n + body.aggregates.len()];
+        loop {
+            let mut progress = false;
+            for (i, a) in body.assignments.iter().enumerate() {
+                if comps[i].is_some() {
+                    continue;
+                }
+                let mut reads = Vec::new();
+                a.expr.vars(&mut reads);
+                if !reads
+                    .iter()
+                    .all(|&v| b.get(v as usize).copied().flatten().is_some())
+                {
+                    continue;
+                }
+                let values = &self.values;
+                let value = arith::eval(&a.expr, &|x| {
+                    crate::explain::arg_value(x, &b).and_then(|id| values.try_get(id).cloned())
+                });
+                comps[i] = Some(match value {
+                    Ok(v) => self.fits(&mut b, a.var, v),
+                    Err(_) => false,
+                });
+                progress = true;
+            }
+            for (j, agg) in body.aggregates.iter().enumerate() {
+                if comps[n + j].is_some()
+                    || !agg
+                        .group
+                        .iter()
+                        .all(|&g| b.get(g as usize).copied().flatten().is_some())
+                {
+                    continue;
+                }
+                let (counted, _, _) = compute::matches(self.model, agg, &b);
+                comps[n + j] = Some(match compute::result(self.model, agg.op, &counted) {
+                    Some(v) => self.fits(&mut b, agg.result, v),
+                    None => false,
+                });
+                progress = true;
+            }
+            if !progress {
+                return (b, comps);
+            }
+        }
+    }
+
+    /// Binds `var` to `v`, or checks that it already has that value.
+    fn fits(&mut self, b: &mut [Option<ValueId>], var: u32, v: Value) -> bool {
+        let id = match self.values.lookup(&v) {
+            Some(id) => id,
+            None => self.values.to_mut().intern(v),
+        };
+        match b.get_mut(var as usize) {
+            Some(slot @ None) => {
+                *slot = Some(id);
+                true
+            }
+            Some(Some(w)) => *w == id,
+            None => false,
+        }
+    }
+
+    /// Every atom matched and every comparison it could check held: the
+    /// computations and the comparisons that read them, then the
+    /// exceptions, decide.
     fn finish(
         &mut self,
         binding: &[Option<ValueId>],
         atoms: &[Option<Result<RowId, ()>>],
         cmps: &[Option<bool>],
     ) {
+        let (full, comps) = self.compute(binding);
+        let mut cmps = cmps.to_vec();
+        for (c, comp) in self.rule.body.comparisons.iter().enumerate() {
+            if let (None, Some(l), Some(r)) = (
+                cmps[c],
+                crate::explain::arg_value(comp.lhs, &full),
+                crate::explain::arg_value(comp.rhs, &full),
+            ) {
+                cmps[c] = Some(compare(
+                    &self.values,
+                    self.program,
+                    l,
+                    comp.op,
+                    r,
+                    comp.kind,
+                ));
+            }
+        }
+        if comps.iter().chain(&cmps).any(|c| *c != Some(true)) {
+            let excs = vec![None; self.rule.body.exceptions.len()];
+            self.record(&Trace {
+                binding: &full,
+                atoms,
+                cmps: &cmps,
+                excs: &excs,
+                comps: &comps,
+            });
+            return;
+        }
+        let binding = &full[..];
+        let cmps = &cmps[..];
         let excs: Vec<Option<Option<RowId>>> = self
             .rule
             .body
@@ -309,6 +430,7 @@ impl Search<'_, '_> {
             atoms,
             cmps,
             excs: &excs,
+            comps: &comps,
         });
     }
 
@@ -327,6 +449,7 @@ impl Search<'_, '_> {
     fn met(&self, t: &Trace) -> usize {
         t.atoms.iter().filter(|a| matches!(a, Some(Ok(_)))).count()
             + t.cmps.iter().filter(|c| **c == Some(true)).count()
+            + t.comps.iter().filter(|c| **c == Some(true)).count()
             + t.excs
                 .iter()
                 .enumerate()
@@ -361,21 +484,35 @@ impl Search<'_, '_> {
                 atoms[i] = Some(rows.first().copied().ok_or(()));
             }
         }
+        // What the bindings so far let the rule compute.
+        let (full, comps) = if t.comps.iter().any(Option::is_some) {
+            (t.binding.to_vec(), t.comps.to_vec())
+        } else {
+            self.compute(t.binding)
+        };
         let mut cmps = t.cmps.to_vec();
         for (c, comp) in body.comparisons.iter().enumerate() {
             if let (None, Some(l), Some(r)) = (
                 cmps[c],
-                crate::explain::arg_value(comp.lhs, t.binding),
-                crate::explain::arg_value(comp.rhs, t.binding),
+                crate::explain::arg_value(comp.lhs, &full),
+                crate::explain::arg_value(comp.rhs, &full),
             ) {
-                cmps[c] = Some(compare(self.values, self.program, l, comp.op, r, comp.kind));
+                cmps[c] = Some(compare(
+                    &self.values,
+                    self.program,
+                    l,
+                    comp.op,
+                    r,
+                    comp.kind,
+                ));
             }
         }
         let t = &Trace {
-            binding: t.binding,
+            binding: &full,
             atoms: &atoms,
             cmps: &cmps,
             excs: t.excs,
+            comps: &comps,
         };
         let met = self.met(t);
         if self.best.len() >= CLOSEST && self.best.iter().all(|(_, c)| c.met >= met) {

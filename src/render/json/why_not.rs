@@ -123,6 +123,8 @@ fn condition(k: &Condition) -> ConditionJson<'_> {
             CondKind::Atom => "atom",
             CondKind::Comparison => "comparison",
             CondKind::Exception => "exception",
+            CondKind::Computation => "computation",
+            CondKind::Aggregate => "aggregate",
         },
         text: &k.text,
         file: &k.at.file,

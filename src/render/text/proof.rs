@@ -18,6 +18,12 @@ const TEXT_NESTING: usize = 12;
 /// [`TEXT_NESTING`], so a proof thousands of steps deep renders in linear
 /// time.
 pub fn proof(proof: &Proof, color: bool) -> String {
+    tree(proof, color, true)
+}
+
+/// A proof as a tree; `summary`: say what its weakest link is under it
+/// (a proof nested in another report leaves that out).
+pub(super) fn tree(proof: &Proof, color: bool, summary: bool) -> String {
     let links: Vec<WeakLink> = proof
         .roots
         .iter()
@@ -48,7 +54,7 @@ pub fn proof(proof: &Proof, color: bool) -> String {
         t.node(id, "", "", 0);
     }
     // What to firm up: said once, under a single conclusion's tree.
-    if proof.roots.len() == 1 && !links.is_empty() {
+    if summary && proof.roots.len() == 1 && !links.is_empty() {
         let p = t.paint;
         let _ = writeln!(
             t.out,

@@ -149,7 +149,7 @@ pub fn why_not(w: &WhyNot, color: bool) -> String {
                             p.dim(&format!("({})", k.at))
                         );
                         if let Some(proof) = &k.proof {
-                            for line in super::proof(proof, color).lines() {
+                            for line in super::proof::tree(proof, color, false).lines() {
                                 let _ = writeln!(out, "        {line}");
                             }
                         }
