@@ -415,6 +415,20 @@ fn check(seed: u64, features: &Features, tally: &mut Tally) {
     tally.count("matches below a floor", want.below_floor > 0);
     tally.count("derived by computing", want.derived_computing > 0);
     tally.count("derived through an aggregate", want.derived_aggregating > 0);
+    // The stored height, which ranks derivations of equal likelihood, is
+    // the height of the recorded proof tree (a rule concluding into a later
+    // stratum once left rows at "unknown" after a height recomputation).
+    for p in 0..program.preds.len() {
+        let pred = PredId(p as u32);
+        for (id, row, _) in model.rows(pred) {
+            assert_eq!(
+                model.height(pred, id),
+                Some(tree_height(&model, pred, id, 0)),
+                "seed {seed}: {} has a stored height other than its proof's",
+                model.format_row(pred, row)
+            );
+        }
+    }
     let classic = program
         .rules
         .iter()

@@ -178,3 +178,37 @@ fn byte_identical_output() {
     assert_eq!(render_run(&a, true, true), render_run(&b, true, true));
     assert_eq!(run_json(&a, true, true), run_json(&b, true, true));
 }
+
+/// The height stored with a row, which ranks derivations of equal
+/// likelihood, is the height of its recorded proof tree.
+fn proof_height(model: &Model, pred: warrant::ir::PredId, row: u32) -> u32 {
+    match model.derivation(pred, row).expect("provenance is on") {
+        Derivation::Fact { .. } => 0,
+        Derivation::Rule { premises, .. } => {
+            1 + premises
+                .iter()
+                .map(|p| proof_height(model, p.pred, p.row))
+                .max()
+                .unwrap_or(0)
+        }
+    }
+}
+
+#[test]
+fn heights_across_strata() {
+    let program = load("heights_across_strata.wr");
+    let model = evaluate(&program, &EvalOptions::default()).unwrap();
+    let d2 = program.pred_id("d2").unwrap();
+    assert_eq!(model.rows(d2).count(), 5);
+    for p in 0..program.preds.len() {
+        let pred = warrant::ir::PredId(p as u32);
+        for (id, row, _) in model.rows(pred) {
+            assert_eq!(
+                model.height(pred, id),
+                Some(proof_height(&model, pred, id)),
+                "{}",
+                model.format_row(pred, row)
+            );
+        }
+    }
+}

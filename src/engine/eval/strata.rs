@@ -39,11 +39,19 @@ impl State<'_> {
             return;
         }
         if self.provenance && members.iter().any(|&p| self.rels[p].stale) {
+            // Only rows this stratum's rules derived are re-derived below: a
+            // rule with several conclusions may have put rows into a member
+            // predicate from an earlier stratum, and their heights are final.
             for &p in &members {
+                let ours: Vec<u32> = rules
+                    .iter()
+                    .flat_map(|r| r.heads.iter().filter(|h| h.pred == p).map(|h| h.tag))
+                    .collect();
                 let rel = &mut self.rels[p];
                 rel.stale = false;
                 for i in 0..rel.len as usize {
-                    if rel.tags[rel.tag.get(i) as usize] < TAG_BASE {
+                    let tag = rel.tag.get(i);
+                    if rel.tags[tag as usize] < TAG_BASE && ours.contains(&tag) {
                         rel.height.set(i, INF);
                     }
                 }
