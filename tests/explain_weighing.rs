@@ -198,3 +198,17 @@ fn why_not_a_count_below_its_threshold() {
         "{text}"
     );
 }
+
+/// `diff` says why a conclusion's likelihood changed when a graded
+/// exception of its proof moved (here: taken back by a `retract`).
+#[test]
+fn diff_lists_a_conclusion_an_exception_weakened() {
+    const TRUSTED: &str = "tests/data/explain/weighing_trusted.wr";
+    let text = stdout(&["diff", WEIGHING, TRUSTED]);
+    assert!(text.contains("~ invests(japan, 7)  very likely (0.80) → almost certain (0.95)"));
+    assert!(text.contains("because ~ exception distrusts(japan, korea): unlikely (0.20) → absent"));
+    insta::assert_snapshot!("weighing_diff_text", text);
+    let json = stdout(&["diff", TRUSTED, WEIGHING, "--format", "json"]);
+    assert!(json.contains("\"~ exception distrusts(japan, korea): absent → unlikely (0.20)\""));
+    insta::assert_snapshot!("weighing_diff_json", json);
+}

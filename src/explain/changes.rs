@@ -71,6 +71,14 @@ pub enum Cause {
     /// where it holds, or that an exception of its proof in the other world
     /// matches (a row gained because an exception's facts were taken away).
     Fact { shift: Shift, atom: String },
+    /// A row matching a graded exception of the row's best proof (in either
+    /// world) whose likelihood differs between the worlds: the cap it puts
+    /// on the conclusion moved with it. `None`: the row does not hold there.
+    Exception {
+        atom: String,
+        base: Option<Likelihood>,
+        other: Option<Likelihood>,
+    },
 }
 
 /// Which way a fact moved from the base world to the other.
@@ -222,21 +230,49 @@ fn traces(base: &World, other: &World, row: &str) -> Vec<Cause> {
             .collect()
     };
     let differs = |f: &String| base.facts.get(f) != other.facts.get(f);
-    for f in leaves(&in_other).iter().filter(|f| differs(f)) {
-        let shift = if base.facts.get(f) < other.facts.get(f) {
+    let shift = |f: &String| {
+        if base.facts.get(f) < other.facts.get(f) {
             Shift::Up
         } else {
             Shift::Down
+        }
+    };
+    // A fact both proofs rest on is listed once, the way it moved.
+    for f in leaves(&in_other).iter().chain(&leaves(&in_base)) {
+        if differs(f) {
+            push_once(&mut out, shift(f), f);
+        }
+    }
+    // Graded exceptions that weaken the row in either world and moved.
+    for w in in_other.iter().chain(&in_base).flat_map(|a| &a.weakened_by) {
+        let Some((row, _)) = &w.check.matched else {
+            continue;
         };
-        // The proof lists each fact once.
-        out.push(Cause::Fact {
-            shift,
-            atom: f.clone(),
-        });
+        let (b, o) = (
+            likelihood_of(base.model, row),
+            likelihood_of(other.model, row),
+        );
+        let atom = row.to_string();
+        let there = out
+            .iter()
+            .any(|c| matches!(c, Cause::Exception { atom: a, .. } if *a == atom));
+        if b != o && !there {
+            out.push(Cause::Exception {
+                atom,
+                base: b,
+                other: o,
+            });
+        }
     }
-    for f in leaves(&in_base).iter().filter(|f| differs(f)) {
-        push_once(&mut out, Shift::Down, f);
-    }
+    // A stated exception that moved is said once, as an exception.
+    let moved: Vec<String> = out
+        .iter()
+        .filter_map(|c| match c {
+            Cause::Exception { atom, .. } => Some(atom.clone()),
+            Cause::Fact { .. } => None,
+        })
+        .collect();
+    out.retain(|c| !matches!(c, Cause::Fact { atom, .. } if moved.contains(atom)));
     for e in in_other.iter().flat_map(|a| &a.exceptions) {
         for f in base.facts.keys() {
             if !other.facts.contains_key(f) && matches_pattern(&e.atom, f) {
@@ -247,11 +283,20 @@ fn traces(base: &World, other: &World, row: &str) -> Vec<Cause> {
     out
 }
 
-/// Adds a reason unless it is there already.
+/// How likely a row is in a world; `None` when it does not hold there.
+fn likelihood_of(model: &Model, atom: &super::GroundAtom) -> Option<Likelihood> {
+    let pred = model.program().pred_id(&atom.pred)?;
+    let ids: Option<Vec<_>> = atom.args.iter().map(|v| model.values().lookup(v)).collect();
+    let row = model.lookup(pred, &ids?)?;
+    model.likelihood(pred, row)
+}
+
+/// Adds a reason unless that fact is there already.
 fn push_once(out: &mut Vec<Cause>, shift: Shift, atom: &str) {
-    let there = out
-        .iter()
-        .any(|r| matches!(r, Cause::Fact { shift: s, atom: a } if *s == shift && a == atom));
+    let there = out.iter().any(|r| match r {
+        Cause::Fact { shift: s, atom: a } => *s == shift && a == atom,
+        Cause::Exception { atom: a, .. } => a == atom,
+    });
     if !there {
         out.push(Cause::Fact {
             shift,
@@ -319,7 +364,12 @@ mod tests {
                 let causes = c
                     .because
                     .iter()
-                    .map(|Cause::Fact { shift, atom }| format!("{shift:?} {atom}"))
+                    .map(|c| match c {
+                        Cause::Fact { shift, atom } => format!("{shift:?} {atom}"),
+                        Cause::Exception { atom, base, other } => {
+                            format!("Exception {atom} {base:?} -> {other:?}")
+                        }
+                    })
                     .collect();
                 (c.atom.clone(), causes)
             })
@@ -369,6 +419,61 @@ mod tests {
         let all = changes(&base, &other, Compared::All);
         let lost: Vec<String> = summary(&all.lost).into_iter().map(|(a, _)| a).collect();
         assert_eq!(lost, ["a(x)", "b(x)", "calm(w)"]);
+    }
+
+    /// `b(x)` unless `calm(x)`, which is derived from `signal(x)` at `p`.
+    fn graded_world(signal: Option<f64>) -> Model {
+        let mut p = ProgramBuilder::new();
+        let (pa, psignal) = (p.pred("a", 1), p.pred("signal", 1));
+        let (pcalm, pb) = (p.pred("calm", 1), p.pred("b", 1));
+        p.fact(pa, vec![Value::Text("x".into())], Likelihood::CERTAIN);
+        if let Some(l) = signal {
+            let l = Likelihood::from_probability(l).unwrap();
+            p.fact(psignal, vec![Value::Text("x".into())], l);
+        }
+        let x = || vec![T::V("X")];
+        let certain = Likelihood::CERTAIN;
+        p.rule(
+            "calming",
+            &[Cond::Atom(psignal, x())],
+            &[(pcalm, x())],
+            certain,
+        );
+        let body = [Cond::Atom(pa, x()), Cond::Unless(pcalm, x())];
+        p.rule("r", &body, &[(pb, x())], certain);
+        let program = Arc::new(p.finish().unwrap());
+        evaluate(&program, &EvalOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn a_change_traces_to_a_graded_exception_that_moved() {
+        let l = |x: f64| Some(Likelihood::from_probability(x).unwrap());
+        let base = graded_world(Some(0.2));
+        let exception = |base, other| Cause::Exception {
+            atom: "calm(x)".into(),
+            base,
+            other,
+        };
+        // The exception rises: the conclusion falls with its cap.
+        let c = changes(&base, &graded_world(Some(0.55)), Compared::Conclusions);
+        let b = |c: &Changes| {
+            let b = c.changed.iter().find(|ch| ch.atom == "b(x)");
+            b.map(|ch| ch.because.clone())
+        };
+        assert_eq!(b(&c), Some(vec![exception(l(0.2), l(0.55))]), "{c:?}");
+        // The exception's own change traces to its fact, listed once.
+        let calm = c.changed.iter().find(|ch| ch.atom == "calm(x)").unwrap();
+        let up = Cause::Fact {
+            shift: Shift::Up,
+            atom: "signal(x)".into(),
+        };
+        assert_eq!(calm.because, vec![up]);
+        // The exception goes: the conclusion is certain again.
+        let c = changes(&base, &graded_world(None), Compared::Conclusions);
+        assert_eq!(b(&c), Some(vec![exception(l(0.2), None)]));
+        // It comes: the conclusion is weakened.
+        let c = changes(&graded_world(None), &base, Compared::Conclusions);
+        assert_eq!(b(&c), Some(vec![exception(None, l(0.2))]));
     }
 
     #[test]

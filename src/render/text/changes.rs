@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::explain::{Cause, Changes, HeldConflict, Shift};
+use crate::likelihood::Likelihood;
 
 /// The changes from `base` to `other` (the worlds as the user named them).
 pub fn changes(base: &str, other: &str, c: &Changes) -> String {
@@ -62,7 +63,8 @@ pub fn changes(base: &str, other: &str, c: &Changes) -> String {
 }
 
 /// One cause of a change: `+ fact` (added or raised in the other world),
-/// `- fact` (missing or lowered there).
+/// `- fact` (missing or lowered there), `~ exception row: before → after`
+/// (a graded exception of its proof that moved, and its cap with it).
 pub fn cause(c: &Cause) -> String {
     match c {
         Cause::Fact { shift, atom } => {
@@ -71,6 +73,13 @@ pub fn cause(c: &Cause) -> String {
                 Shift::Down => '-',
             };
             format!("{sign} {atom}")
+        }
+        Cause::Exception { atom, base, other } => {
+            let held = |l: &Option<Likelihood>| match l {
+                Some(l) => l.to_string(),
+                None => "absent".to_string(),
+            };
+            format!("~ exception {atom}: {} → {}", held(base), held(other))
         }
     }
 }
