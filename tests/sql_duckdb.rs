@@ -1,8 +1,10 @@
 //! Differential test of `warrant export --sql`: the native engine and
 //! DuckDB running the exported script agree row for row and likelihood for
 //! likelihood — on random stratified programs (one DuckDB process per batch
-//! of programs, a schema per program), on the shipped rule base's
-//! scenarios, and on a snapshot of the SQL of a small program.
+//! of programs, a schema per program; with arithmetic, functions and
+//! aggregates too), on the shipped rule base's scenarios (conflict views
+//! included), on the benchmark workloads' shapes, and on a snapshot of the
+//! SQL of a small program.
 //!
 //! Without a `duckdb` program the DuckDB parts are skipped with a loud
 //! message, except under `CI`, where they fail.
@@ -32,6 +34,9 @@ fn duckdb_program() -> Option<PathBuf> {
     duckdb_common::program()
 }
 
+/// Rows of every predicate, and every conflict that holds as
+/// `conflict NAME` with the sorted values of its variables (a symmetric
+/// conflict's two orders are one key).
 fn native_rows(program: &Arc<Program>) -> Rows {
     let model = evaluate(program, &EvalOptions::default()).expect("evaluates");
     let mut rows = Rows::new();
@@ -41,26 +46,107 @@ fn native_rows(program: &Arc<Program>) -> Rows {
             rows.insert((pred.name.clone(), values), lik.units());
         }
     }
+    for hit in model.conflicts() {
+        let c = &program.conflicts[hit.conflict];
+        let values = conflict_vars(&c.body)
+            .iter()
+            .map(|&v| model.values().get(hit.bindings[v as usize]).clone())
+            .collect();
+        rows.insert(
+            (format!("conflict {}", c.name), sorted(values)),
+            hit.likelihood.units(),
+        );
+    }
     rows
+}
+
+/// The variables a conflict's view has a column of: those its atoms,
+/// assignments and aggregates bind.
+fn conflict_vars(body: &warrant::ir::Body) -> Vec<u32> {
+    let mut vars: Vec<u32> = Vec::new();
+    let mut add = |v: u32| {
+        if !vars.contains(&v) {
+            vars.push(v);
+        }
+    };
+    for a in &body.atoms {
+        for arg in &a.args {
+            if let warrant::ir::Arg::Var(v) = arg {
+                add(*v);
+            }
+        }
+    }
+    body.assignments.iter().for_each(|a| add(a.var));
+    for a in &body.aggregates {
+        add(a.result);
+        a.group.iter().for_each(|&g| add(g));
+    }
+    vars.sort_unstable();
+    vars
+}
+
+fn sorted(mut values: Vec<Value>) -> Vec<Value> {
+    values.sort_by_key(|v| format!("{v:?}"));
+    values
+}
+
+/// Conflicts are read back with a predicate index from here on.
+const CONFLICTS: u32 = 1_000_000;
+
+/// A query listing every row of every conflict view of a program.
+fn conflicts_query(program: &Program, batch: usize) -> String {
+    program
+        .conflicts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let cols: Vec<String> = conflict_vars(&c.body)
+                .iter()
+                .map(|&v| format!("w_show(\"{}\")", c.body.vars[v as usize]))
+                .collect();
+            format!(
+                "SELECT {batch} AS batch, {} AS pred, [{}]::VARCHAR[] AS row, likelihood FROM \"conflict {}\";\n",
+                CONFLICTS + i as u32,
+                cols.join(", "),
+                c.name
+            )
+        })
+        .collect()
 }
 
 /// Runs several programs through one DuckDB process, a schema each; the
 /// rows of each, by position.
 fn duckdb_rows(duckdb_path: &Path, programs: &[Arc<Program>]) -> Vec<Rows> {
+    try_duckdb_rows(duckdb_path, programs).unwrap_or_else(|d| panic!("{}", d.message))
+}
+
+fn try_duckdb_rows(
+    duckdb_path: &Path,
+    programs: &[Arc<Program>],
+) -> Result<Vec<Rows>, warrant::diagnostics::Diagnostic> {
     let mut script = String::new();
     for (i, program) in programs.iter().enumerate() {
         let compiled = sql::compile(program, Dialect::DuckDb).expect("compiles");
         script.push_str(&format!("CREATE SCHEMA p{i};\nSET schema = 'p{i}';\n"));
         script.push_str(&compiled.sql);
         script.push_str(&sql::rows_query(program, &compiled.preds, Some(i)));
+        script.push_str(&conflicts_query(program, i));
     }
-    let rows = duckdb::run(duckdb_path, &script).unwrap_or_else(|d| panic!("{}", d.message));
+    let rows = duckdb::run(duckdb_path, &script)?;
     let mut out = vec![Rows::new(); programs.len()];
     for r in rows {
-        let name = programs[r.batch].pred(r.pred).name.clone();
-        out[r.batch].insert((name, r.values), r.likelihood.units());
+        let program = &programs[r.batch];
+        let key = match r.pred.0.checked_sub(CONFLICTS) {
+            Some(c) => (
+                format!("conflict {}", program.conflicts[c as usize].name),
+                sorted(r.values),
+            ),
+            None => (program.pred(r.pred).name.clone(), r.values),
+        };
+        // A symmetric conflict's two orders: the same key and likelihood.
+        out[r.batch].insert(key, r.likelihood.units());
     }
-    out
+    Ok(out)
 }
 
 fn assert_same(what: &str, native: &Rows, duck: &Rows) {
@@ -114,6 +200,131 @@ fn random_programs_agree_with_the_engine() {
     eprintln!("{compared} random programs agree ({refused} refused as non-linear)");
 }
 
+/// The native result of a program: its rows, or the code of the error
+/// that stopped it (an overflow).
+fn native_result(program: &Arc<Program>) -> Result<Rows, Code> {
+    match evaluate(program, &EvalOptions::default()) {
+        Ok(_) => Ok(native_rows(program)),
+        Err(d) => Err(d[0].code),
+    }
+}
+
+/// What the DuckDB run of one program that stopped says: an overflow, or
+/// that its result depends on an order (a refusal at run time).
+fn stopped(d: &warrant::diagnostics::Diagnostic) -> Code {
+    assert!(
+        matches!(d.code, Code::Overflow | Code::NotCompilable),
+        "DuckDB failed otherwise: {}",
+        d.message
+    );
+    d.code
+}
+
+/// Each program's DuckDB result: one process for them all, and when a
+/// program stops it, the halves again, down to the programs that stop.
+fn duckdb_results(path: &Path, programs: &[Arc<Program>]) -> Vec<Result<Rows, Code>> {
+    match try_duckdb_rows(path, programs) {
+        Ok(rows) => rows.into_iter().map(Ok).collect(),
+        Err(d) if programs.len() == 1 => vec![Err(stopped(&d))],
+        Err(_) => {
+            let (a, b) = programs.split_at(programs.len() / 2);
+            let mut out = duckdb_results(path, a);
+            out.extend(duckdb_results(path, b));
+            out
+        }
+    }
+}
+
+#[test]
+fn random_programs_with_arithmetic_and_aggregates_agree_with_the_engine() {
+    let Some(path) = duckdb_program() else { return };
+    let (mut compared, mut refused, mut overflows, mut order_refused) = (0, 0, 0, 0);
+    let mut missed = 0;
+    let mut used = random_program::Uses::default();
+    let mut seed = 1_000_000u64;
+    while compared < 520 {
+        let mut batch = Vec::new();
+        while batch.len() < 130 {
+            let generated = random_program::generate(seed, &Features::ALL);
+            let program = Arc::new(generated.program());
+            seed += 1;
+            match sql::compile(&program, Dialect::DuckDb) {
+                Ok(_) => {
+                    let u = generated.uses();
+                    used.count |= u.count;
+                    used.sum |= u.sum;
+                    used.min |= u.min;
+                    used.max |= u.max;
+                    used.floor |= u.floor;
+                    used.division |= u.division;
+                    used.text_functions |= u.text_functions;
+                    used.grouped_aggregate |= u.grouped_aggregate;
+                    used.overflow_constant |= u.overflow_constant;
+                    batch.push((seed - 1, program));
+                }
+                Err(diags) => {
+                    assert!(
+                        diags.iter().all(|d| d.message.contains("non-linear")),
+                        "seed {}: {}",
+                        seed - 1,
+                        diags[0].message
+                    );
+                    refused += 1;
+                }
+            }
+        }
+        let natives: Vec<Result<Rows, Code>> =
+            batch.iter().map(|(_, p)| native_result(p)).collect();
+        let programs: Vec<Arc<Program>> = batch.iter().map(|(_, p)| p.clone()).collect();
+        let ducks = duckdb_results(&path, &programs);
+        for (((s, _), native), duck) in batch.iter().zip(&natives).zip(&ducks) {
+            match (native, duck) {
+                (Ok(n), Ok(d)) => assert_same(&format!("seed {s}"), n, d),
+                // DuckDB refuses a result that depends on the order of
+                // evaluation (an overflow among them): never a wrong one.
+                (Err(Code::Overflow), Err(Code::NotCompilable)) => overflows += 1,
+                (_, Err(Code::NotCompilable)) => order_refused += 1,
+                // KNOWN GAP (docs/scale.md): the engine met an overflow
+                // computing a value on a partial join (before joining an
+                // atom without rows) that the guards do not compute.
+                (Err(Code::Overflow), Ok(_)) => {
+                    eprintln!("seed {s}: KNOWN GAP: native overflow, DuckDB rows");
+                    missed += 1;
+                }
+                (n, d) => panic!(
+                    "seed {s}: native {:?}, DuckDB {:?}",
+                    n.as_ref().map(|_| "rows"),
+                    d.as_ref().map(|_| "rows")
+                ),
+            }
+            compared += 1;
+        }
+    }
+    eprintln!(
+        "{compared} random programs with every feature: agree, or overflow natively and are \
+         refused by DuckDB ({overflows}); {order_refused} more refused by DuckDB at run time as \
+         order-dependent; {refused} refused as non-linear"
+    );
+    // The programs compared use what the generator offers.
+    assert!(
+        used.count && used.sum && used.min && used.max && used.floor,
+        "{used:?}"
+    );
+    assert!(
+        used.division && used.text_functions && used.grouped_aggregate,
+        "{used:?}"
+    );
+    assert!(
+        order_refused * 20 < compared,
+        "{order_refused} of {compared} refused at run time"
+    );
+    eprintln!("{missed} overflows of the engine missed by DuckDB (known gap)");
+    assert!(
+        missed * 100 < compared,
+        "{missed} missed overflows of {compared}"
+    );
+}
+
 #[test]
 fn rule_base_scenarios_agree_with_the_engine() {
     let Some(path) = duckdb_program() else { return };
@@ -124,53 +335,35 @@ fn rule_base_scenarios_agree_with_the_engine() {
         .collect();
     files.sort();
     assert!(!files.is_empty());
-    // The rule base counts reasons (aggregates), which the export refuses
-    // rather than compiling wrongly: a scenario is either compiled and
-    // compared, or refused for exactly its aggregate rules.
+    // Every scenario compiles: the rule base's aggregates (counting
+    // reasons) and arithmetic included.
     let mut compiled = Vec::new();
     for file in &files {
         let program = Arc::new(Program::load(&[file]).expect("scenario loads"));
-        match sql::compile(&program, Dialect::DuckDb) {
-            Ok(_) => compiled.push((file.clone(), program)),
-            Err(errors) => {
-                let with_aggregates: Vec<&str> = program
-                    .rules
-                    .iter()
-                    .filter(|r| !r.body.aggregates.is_empty())
-                    .map(|r| r.name.as_str())
-                    .collect();
-                assert!(
-                    !with_aggregates.is_empty(),
-                    "{}: refused, yet no aggregate",
-                    file.display()
-                );
-                for d in &errors {
-                    assert_eq!(
-                        d.code,
-                        Code::NotCompilable,
-                        "{}: {}",
-                        file.display(),
-                        d.message
-                    );
-                    assert!(
-                        with_aggregates
-                            .iter()
-                            .any(|name| d.message.contains(&format!("`{name}`"))),
-                        "{}: refused for something else than an aggregate: {}",
-                        file.display(),
-                        d.message
-                    );
-                }
-            }
+        assert!(
+            program.rules.iter().any(|r| !r.body.aggregates.is_empty()),
+            "{}: the rule base aggregates",
+            file.display()
+        );
+        if let Err(d) = sql::compile(&program, Dialect::DuckDb) {
+            panic!("{}: {}", file.display(), d[0].message);
         }
+        compiled.push((file.clone(), program));
     }
     let programs: Vec<Arc<Program>> = compiled.iter().map(|(_, p)| p.clone()).collect();
     let duck = duckdb_rows(&path, &programs);
+    let mut conflicts = 0;
     for ((file, program), duck) in compiled.iter().zip(&duck) {
         let native = native_rows(program);
         assert!(!native.is_empty());
+        conflicts += native
+            .keys()
+            .filter(|(n, _)| n.starts_with("conflict "))
+            .count();
         assert_same(&file.display().to_string(), &native, duck);
     }
+    // The conflict views are compared too, and some conflicts hold.
+    assert!(conflicts > 0);
 }
 
 #[test]
@@ -279,13 +472,20 @@ fn non_linear_recursion_is_refused_by_name() {
 }
 
 #[test]
-fn arithmetic_is_refused_by_name() {
+fn an_overflow_stops_duckdb_with_a_refusal() {
+    if duckdb_program().is_none() {
+        return;
+    }
     let out = Command::new(env!("CARGO_BIN_EXE_warrant"))
-        .args(["export", "--sql", "tests/data/arith/overflow.wr"])
+        .args(["run", "--engine", "duckdb", "tests/data/arith/overflow.wr"])
         .env("NO_COLOR", "1")
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty(), "no SQL is printed");
-    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "no rows are printed");
+    // DuckDB's own wording of the overflow is quoted: not snapshotted.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warrant::not_compilable"), "{err}");
+    assert!(err.contains("it met an integer overflow"), "{err}");
+    assert!(err.contains("without --engine"), "{err}");
 }

@@ -14,7 +14,8 @@ use crate::likelihood::Likelihood;
 use super::eval::State;
 use super::relation::Inserted;
 use super::{
-    EvalOptions, Model, Stats, add_base_rows, find_conflicts, lay_out, row_limit, select_inputs,
+    EvalOptions, Model, Stats, add_base_rows, find_conflicts, lay_out, overflow, row_limit,
+    select_inputs,
 };
 
 /// One row computed elsewhere: its predicate, values and likelihood.
@@ -75,6 +76,9 @@ pub fn model_from_rows(
         r.clear_delta();
     }
     let conflicts = find_conflicts(&mut state, program, &options);
+    if let Some(f) = &state.fault {
+        return Err(vec![overflow(program, f)]);
+    }
     let rels = state.rels;
     let stats = Stats {
         rows: rels.iter().map(|r| r.len as usize).collect(),

@@ -48,9 +48,9 @@ pub fn program_path(explicit: Option<&Path>) -> PathBuf {
 /// Runs `script` (whose last statements are rows queries) and reads the
 /// rows back as DuckDB prints them. `warrant::duckdb` when DuckDB cannot be
 /// started or prints something unexpected; an error of the script itself is
-/// `warrant::overflow` for integer overflow, else `warrant::not_compilable`
-/// (a value the script refuses to compute, e.g. `upper` of a non-ASCII
-/// text), else `warrant::duckdb`.
+/// `warrant::not_compilable` when the script refuses a result (an integer
+/// overflow, `upper` of a non-ASCII text, a result that depends on the
+/// engine's order of evaluation), else `warrant::duckdb`.
 pub fn run(duckdb: &Path, script: &str) -> Result<Vec<ResultRow>, Diagnostic> {
     let mut child = Command::new(duckdb)
         .args(["-json", "-bail", "-noheader"])
@@ -101,26 +101,31 @@ pub fn run(duckdb: &Path, script: &str) -> Result<Vec<ResultRow>, Diagnostic> {
 }
 
 /// The diagnostic of an error DuckDB reported while running the script.
+/// An integer overflow is a refusal (`warrant::not_compilable`), not the
+/// engine's `warrant::overflow`: the engine stops where its evaluation
+/// order meets an overflow, and DuckDB may compute a value the engine
+/// never does (a binding a later condition rejects) or skip one it does.
 fn script_error(message: &str) -> Diagnostic {
-    if message.contains("Overflow") || message.contains("warrant overflow") {
-        return Diagnostic::error(
-            Code::Overflow,
-            format!(
-                "evaluation stopped: integer arithmetic left the 64-bit range in DuckDB ({message})"
-            ),
+    let refusal = |what: &str| {
+        Diagnostic::error(
+            Code::NotCompilable,
+            format!("DuckDB cannot compute this as Warrant does: {what}"),
         )
-        .with_help("bound the recursion (e.g. `N < 90`) or compute with decimals");
+        .with_help("evaluate it with the native engine (`warrant run` without --engine)")
+    };
+    if message.contains("Overflow") || message.contains("warrant overflow") {
+        let detail = message.lines().next().unwrap_or("");
+        return refusal(&format!(
+            "it met an integer overflow ({detail}), where the engine stops only if its order of \
+             evaluation meets it"
+        ));
     }
     if let Some(at) = message.find("warrant cannot compute: ") {
         let what = message[at + "warrant cannot compute: ".len()..]
             .lines()
             .next()
             .unwrap_or("");
-        return Diagnostic::error(
-            Code::NotCompilable,
-            format!("DuckDB cannot compute this as Warrant does: {what}"),
-        )
-        .with_help("evaluate it with the native engine (`warrant run` without --engine)");
+        return refusal(what);
     }
     Diagnostic::error(Code::Duckdb, format!("DuckDB reported an error: {message}"))
 }

@@ -12,23 +12,6 @@ use super::values::{column, ident, is_value, literal};
 /// Writes the base rows, the strata and the conflict views.
 pub fn compile_strata(program: &Program, sql: &mut String) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    // Arithmetic and aggregates are not compiled yet: refused, never dropped.
-    let bodies = program
-        .rules
-        .iter()
-        .map(|r| (&r.name, &r.body))
-        .chain(program.conflicts.iter().map(|c| (&c.name, &c.body)));
-    for (name, body) in bodies {
-        if let Some(a) = body.assignments.first() {
-            errors.push(not_compilable(name, a.span, "arithmetic"));
-        }
-        if let Some(a) = body.aggregates.first() {
-            errors.push(not_compilable(name, a.span, "an aggregate"));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     inputs::input_tables(program, sql)?;
     for scale in &program.scales {
         let arms: Vec<String> = scale
@@ -93,6 +76,7 @@ pub fn compile_strata(program: &Program, sql: &mut String) -> Result<(), Vec<Dia
         for &p in &st.preds {
             created[p.0 as usize] = true;
         }
+        overflow_guards(program, &heads, sql);
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -350,12 +334,34 @@ fn recursive_stratum(
     }
 }
 
+/// The overflow guard of each rule of a stratum that computes, over the
+/// stratum's final tables.
+fn overflow_guards(program: &Program, heads: &[(RuleId, usize)], sql: &mut String) {
+    let mut done: Vec<RuleId> = Vec::new();
+    for &(r, _) in heads {
+        if done.contains(&r) {
+            continue;
+        }
+        done.push(r);
+        let rule = program.rule(r);
+        let body = rule::body(program, &rule.body, &|p| {
+            TableRef::Table(ident(&program.pred(p).name))
+        });
+        if let Some(g) = body.overflow_guard(&format!("rule {}", rule.name)) {
+            sql.push_str(&g);
+        }
+    }
+}
+
 /// Each conflict as a view of its bindings and the least premise likelihood.
 fn conflicts(program: &Program, sql: &mut String) {
     for c in &program.conflicts {
         let body = rule::body(program, &c.body, &|p| {
             TableRef::Table(ident(&program.pred(p).name))
         });
+        if let Some(g) = body.overflow_guard(&format!("conflict {}", c.name)) {
+            sql.push_str(&g);
+        }
         let mut cols: Vec<String> = Vec::new();
         for (v, name) in c.body.vars.iter().enumerate() {
             if let Some(e) = &body.vars[v] {
@@ -372,11 +378,9 @@ fn conflicts(program: &Program, sql: &mut String) {
         if !body.from.is_empty() {
             q.push_str(&format!("\n    FROM {}", body.from.join(", ")));
         }
-        if !body.conditions.is_empty() {
-            q.push_str(&format!(
-                "\n    WHERE {}",
-                body.conditions.join("\n      AND ")
-            ));
+        let wheres = body.wheres();
+        if !wheres.is_empty() {
+            q.push_str(&format!("\n    WHERE {}", wheres.join("\n      AND ")));
         }
         sql.push_str(&format!(
             "\n-- conflict {}\nCREATE VIEW {} AS\n  {q};\n",
