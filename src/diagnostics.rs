@@ -106,6 +106,8 @@ codes! {
     Timeout => "warrant::timeout",
     /// `why-not` was given an atom with variables.
     NotGround => "warrant::not_ground",
+    /// A `query` conjunction negates a condition (`not …`, `unless …`).
+    NegatedQuery => "warrant::negated_query",
     /// An expression names a function Warrant does not have.
     UnknownFunction => "warrant::unknown_function",
     /// A predicate is named like a built-in test (`contains`), which a

@@ -14,6 +14,7 @@ use warrant::source::Sources;
 
 mod assumptions;
 mod check;
+mod conjunction;
 mod diff;
 mod duckdb;
 mod explain;

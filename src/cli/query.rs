@@ -1,5 +1,7 @@
 //! `warrant query PATH... 'PATTERN'`: the rows that match a pattern such as
-//! `hedges(A)` or `threat(china, R, _)`, one column per variable.
+//! `hedges(A)` or `threat(china, R, _)`, one column per variable; or the
+//! answers of a conjunction such as `edge(X, Y), edge(Y, Z), X != Z`
+//! (`super::conjunction`), one column per named variable.
 
 use warrant::{engine, render};
 
@@ -9,7 +11,8 @@ use super::{Format, Paths};
 pub struct Args {
     #[command(flatten)]
     paths: Paths,
-    /// The pattern: an atom whose variables become columns, e.g. 'hedges(A)'
+    /// The pattern: an atom whose variables become columns, e.g. 'hedges(A)',
+    /// or a conjunction of atoms and comparisons, e.g. 'edge(X, Y), Y > 2'
     #[arg(value_name = "PATTERN")]
     pattern: String,
     #[command(flatten)]
@@ -31,9 +34,10 @@ pub fn run(args: Args) -> u8 {
     if let Err(code) = super::one_world(&program, "query") {
         return code;
     }
-    let atom = match super::parse_pattern(&program, &args.pattern) {
-        Ok(a) => a,
-        Err(code) => return code,
+    let mut sources = program.sources.clone();
+    let file = sources.add("<pattern>".into(), args.pattern.clone());
+    let Ok(atom) = warrant::syntax::parse_atom(file, &args.pattern) else {
+        return conjunction(&args);
     };
     let model = match super::evaluate_for(&program, &args.eval, &[&atom], !args.no_demand) {
         Ok((m, _)) => m,
@@ -50,5 +54,39 @@ pub fn run(args: Args) -> u8 {
     match args.format {
         Format::Text => super::to_stdout(|out| render::text::query(out, &model, &table)),
         Format::Json => super::print_json(&render::json::query(&model, &table)),
+    }
+}
+
+/// A pattern that is not one atom: a conjunction, checked and evaluated as
+/// a rule's body (`super::conjunction`).
+fn conjunction(args: &Args) -> u8 {
+    let program = match super::load_program(&args.paths.paths) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let root = program.roots.first().copied();
+    let (program, head) = match super::conjunction::load(&args.paths.paths, root, &args.pattern) {
+        Ok(loaded) => loaded,
+        Err((diagnostics, sources)) => {
+            super::emit(&diagnostics, &sources, Format::Text);
+            return super::EXIT_USAGE;
+        }
+    };
+    let program = std::sync::Arc::new(program);
+    let model = match super::evaluate_for(&program, &args.eval, &[&head], !args.no_demand) {
+        Ok((m, _)) => m,
+        Err(code) => return code,
+    };
+    let query = match engine::resolve_query(&model, &head) {
+        Ok(q) => q,
+        Err(d) => {
+            super::emit(&[d], &program.sources, Format::Text);
+            return super::EXIT_USAGE;
+        }
+    };
+    let table = engine::query_table(&model, &query);
+    match args.format {
+        Format::Text => super::to_stdout(|out| render::text::query(out, &model, &table)),
+        Format::Json => super::print_json(&render::json::conjunction_query(&model, &table)),
     }
 }

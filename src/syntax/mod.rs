@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Sources, Span};
-pub use parser::{parse_atom, parse_module};
+pub use parser::{parse_atom, parse_conjunction, parse_module};
 
 /// The extension of rule files; a folder means every such file below it.
 pub const EXTENSION: &str = "wr";

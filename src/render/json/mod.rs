@@ -26,7 +26,7 @@ pub use assumptions::{AssumptionsJson, assumptions};
 pub use changes::{ChangesJson, changes};
 pub use diagnostics::{DiagnosticJson, diagnostic, diagnostics};
 pub use proof::{ConflictJson, ExplainJson, ProofJson, conflict, explain, proof};
-pub use results::{QueryJson, RunJson, WorldRun, query, run};
+pub use results::{QueryJson, RunJson, WorldRun, conjunction_query, query, run};
 pub use run_writer::write_run;
 pub use why_not::{WhyNotJson, why_not};
 

@@ -305,3 +305,13 @@ pub fn query<'a>(model: &'a Model, table: &'a QueryTable) -> QueryJson<'a> {
         rows: QueryRows { model, table },
     }
 }
+
+/// The `warrant query` output of a conjunction: no one predicate, so
+/// `"predicate": null`; the columns are the conjunction's named variables.
+pub fn conjunction_query<'a>(model: &'a Model, table: &'a QueryTable) -> QueryJson<'a> {
+    QueryJson {
+        predicate: None,
+        columns: &table.columns,
+        rows: QueryRows { model, table },
+    }
+}

@@ -205,5 +205,40 @@ pub fn parse_atom(file: FileId, text: &str) -> Result<Atom, Diagnostic> {
     }
 }
 
+/// Parses a conjunction of conditions, as typed on the command line
+/// (`war_risk(A, B, R), R >= high`).
+pub fn parse_conjunction(file: FileId, text: &str) -> Result<Vec<Condition>, Diagnostic> {
+    limit_calls();
+    if let Some(stop) = too_deep(text, 0) {
+        return Err(
+            Diagnostic::error(Code::Parse, "parentheses nested too deeply")
+                .with_label(
+                    Span::new(file, stop, stop + 1),
+                    format!("more than {MAX_NESTING} levels deep here"),
+                )
+                .with_help("split the expression: bind a part to a variable with `=`"),
+        );
+    }
+    match WarrantParser::parse(Rule::conjunction_query, text) {
+        Ok(mut pairs) => {
+            let mut diags = Vec::new();
+            let mut b = Builder {
+                file,
+                offset: 0,
+                diags: &mut diags,
+            };
+            let conditions = pairs.next().map(|p| b.conditions(p)).unwrap_or_default();
+            match diags.into_iter().next() {
+                Some(d) => Err(d),
+                None if conditions.is_empty() => {
+                    Err(Diagnostic::error(Code::Parse, "expected a condition"))
+                }
+                None => Ok(conditions),
+            }
+        }
+        Err(err) => Err(parse_error(file, 0, text, err)),
+    }
+}
+
 // The AST's rule type shares its name with pest's generated `Rule` enum.
 type Rule_ = super::ast::Rule;
