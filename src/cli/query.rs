@@ -36,35 +36,23 @@ pub fn run(args: Args) -> u8 {
     }
     let mut sources = program.sources.clone();
     let file = sources.add("<pattern>".into(), args.pattern.clone());
-    let Ok(atom) = warrant::syntax::parse_atom(file, &args.pattern) else {
-        return conjunction(&args);
-    };
-    let model = match super::evaluate_for(&program, &args.eval, &[&atom], !args.no_demand) {
-        Ok((m, _)) => m,
-        Err(code) => return code,
-    };
-    let query = match engine::resolve_query(&model, &atom) {
-        Ok(q) => q,
-        Err(d) => {
-            super::emit(&[d], &program.sources, Format::Text);
-            return super::EXIT_USAGE;
-        }
-    };
-    let table = engine::query_table(&model, &query);
-    match args.format {
-        Format::Text => super::to_stdout(|out| render::text::query(out, &model, &table)),
-        Format::Json => super::print_json(&render::json::query(&model, &table)),
+    match warrant::syntax::parse_atom(file, &args.pattern) {
+        Ok(atom) => answer(&program, &atom, &args, Shape::Atom),
+        Err(_) => conjunction(&program, &args),
     }
 }
 
+/// What the answers are of, which decides their JSON shape.
+#[derive(Clone, Copy)]
+enum Shape {
+    Atom,
+    Conjunction,
+}
+
 /// A pattern that is not one atom: a conjunction, checked and evaluated as
-/// a rule's body (`super::conjunction`).
-fn conjunction(args: &Args) -> u8 {
-    let program = match super::load_program(&args.paths.paths) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let root = program.roots.first().copied();
+/// a rule's body (`super::conjunction`), its conclusion then queried.
+fn conjunction(loaded: &warrant::Program, args: &Args) -> u8 {
+    let root = loaded.roots.first().copied();
     let (program, head) = match super::conjunction::load(&args.paths.paths, root, &args.pattern) {
         Ok(loaded) => loaded,
         Err((diagnostics, sources)) => {
@@ -72,12 +60,26 @@ fn conjunction(args: &Args) -> u8 {
             return super::EXIT_USAGE;
         }
     };
-    let program = std::sync::Arc::new(program);
-    let model = match super::evaluate_for(&program, &args.eval, &[&head], !args.no_demand) {
+    answer(
+        &std::sync::Arc::new(program),
+        &head,
+        args,
+        Shape::Conjunction,
+    )
+}
+
+/// Evaluates what the atom needs and prints the rows matching it.
+fn answer(
+    program: &std::sync::Arc<warrant::Program>,
+    atom: &warrant::syntax::ast::Atom,
+    args: &Args,
+    shape: Shape,
+) -> u8 {
+    let model = match super::evaluate_for(program, &args.eval, &[atom], !args.no_demand) {
         Ok((m, _)) => m,
         Err(code) => return code,
     };
-    let query = match engine::resolve_query(&model, &head) {
+    let query = match engine::resolve_query(&model, atom) {
         Ok(q) => q,
         Err(d) => {
             super::emit(&[d], &program.sources, Format::Text);
@@ -85,8 +87,11 @@ fn conjunction(args: &Args) -> u8 {
         }
     };
     let table = engine::query_table(&model, &query);
-    match args.format {
-        Format::Text => super::to_stdout(|out| render::text::query(out, &model, &table)),
-        Format::Json => super::print_json(&render::json::conjunction_query(&model, &table)),
+    match (args.format, shape) {
+        (Format::Text, _) => super::to_stdout(|out| render::text::query(out, &model, &table)),
+        (Format::Json, Shape::Atom) => super::print_json(&render::json::query(&model, &table)),
+        (Format::Json, Shape::Conjunction) => {
+            super::print_json(&render::json::conjunction_query(&model, &table))
+        }
     }
 }
