@@ -281,6 +281,30 @@ impl Search<'_, '_> {
     /// order, aggregates once their group is bound), interned: the binding
     /// completed, and per computation whether it fits (`false`: an
     /// arithmetic error, or a value other than one already bound).
+    /// The comparisons still open (`None`) that the full binding decides.
+    fn decide_comparisons(
+        &self,
+        cmps: &[Option<bool>],
+        full: &[Option<ValueId>],
+    ) -> Vec<Option<bool>> {
+        let comparisons = &self.rule.body.comparisons;
+        let decide = |(open, comp): (&Option<bool>, &crate::ir::Comparison)| {
+            open.or_else(|| {
+                let l = crate::explain::arg_value(comp.lhs, full)?;
+                let r = crate::explain::arg_value(comp.rhs, full)?;
+                Some(compare(
+                    &self.values,
+                    self.program,
+                    l,
+                    comp.op,
+                    r,
+                    comp.kind,
+                ))
+            })
+        };
+        cmps.iter().zip(comparisons).map(decide).collect()
+    }
+
     pub(super) fn compute(
         &mut self,
         binding: &[Option<ValueId>],
@@ -361,23 +385,7 @@ impl Search<'_, '_> {
         cmps: &[Option<bool>],
     ) {
         let (full, comps) = self.compute(binding);
-        let mut cmps = cmps.to_vec();
-        for (c, comp) in self.rule.body.comparisons.iter().enumerate() {
-            if let (None, Some(l), Some(r)) = (
-                cmps[c],
-                crate::explain::arg_value(comp.lhs, &full),
-                crate::explain::arg_value(comp.rhs, &full),
-            ) {
-                cmps[c] = Some(compare(
-                    &self.values,
-                    self.program,
-                    l,
-                    comp.op,
-                    r,
-                    comp.kind,
-                ));
-            }
-        }
+        let cmps = self.decide_comparisons(cmps, &full);
         if comps.iter().chain(&cmps).any(|c| *c != Some(true)) {
             let excs = vec![None; self.rule.body.exceptions.len()];
             self.record(&Trace {
@@ -490,23 +498,7 @@ impl Search<'_, '_> {
         } else {
             self.compute(t.binding)
         };
-        let mut cmps = t.cmps.to_vec();
-        for (c, comp) in body.comparisons.iter().enumerate() {
-            if let (None, Some(l), Some(r)) = (
-                cmps[c],
-                crate::explain::arg_value(comp.lhs, &full),
-                crate::explain::arg_value(comp.rhs, &full),
-            ) {
-                cmps[c] = Some(compare(
-                    &self.values,
-                    self.program,
-                    l,
-                    comp.op,
-                    r,
-                    comp.kind,
-                ));
-            }
-        }
+        let cmps = self.decide_comparisons(t.cmps, &full);
         let t = &Trace {
             binding: &full,
             atoms: &atoms,
