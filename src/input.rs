@@ -82,15 +82,7 @@ pub fn read_with(
         d
     })?;
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(match input.format {
-            InputFormat::Csv => b',',
-            InputFormat::Tsv => b'\t',
-        })
-        .quoting(input.format == InputFormat::Csv)
-        .from_reader(body);
+    let mut reader = reader(input.format, body);
     let arity = target.arity;
     let types: Vec<ColumnType> = (0..arity)
         .map(|c| target.params.get(c).map_or(ColumnType::Any, |p| p.ty))
@@ -224,15 +216,7 @@ pub fn columns(input: &Input, target: &Target) -> Option<(Vec<usize>, usize)> {
     }
     let bytes = std::fs::read(&input.path).ok()?;
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(match input.format {
-            InputFormat::Csv => b',',
-            InputFormat::Tsv => b'\t',
-        })
-        .quoting(input.format == InputFormat::Csv)
-        .from_reader(body);
+    let mut reader = reader(input.format, body);
     let mut record = csv::ByteRecord::new();
     if !reader.read_byte_record(&mut record).ok()? {
         return None;
@@ -506,6 +490,20 @@ impl IntCache {
         }
         id
     }
+}
+
+/// A reader of an input file's records as they are written (no header
+/// taken, rows of any length): quoting for CSV, none for TSV.
+fn reader(format: InputFormat, body: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(match format {
+            InputFormat::Csv => b',',
+            InputFormat::Tsv => b'\t',
+        })
+        .quoting(format == InputFormat::Csv)
+        .from_reader(body)
 }
 
 #[cfg(test)]
