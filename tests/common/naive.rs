@@ -365,7 +365,7 @@ fn fire(
                     next.push((env, lik, status));
                     continue;
                 }
-                let results = aggregate(rels, rule, agg, &env, out, &mut status);
+                let results = aggregate(rels, rule, agg, &env, out);
                 if results.is_empty() {
                     status.fails = true;
                     // Still settled below: a fault of the other conditions
@@ -477,8 +477,9 @@ fn fire(
 /// range) and its likelihood.
 type AggregateResult = (Vec<(String, Value)>, Computed, u16);
 
-/// A group's key and its members' targets and likelihoods.
-type Group = (Vec<Value>, Vec<(Option<Value>, u16)>);
+/// A group's key, its members' targets and likelihoods, and whether a
+/// member's computation overflowed.
+type Group = (Vec<Value>, Vec<(Option<Value>, u16)>, bool);
 
 /// The results of an aggregate under `env`: the values it binds (its
 /// group's variables that nothing else binds), its value and likelihood.
@@ -488,7 +489,6 @@ fn aggregate(
     agg: &Agg,
     env: &Env,
     out: &mut Outcome,
-    status: &mut Status,
 ) -> Vec<AggregateResult> {
     let group = rule.group(agg);
     // The sub-body sees the group's variables the rest of the rule binds,
@@ -506,34 +506,38 @@ fn aggregate(
         for t in &agg.tests {
             test(&t.lhs, t.op, &t.rhs, &m, &mut st);
         }
-        if st.overflow || st.division_by_zero {
-            // Not generated: inner arithmetic is small and divides by nothing.
-            status.overflow |= st.overflow;
-            status.division_by_zero |= st.division_by_zero;
-            status.fails = true;
+        if st.division_by_zero {
+            // Not generated (inner arithmetic divides by nothing); the
+            // match is not counted.
+            out.division_by_zero = out.division_by_zero.max(Fault::May);
         }
-        if st.fails || st.overflow || st.division_by_zero {
+        if st.fails || st.division_by_zero {
             continue;
         }
         if agg.floor.is_some_and(|f| l < f) {
             out.below_floor += 1;
             continue;
         }
+        // A counted match that overflows leaves its group without a value.
         let key: Vec<Value> = free.iter().filter_map(|g| m[*g].clone().ok()).collect();
         let target = agg.target.as_ref().and_then(|t| m[t].clone().ok());
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push((target, l)),
-            None => groups.push((key, vec![(target, l)])),
+        match groups.iter_mut().find(|(k, ..)| *k == key) {
+            Some((_, members, over)) => {
+                members.push((target, l));
+                *over |= st.overflow;
+            }
+            None => groups.push((key, vec![(target, l)], st.overflow)),
         }
     }
     if groups.is_empty() && free.is_empty() {
-        groups.push((Vec::new(), Vec::new()));
+        groups.push((Vec::new(), Vec::new(), false));
     }
     let mut results = Vec::new();
-    for (key, members) in groups {
+    for (key, members, over) in groups {
         let lik = members.iter().map(|m| m.1).min().unwrap_or(CERTAIN);
         let targets: Vec<Value> = members.iter().filter_map(|m| m.0.clone()).collect();
         let value = match agg.op {
+            _ if over => Err(Fail::Overflow),
             AggregateOp::Count => Ok(Value::Int(members.len() as i64)),
             AggregateOp::Sum => sum(&targets),
             AggregateOp::Min | AggregateOp::Max => extreme(&targets, agg.op, out),
