@@ -55,7 +55,7 @@ use crate::ir::{self, Arg, FactOrigin, InputRows, Program, RuleId, ValueId};
 use crate::likelihood::Likelihood;
 use crate::source::FileId;
 
-use eval::{HeadPlan, RawHit, RuleRef, Sink, State, TAG_GIVEN, TAG_INPUT, TAG_STATED};
+use eval::{HeadPlan, RawHit, RuleRef, State, TAG_GIVEN, TAG_INPUT, TAG_STATED};
 use model::{Recipe, recipe};
 use plan::Operand;
 use relation::{NIL, Relation};
@@ -208,7 +208,14 @@ fn overflow(program: &Program, f: &eval::ArithFault) -> Diagnostic {
     let rule = f
         .rule
         .and_then(|s| program.rules.iter().find(|r| r.span == s));
-    let name = rule.map_or_else(|| "a rule".to_string(), |r| format!("rule `{}`", r.name));
+    let conflict = f
+        .rule
+        .and_then(|s| program.conflicts.iter().find(|c| c.span == s));
+    let name = match (rule, conflict) {
+        (Some(r), _) => format!("rule `{}`", r.name),
+        (None, Some(c)) => format!("conflict `{}`", c.name),
+        (None, None) => "a rule".to_string(),
+    };
     let mut d = Diagnostic::error(
         Code::Overflow,
         format!(
@@ -220,8 +227,11 @@ fn overflow(program: &Program, f: &eval::ArithFault) -> Diagnostic {
         "integers range from -9223372036854775808 to 9223372036854775807; bound the recursion \
          (e.g. `N < 90`) or compute with decimals",
     );
-    if let Some(r) = rule {
-        d = d.with_label(r.span, format!("`{}` computed {}", r.name, f.computation));
+    let named = rule
+        .map(|r| (r.span, &r.name))
+        .or(conflict.map(|c| (c.span, &c.name)));
+    if let Some((span, name)) = named {
+        d = d.with_label(span, format!("`{name}` computed {}", f.computation));
     }
     d
 }
@@ -574,7 +584,7 @@ fn find_conflicts(state: &mut State, program: &Program, options: &EvalOptions) -
         }
         let plan = plan::compile(&c.body, None, &mut state.rels);
         let mut hits: Vec<RawHit> = Vec::new();
-        state.run_plan(&plan, &mut Sink::Conflict(&mut hits));
+        state.run_conflict(c.span, &plan, &mut hits);
         let mut seen: HashSet<Vec<Premise>> = HashSet::new();
         for h in hits {
             let premises: Vec<Premise> = h
