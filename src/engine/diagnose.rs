@@ -36,21 +36,14 @@ pub(super) fn overflow(program: &Program, f: &eval::ArithFault) -> Diagnostic {
 /// nothing, and in which rules.
 pub(super) fn division_warning(state: &State) -> Option<Diagnostic> {
     let n = state.divisions_by_zero;
-    if n == 0 {
-        return None;
-    }
-    let mut d = Diagnostic::warning(
+    counted(
         Code::DivisionByZero,
-        format!(
-            "{n} division{} by zero derived nothing",
-            if n == 1 { "" } else { "s" }
-        ),
+        n,
+        format!("{n} division{} by zero derived nothing", plural(n)),
+        "a division by zero leaves that binding out; test the divisor first, e.g. `D != 0`",
+        &state.division_rules,
+        "this rule divided by zero",
     )
-    .with_help("a division by zero leaves that binding out; test the divisor first, e.g. `D != 0`");
-    for &r in &state.division_rules {
-        d = d.with_label(r, "this rule divided by zero");
-    }
-    Some(d)
 }
 
 /// `warrant::never_holds` as a warning: comparisons between values of
@@ -58,24 +51,39 @@ pub(super) fn division_warning(state: &State) -> Option<Diagnostic> {
 /// types), and in which rules.
 pub(super) fn mixed_kinds_warning(state: &State) -> Option<Diagnostic> {
     let n = state.mixed_comparisons;
+    counted(
+        Code::NeverHolds,
+        n,
+        format!(
+            "{n} comparison{} between a text and a number never held",
+            plural(n)
+        ),
+        "texts and numbers are never equal nor ordered; declare the column's type \
+         (`pred p(x: int)`) so `check` can tell, or compare values of one kind",
+        &state.mixed_rules,
+        "this rule compared values of different kinds",
+    )
+}
+
+/// A warning for what evaluation met `n` times (`None` where it met none),
+/// with a label on each rule that met it.
+fn counted(
+    code: Code,
+    n: usize,
+    message: String,
+    help: &str,
+    rules: &[Span],
+    label: &str,
+) -> Option<Diagnostic> {
     if n == 0 {
         return None;
     }
-    let mut d = Diagnostic::warning(
-        Code::NeverHolds,
-        format!(
-            "{n} comparison{} between a text and a number never held",
-            if n == 1 { "" } else { "s" }
-        ),
-    )
-    .with_help(
-        "texts and numbers are never equal nor ordered; declare the column's type \
-         (`pred p(x: int)`) so `check` can tell, or compare values of one kind",
-    );
-    for &r in &state.mixed_rules {
-        d = d.with_label(r, "this rule compared values of different kinds");
-    }
-    Some(d)
+    let d = Diagnostic::warning(code, message).with_help(help);
+    Some(rules.iter().fold(d, |d, &r| d.with_label(r, label)))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// `warrant::row_limit`, pointing at the rules that conclude the predicate

@@ -132,29 +132,22 @@ pub(super) fn add_base_rows(
             .iter()
             .any(|r| r.matches(ir::PredId(p as u32), row))
     };
-    for (i, f) in program.facts.iter().enumerate() {
-        let file = match &f.origin {
-            FactOrigin::Stated(s) => s.file,
-            FactOrigin::Input { directive, .. } => directive.file,
-        };
-        if file_ok(&options.files, file) && !taken_back(f.pred.0 as usize, &f.row) {
-            state.add_base(
-                f.pred.0 as usize,
-                &f.row,
-                f.likelihood.units(),
-                TAG_STATED,
-                i as u32,
-            );
-        }
-    }
-    for (i, f) in options.extra_facts.iter().enumerate() {
-        state.add_base(
-            f.pred.0 as usize,
-            &f.row,
-            f.likelihood.units(),
-            TAG_GIVEN,
-            i as u32,
-        );
+    let stated = program
+        .facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            let file = match &f.origin {
+                FactOrigin::Stated(s) => s.file,
+                FactOrigin::Input { directive, .. } => directive.file,
+            };
+            file_ok(&options.files, file) && !taken_back(f.pred.0 as usize, &f.row)
+        })
+        .map(|(i, f)| (f, TAG_STATED, i));
+    let given = (options.extra_facts.iter().enumerate()).map(|(i, f)| (f, TAG_GIVEN, i));
+    for (f, tag, i) in stated.chain(given) {
+        let p = f.pred.0 as usize;
+        state.add_base(p, &f.row, f.likelihood.units(), tag, i as u32);
     }
     for (i, l) in &loaded {
         let p = program.inputs[*i].pred.0 as usize;
