@@ -260,6 +260,10 @@ pub struct Rule {
     pub because: Option<Template>,
     pub cites: Vec<Cite>,
     pub span: Span,
+    /// The conditions of a `warrant query` conjunction, made a rule whose
+    /// conclusion holds the query's named variables: its diagnostics speak
+    /// of the query, and of no conclusion (none was written).
+    pub query: bool,
 }
 
 /// A tension to flag when its conditions hold together.
