@@ -71,7 +71,8 @@ pub use assumptions::{
     Assumed, AssumedFact, AssumptionFinder, Assumptions, Undecided, Weakening, assumptions,
 };
 pub use build::{
-    explain, explain_all, explain_atom, explain_pattern, matching_rows, parse_query_atom,
+    explain, explain_all, explain_atom, explain_pattern, explain_premises, matching_rows,
+    parse_query_atom,
 };
 pub use changes::{Cause, Change, Changes, Compared, Held, HeldConflict, Shift, changes};
 pub use conflict::{ConflictExplanation, explain_conflict};
