@@ -18,7 +18,14 @@ mod rng;
 /// Every row `run --format json` prints, with its probability.
 fn rows(file: &Path, engine: &str) -> BTreeMap<String, String> {
     let out = Command::new(env!("CARGO_BIN_EXE_warrant"))
-        .args(["run", "--no-provenance", "--format", "json", "--engine", engine])
+        .args([
+            "run",
+            "--no-provenance",
+            "--format",
+            "json",
+            "--engine",
+            engine,
+        ])
         .arg(file)
         .env("NO_COLOR", "1")
         .output()
@@ -36,7 +43,10 @@ fn rows(file: &Path, engine: &str) -> BTreeMap<String, String> {
         for row in pred["rows"].as_array().expect("rows") {
             let text = row["row"].as_str().expect("row").to_string();
             let probability = row["likelihood"]["probability"].to_string();
-            assert!(rows.insert(text, probability).is_none(), "a row printed twice");
+            assert!(
+                rows.insert(text, probability).is_none(),
+                "a row printed twice"
+            );
         }
     }
     rows
