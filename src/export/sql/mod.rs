@@ -21,6 +21,7 @@ mod aggregate;
 mod arith;
 pub mod duckdb;
 mod inputs;
+mod parquet;
 mod recursive;
 mod rule;
 mod strata;
