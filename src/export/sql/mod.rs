@@ -18,6 +18,7 @@
 mod aggregate;
 mod arith;
 pub mod duckdb;
+mod guard;
 mod inputs;
 mod rule;
 mod strata;
