@@ -241,7 +241,7 @@ fn duckdb_results(path: &Path, programs: &[Arc<Program>]) -> Vec<Result<Rows, Co
 }
 
 /// What a run of random programs compared.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Tally {
     compared: usize,
     /// Stopped by an overflow, in DuckDB as the oracle says it must.
@@ -257,6 +257,23 @@ struct Tally {
     /// overflow (it stopped on a partial join): its rows are not compared.
     engine_stopped_early: usize,
     uses: random_program::Uses,
+}
+
+impl Tally {
+    fn summary(&self) -> String {
+        format!(
+            "{} random programs compared: {} stopped by an overflow in DuckDB as the oracle says \
+             they must, {} refused by DuckDB at run time, {} also compared with the oracle's rows, \
+             {} where the engine stopped on an overflow no binding of all atoms has; {} refused \
+             as non-linear",
+            self.compared,
+            self.overflows,
+            self.order_refused,
+            self.with_oracle,
+            self.engine_stopped_early,
+            self.refused
+        )
+    }
 }
 
 /// The oracle's rows, keyed as the engines' are.
@@ -275,11 +292,17 @@ fn oracle_rows(generated: &random_program::RandomProgram, want: &naive::Outcome)
 /// says one must stop evaluation (some binding of all a rule's atoms
 /// overflows and no other condition fails); otherwise its rows are the
 /// engine's and the oracle's.
-fn compare_random(path: &Path, features: &Features, mut seed: u64, count: usize) -> Tally {
+fn compare_random(
+    path: &Path,
+    features: &Features,
+    mut seed: u64,
+    count: usize,
+    batch_size: usize,
+) -> Tally {
     let mut t = Tally::default();
     while t.compared < count {
         let mut batch = Vec::new();
-        while batch.len() < 130.min(count - t.compared) {
+        while batch.len() < batch_size.min(count - t.compared) {
             let generated = random_program::generate(seed, features);
             let program = Arc::new(generated.program());
             seed += 1;
@@ -361,8 +384,8 @@ fn compare_random(path: &Path, features: &Features, mut seed: u64, count: usize)
 #[test]
 fn random_programs_with_arithmetic_and_aggregates_agree_with_the_engine() {
     let Some(path) = duckdb_program() else { return };
-    let t = compare_random(&path, &Features::ALL, 1_000_000, 520);
-    eprintln!("{t:?}");
+    let t = compare_random(&path, &Features::ALL, 1_000_000, 520, 130);
+    eprintln!("{}", t.summary());
     // The programs compared use what the generator offers.
     let used = t.uses;
     assert!(
@@ -373,8 +396,8 @@ fn random_programs_with_arithmetic_and_aggregates_agree_with_the_engine() {
         used.division && used.text_functions && used.grouped_aggregate,
         "{used:?}"
     );
-    assert!(t.overflows > 0, "{t:?}");
-    assert!(t.with_oracle * 10 > t.compared * 9, "{t:?}");
+    assert!(t.overflows > 0, "{}", t.summary());
+    assert!(t.with_oracle * 10 > t.compared * 9, "{}", t.summary());
     assert!(
         t.order_refused * 20 < t.compared,
         "{} of {} refused at run time",
@@ -395,12 +418,14 @@ fn random_programs_that_overflow_stop_duckdb_exactly_when_they_must() {
         overflow: 10,
         ..Features::ALL
     };
-    let t = compare_random(&path, &features, 2_000_000, 260);
-    eprintln!("{t:?}");
-    assert!(t.uses.overflow_constant, "{t:?}");
-    // Both ways: stopped, and rows although a partial join overflows.
-    assert!(t.overflows * 10 > t.compared, "{t:?}");
-    assert!(t.with_oracle * 2 > t.compared, "{t:?}");
+    // Small batches: a batch that a program stops is run again in halves.
+    let t = compare_random(&path, &features, 2_000_000, 39, 13);
+    eprintln!("{}", t.summary());
+    assert!(t.uses.overflow_constant, "{}", t.summary());
+    // Both ways: stopped, and rows although a binding of some of a rule's
+    // atoms overflows (the engine, for now, may stop there).
+    assert!(t.overflows * 10 > t.compared, "{}", t.summary());
+    assert!(t.with_oracle * 2 > t.compared, "{}", t.summary());
 }
 
 #[test]

@@ -60,11 +60,17 @@ CREATE MACRO w_ascii(a) AS CASE union_tag(a) WHEN 't' THEN CASE
   ELSE error('warrant cannot compute: the case of a text that is not ASCII') END END;
 CREATE MACRO w_lower(a) AS w_of(lower(w_ascii(a)));
 CREATE MACRO w_upper(a) AS w_of(upper(w_ascii(a)));
--- A value as the engine prints it in a computation (for the overflow guards' message).
+-- For the overflow guards: an operation that takes its operands and gives
+-- nothing overflowed; a value as the engine shows it in a computation (an
+-- operand: a negative one in parentheses; `?` when there is none).
+CREATE MACRO w_overflowed(takes, v) AS coalesce(takes AND v IS NULL, false);
 CREATE MACRO w_text(x) AS CASE union_tag(x) WHEN 'i' THEN CAST(union_extract(x, 'i') AS VARCHAR)
   WHEN 'd' THEN CASE WHEN union_extract(x, 'd') = floor(union_extract(x, 'd')) AND abs(union_extract(x, 'd')) < 1e16
                      THEN printf('%.1f', union_extract(x, 'd')) ELSE CAST(union_extract(x, 'd') AS VARCHAR) END
   WHEN 't' THEN '\"' || union_extract(x, 't') || '\"' END;
+CREATE MACRO w_shown(x) AS coalesce(w_text(x), '?');
+CREATE MACRO w_operand(x) AS coalesce(CASE WHEN starts_with(w_text(x), '-') THEN '(' || w_text(x) || ')'
+  ELSE w_text(x) END, '?');
 ";
 
 /// A computed value: its expression (a `wv`, NULL when it derives
@@ -156,7 +162,7 @@ fn node(program: &Program, out: &mut BodySql, e: &Expr, alias: &str, n: &mut usi
     }
     let mut flags: Vec<String> = reads.into_iter().filter_map(|r| r.poison).collect();
     if let Some(t) = takes {
-        flags.push(format!("coalesce({t} AND {call} IS NULL, false)"));
+        flags.push(format!("w_overflowed({t}, {call})"));
     }
     if flags.is_empty() {
         out.from
@@ -198,12 +204,11 @@ pub fn shown(program: &Program, out: &BodySql, e: &Expr) -> String {
             }
             Expr::Arg(a) => {
                 let v = arg(program, &out.vars, *a);
-                let parens = if outer > 0 {
-                    "CASE WHEN starts_with(w_text({v}), '-') THEN '(' || w_text({v}) || ')' ELSE w_text({v}) END"
+                if outer > 0 {
+                    format!("w_operand({v})")
                 } else {
-                    "w_text({v})"
-                };
-                format!("coalesce({}, '?')", parens.replace("{v}", &v))
+                    format!("w_shown({v})")
+                }
             }
             Expr::Neg(x) => format!("'-' || {}", go(program, out, x, 3)),
             Expr::Binary(op, a, b) => {
