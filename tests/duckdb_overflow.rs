@@ -7,20 +7,33 @@
 //! `min` and `max` keep the integer.
 //!
 //! The rows printed and every diagnostic are snapshotted (the summary's
-//! time left out).
+//! time left out), and the native engine prints the same rows (in its
+//! order) or the same diagnostic.
 
 use std::process::{Command, Output};
 
 #[path = "common/duckdb.rs"]
 mod duckdb_common;
 
-fn run_duckdb(name: &str) -> Output {
+fn run(name: &str, engine: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_warrant"))
-        .args(["run", "--engine", "duckdb"])
+        .args(["run", "--no-provenance", "--engine", engine])
         .arg(format!("tests/data/sql/overflow/{name}.wr"))
         .env("NO_COLOR", "1")
         .output()
         .expect("runs")
+}
+
+/// Stdout's lines sorted, and stderr without the summary line.
+fn comparable(out: &Output) -> (Vec<String>, String) {
+    let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let err: Vec<&str> = err.lines().filter(|l| !l.starts_with("derived ")).collect();
+    (lines, err.join("\n"))
 }
 
 /// Exit code, stdout and stderr, the summary's time cut.
@@ -41,14 +54,18 @@ fn shown(out: &Output) -> String {
     )
 }
 
-/// Runs a file through DuckDB (when there is one) and snapshots it.
+/// Runs a file through DuckDB (when there is one), snapshots it, and
+/// compares it with the native engine.
 fn check(name: &str, exit: i32) {
     if duckdb_common::program().is_none() {
         return;
     }
-    let out = run_duckdb(name);
+    let out = run(name, "duckdb");
     assert_eq!(out.status.code(), Some(exit), "{}", shown(&out));
     insta::assert_snapshot!(name, shown(&out));
+    let native = run(name, "native");
+    assert_eq!(native.status.code(), Some(exit), "{}", shown(&native));
+    assert_eq!(comparable(&native), comparable(&out));
 }
 
 #[test]
