@@ -57,3 +57,52 @@ pub fn guard(program: &Program, body: &Body, what: &str) -> Option<String> {
          {q}\n    LIMIT 1;\n"
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{Overlay, file_key, load_with_overlay};
+
+    fn program(source: &str) -> Program {
+        let path = std::path::PathBuf::from("guard-test.wr");
+        let mut overlay = Overlay::new();
+        overlay.insert(file_key(&path), std::sync::Arc::from(source));
+        let (program, diagnostics) = crate::check_parsed(&load_with_overlay(&[path], &overlay));
+        program.unwrap_or_else(|| panic!("{diagnostics:?}"))
+    }
+
+    fn guard_of(source: &str) -> Option<String> {
+        let p = program(source);
+        guard(&p, &p.rules[0].body, "rule `r`")
+    }
+
+    #[test]
+    fn a_body_that_computes_nothing_has_no_guard() {
+        assert_eq!(guard_of("b(1).\nrule r when b(X), X > 0 then c(X)."), None);
+        // `count` and `len` never overflow.
+        assert_eq!(
+            guard_of("b(1).\nrule r when b(X), N = count { b(_) } then c(X, N)."),
+            None
+        );
+    }
+
+    #[test]
+    fn a_comparison_reading_a_computed_value_holds_or_reads_an_overflow() {
+        let g = guard_of("b(1).\nrule r when b(X), N = X * 2, N > 0 then c(N).").expect("guarded");
+        assert!(g.starts_with("-- rule `r`, overflow guard"), "{g}");
+        assert!(g.contains("w_overflowed(w_nums("), "{g}");
+        assert!(
+            g.contains("(coalesce(w_order(x0_0.v, CAST(0::BIGINT AS wv)) > 0, false) OR x0_0.o)"),
+            "{g}"
+        );
+        assert!(g.contains("in rule `r`"), "{g}");
+    }
+
+    #[test]
+    fn a_sum_is_guarded_by_its_total() {
+        let g =
+            guard_of("b(1).\nrule r when b(X), S = sum Y { b(Y) } then c(X, S).").expect("guarded");
+        assert!(g.contains("AS sum_overflows"), "{g}");
+        assert!(g.contains("'the sum of ' || n || ' values'"), "{g}");
+    }
+}
