@@ -129,6 +129,13 @@ fn script_error(message: &str) -> Diagnostic {
         let detail = message.lines().next().unwrap_or("");
         return refusal(&format!("it met an integer overflow ({detail})"));
     }
+    // The checks of Parquet inputs (`parquet.rs`): the files do not fit the predicate.
+    if let Some(what) = after("warrant input: ") {
+        return Diagnostic::error(Code::Input, what.to_string()).with_help(
+            "--input-parquet takes each parameter's column by name (or by position when the \
+             `pred` declaration names none) and reads it by the parameter's type",
+        );
+    }
     if let Some(what) = after("warrant cannot compute: ") {
         return refusal(what);
     }
