@@ -28,11 +28,17 @@ fn hand_translated_scripts_give_the_native_rows() {
     }
     let mut engines = vec!["datafusion"];
     if std::env::var_os("WARRANT_DIALECT_SPARK").is_some() {
-        assert!(has("pyspark"), "WARRANT_DIALECT_SPARK is set, but pyspark is missing");
+        assert!(
+            has("pyspark"),
+            "WARRANT_DIALECT_SPARK is set, but pyspark is missing"
+        );
         engines.push("spark");
     }
     let out = Command::new(&python)
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/dialects/check.py"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/dialects/check.py"
+        ))
         .arg(env!("CARGO_BIN_EXE_warrant"))
         .args(&engines)
         .output()
