@@ -10,6 +10,7 @@ use std::time::Instant;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{PredId, Program, Value};
 use crate::likelihood::Likelihood;
+use crate::source::FileId;
 
 use super::eval::State;
 use super::relation::Inserted;
@@ -26,20 +27,36 @@ pub struct ExternalRow {
     pub likelihood: Likelihood,
 }
 
-/// Builds the model of `program` (one world) from `rows`, which hold every
-/// row of every predicate (base rows may be left out: they are added from
-/// the program). `started` is when the evaluation began, for the summary.
+/// How a model is built from rows computed elsewhere.
+#[derive(Clone, Debug)]
+pub struct ExternalOptions {
+    /// [`EvalOptions::max_rows`].
+    pub max_rows: usize,
+    /// The world's files ([`EvalOptions::files`]): its base rows and
+    /// conflicts are the ones added and found.
+    pub files: Option<Vec<FileId>>,
+    /// When the evaluation began, for the summary.
+    pub started: Instant,
+    /// Warnings of the evaluation, kept in the model.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the model of `program` (the world of `external.files`) from
+/// `rows`, which hold every row of every predicate (base rows may be left
+/// out: they are added from the program). The first error among `rows`
+/// stops the building and is returned.
 ///
 /// Errors: `warrant::row_limit` past [`EvalOptions::max_rows`].
 pub fn model_from_rows(
     program: &Arc<Program>,
-    rows: impl IntoIterator<Item = ExternalRow>,
-    max_rows: usize,
-    started: Instant,
+    rows: impl IntoIterator<Item = Result<ExternalRow, Diagnostic>>,
+    external: ExternalOptions,
 ) -> Result<Model, Vec<Diagnostic>> {
+    let (max_rows, started) = (external.max_rows, external.started);
     let options = EvalOptions {
         provenance: false,
         max_rows,
+        files: external.files,
         ..Default::default()
     };
     let loaded = select_inputs(program, &options);
@@ -55,6 +72,7 @@ pub fn model_from_rows(
     add_base_rows(&mut state, program, &options, loaded);
     let mut ids = Vec::new();
     for row in rows {
+        let row = row.map_err(|d| vec![d])?;
         let p = row.pred.0 as usize;
         ids.clear();
         ids.extend(row.values.into_iter().map(|v| state.values.intern(v)));
@@ -97,6 +115,6 @@ pub fn model_from_rows(
         conflicts,
         provenance: false,
         stats,
-        warnings: Vec::new(),
+        warnings: external.warnings,
     })
 }
