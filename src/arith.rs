@@ -192,33 +192,134 @@ pub fn aggregate(
         AggregateOp::Count => i64::try_from(values.len())
             .map(|n| Some(Value::Int(n)))
             .map_err(|_| ArithError::Overflow),
-        AggregateOp::Sum => {
-            let mut sum = Value::Int(0);
-            for v in values {
-                sum = binary(ArithOp::Add, &sum, v)?;
+        AggregateOp::Sum => sum(values.iter().copied()).map(Some),
+        AggregateOp::Min | AggregateOp::Max => Ok(extreme(op, values.iter().copied())),
+    }
+}
+
+/// The sum of `values`, whatever their order: integers are added exactly
+/// (in 128 bits, which no number of 64-bit values that fits in memory can
+/// leave), so only a total outside the 64-bit range is an overflow, never a
+/// partial sum; with decimals among them the total is a decimal. A text is
+/// [`ArithError::Kind`].
+pub fn sum<'a>(values: impl IntoIterator<Item = &'a Value>) -> Result<Value, ArithError> {
+    let (mut ints, mut decs, mut decimal) = (0i128, 0.0f64, false);
+    for v in values {
+        match *v {
+            Value::Int(i) => ints += i128::from(i),
+            Value::Dec(d) => {
+                decs += d;
+                decimal = true;
             }
-            Ok(Some(sum))
-        }
-        AggregateOp::Min | AggregateOp::Max => {
-            let want = if op == AggregateOp::Min {
-                Ordering::Less
-            } else {
-                Ordering::Greater
-            };
-            let mut best: Option<&Value> = None;
-            for &v in values {
-                best = match best {
-                    None => Some(v),
-                    Some(b) => match order(v, b) {
-                        Some(o) if o == want => Some(v),
-                        Some(_) => Some(b),
-                        None => return Ok(None),
-                    },
-                };
-            }
-            Ok(best.cloned())
+            _ => return Err(ArithError::Kind),
         }
     }
+    if decimal {
+        dec(ints as f64 + decs)
+    } else {
+        i64::try_from(ints)
+            .map(Value::Int)
+            .map_err(|_| ArithError::Overflow)
+    }
+}
+
+/// The least (`min`) or greatest (`max`) of `values`, whatever their
+/// order: of equal values of two kinds (`1` and `1.0`) the integer; `None`
+/// for nothing, or for values that do not order (texts with numbers).
+pub fn extreme<'a>(
+    op: crate::ir::AggregateOp,
+    values: impl IntoIterator<Item = &'a Value>,
+) -> Option<Value> {
+    let want = if op == crate::ir::AggregateOp::Min {
+        Ordering::Less
+    } else {
+        Ordering::Greater
+    };
+    let mut best: Option<&Value> = None;
+    for v in values {
+        best = match best {
+            None => Some(v),
+            Some(b) => match order(v, b)? {
+                o if o == want => Some(v),
+                Ordering::Equal if matches!(v, Value::Int(_)) => Some(v),
+                _ => Some(b),
+            },
+        };
+    }
+    best.cloned()
+}
+
+/// What the failing parts of an expression run into, every one of them:
+/// each operand is computed, an operation with a failing operand is not
+/// (`(A * B) / 0`, when `A * B` overflows, is only an overflow), so an
+/// overflow in one operand does not hide a division by zero or a wrong
+/// kind in another (`A * B + C / 0` is both).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub overflow: bool,
+    pub division_by_zero: bool,
+    pub kind: bool,
+}
+
+impl Failures {
+    fn of(e: ArithError) -> Failures {
+        Failures {
+            overflow: e == ArithError::Overflow,
+            division_by_zero: e == ArithError::DivisionByZero,
+            kind: e == ArithError::Kind,
+        }
+    }
+
+    fn or(self, o: Failures) -> Failures {
+        Failures {
+            overflow: self.overflow || o.overflow,
+            division_by_zero: self.division_by_zero || o.division_by_zero,
+            kind: self.kind || o.kind,
+        }
+    }
+}
+
+/// The failures of an expression (none when it computes), reading
+/// arguments through `arg`; `None` is a value unknown because its own
+/// computation overflowed, which counts as an overflow.
+pub fn failures(expr: &crate::ir::Expr, arg: &dyn Fn(crate::ir::Arg) -> Option<Value>) -> Failures {
+    use crate::ir::Expr;
+    fn all(
+        es: &[&Expr],
+        arg: &dyn Fn(crate::ir::Arg) -> Option<Value>,
+    ) -> Result<Vec<Value>, Failures> {
+        let mut fails = Failures::default();
+        let mut vals = Vec::with_capacity(es.len());
+        for e in es {
+            match go(e, arg) {
+                Ok(v) => vals.push(v),
+                Err(f) => fails = fails.or(f),
+            }
+        }
+        if fails == Failures::default() {
+            Ok(vals)
+        } else {
+            Err(fails)
+        }
+    }
+    fn go(e: &Expr, arg: &dyn Fn(crate::ir::Arg) -> Option<Value>) -> Result<Value, Failures> {
+        match e {
+            Expr::Arg(a) => arg(*a).ok_or(Failures {
+                overflow: true,
+                ..Failures::default()
+            }),
+            Expr::Neg(x) => negate(&go(x, arg)?).map_err(Failures::of),
+            Expr::Binary(op, a, b) => {
+                let v = all(&[a, b], arg)?;
+                binary(*op, &v[0], &v[1]).map_err(Failures::of)
+            }
+            Expr::Call(f, args) => {
+                let es: Vec<&Expr> = args.iter().collect();
+                call(*f, &all(&es, arg)?).map_err(Failures::of)
+            }
+        }
+    }
+    go(expr, arg).err().unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -249,6 +350,73 @@ mod tests {
             aggregate(AggregateOp::Sum, &[&big, &a]),
             Err(ArithError::Overflow)
         );
+    }
+
+    #[test]
+    fn sums_overflow_only_when_the_total_does() {
+        let (big, one, minus) = (int(i64::MAX), int(1), int(-1));
+        // Whatever the order, a partial sum past the range does not count.
+        assert_eq!(sum([&big, &one, &minus]), Ok(big.clone()));
+        assert_eq!(sum([&minus, &big, &one]), Ok(big.clone()));
+        assert_eq!(sum([&big, &one]), Err(ArithError::Overflow));
+        assert_eq!(sum([&int(i64::MIN), &minus, &one]), Ok(int(i64::MIN)));
+        assert_eq!(
+            sum([&big, &one, &Value::Dec(0.5)]),
+            Ok(Value::Dec(i64::MAX as f64 + 1.5))
+        );
+        assert_eq!(sum([&one, &Value::Text("x".into())]), Err(ArithError::Kind));
+    }
+
+    #[test]
+    fn of_equal_values_of_two_kinds_the_integer_is_kept() {
+        use crate::ir::AggregateOp::{Max, Min};
+        let (i, d) = (int(1), Value::Dec(1.0));
+        for op in [Min, Max] {
+            assert_eq!(extreme(op, [&i, &d]), Some(int(1)));
+            assert_eq!(extreme(op, [&d, &i]), Some(int(1)));
+        }
+        assert_eq!(
+            extreme(Min, [&d, &Value::Dec(0.5), &i]),
+            Some(Value::Dec(0.5))
+        );
+        assert_eq!(extreme(Max, [&int(2), &Value::Dec(2.0), &i]), Some(int(2)));
+    }
+
+    #[test]
+    fn failures_are_every_operand_s() {
+        use crate::ir::{Arg, Expr};
+        let big = Expr::Arg(Arg::Var(0));
+        let zero = Expr::Arg(Arg::Var(1));
+        let times = |a: Expr, b: Expr| Expr::Binary(ArithOp::Mul, Box::new(a), Box::new(b));
+        let by = |a: Expr, b: Expr| Expr::Binary(ArithOp::Div, Box::new(a), Box::new(b));
+        let plus = |a: Expr, b: Expr| Expr::Binary(ArithOp::Add, Box::new(a), Box::new(b));
+        let arg = |a: Arg| match a {
+            Arg::Var(0) => Some(int(i64::MAX)),
+            Arg::Var(1) => Some(int(0)),
+            _ => None,
+        };
+        let over = times(big.clone(), big.clone());
+        let only_overflow = Failures {
+            overflow: true,
+            ..Failures::default()
+        };
+        assert_eq!(failures(&over, &arg), only_overflow);
+        assert_eq!(
+            failures(&by(over.clone(), zero.clone()), &arg),
+            only_overflow
+        );
+        let both = plus(over, by(big.clone(), zero));
+        assert_eq!(
+            failures(&both, &arg),
+            Failures {
+                overflow: true,
+                division_by_zero: true,
+                kind: false
+            }
+        );
+        // An unknown value counts as an overflow.
+        assert_eq!(failures(&Expr::Arg(Arg::Var(7)), &arg), only_overflow);
+        assert_eq!(failures(&big, &arg), Failures::default());
     }
 
     #[test]

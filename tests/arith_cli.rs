@@ -52,3 +52,50 @@ fn a_comparison_between_kinds_is_a_counted_warning() {
         .collect();
     insta::assert_snapshot!("mixed_kinds", diagnostics);
 }
+
+/// The rule of `docs/language.md`: only a binding of all a rule's atoms
+/// whose other conditions hold stops evaluation. `N` overflows on every
+/// row of `a` as soon as `a` is matched; `c` has no row for them, or its
+/// row fails `M > 0`, so nothing stops and the other rules derive.
+#[test]
+fn an_overflow_on_a_binding_that_does_not_complete_stops_nothing() {
+    for file in ["partial_overflow", "failing_after_overflow"] {
+        let (code, out, err) = run(&format!("tests/data/arith/{file}.wr"));
+        assert_eq!(code, 0, "{file}: {err}");
+        assert!(!err.contains("warrant::overflow"), "{file}: {err}");
+        assert!(out.contains("fine(2)") && out.contains("fine(3)"), "{out}");
+        assert!(!out.contains("r ("), "{file}: {out}");
+    }
+}
+
+#[test]
+fn an_overflow_on_a_whole_binding_stops_evaluation() {
+    let (code, _, err) = run("tests/data/arith/whole_overflow.wr");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("whole_overflow", err);
+}
+
+/// Partial sums past the range do not count, only the total.
+#[test]
+fn a_sum_overflows_only_when_its_total_does() {
+    let (code, out, err) = run("tests/data/arith/sum_total.wr");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("total(9223372036854775807)"), "{out}");
+    let (code, _, err) = run("tests/data/arith/sum_overflow.wr");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("sum_overflow", err);
+}
+
+#[test]
+fn min_and_max_keep_the_integer_of_equal_values() {
+    let (code, out, _) = run("tests/data/arith/extreme_kinds.wr");
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("least(1) ") && out.contains("most(2) "),
+        "{out}"
+    );
+    assert!(
+        !out.contains("least(1.0)") && !out.contains("most(2.0)"),
+        "{out}"
+    );
+}

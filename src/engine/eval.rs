@@ -1,7 +1,8 @@
 //! The evaluation loop: semi-naive, stratum by stratum, over join plans.
 //! Here the join machine (a plan's steps, row by row, and the conclusions
-//! it emits); `strata` runs a stratum's rounds, `aggregate` groups, and
-//! `faults` counts what arithmetic and comparisons run into.
+//! it emits); `strata` runs a stratum's rounds, `aggregate` groups,
+//! `faults` counts what arithmetic and comparisons run into, and
+//! `complete` decides whether an overflow stops evaluation.
 
 use std::time::Instant;
 
@@ -14,6 +15,7 @@ use super::plan::{ColOp, Negation, Operand, Plan, Source, Step};
 use super::relation::{Inserted, NIL, Relation};
 
 mod aggregate;
+mod complete;
 mod faults;
 mod strata;
 
@@ -65,6 +67,8 @@ pub(crate) enum Sink<'a> {
         target: Option<u32>,
         words: &'a mut Vec<u32>,
         liks: &'a mut Vec<u16>,
+        /// Matches whose computation overflowed (see `complete`).
+        overflowed: &'a mut Vec<usize>,
     },
 }
 
@@ -78,8 +82,13 @@ pub(crate) struct State<'t> {
     pub max_rows: usize,
     /// Set when the row limit was passed: the predicate that grew.
     pub overflow: Option<usize>,
-    /// Set when integer arithmetic overflowed.
+    /// Set when integer arithmetic overflowed (on a binding of a whole
+    /// body, see `complete`).
     pub fault: Option<ArithFault>,
+    /// The completion check under way, if any.
+    completion: complete::Completion,
+    /// The first overflow met in an aggregate's sub-plan on a whole match.
+    member_fault: Option<ArithFault>,
     /// When evaluation must stop (`--timeout`), and calls of `run` left
     /// before the clock is read again.
     pub deadline: Option<Instant>,
@@ -147,6 +156,8 @@ impl<'t> State<'t> {
             max_rows,
             overflow: None,
             fault: None,
+            completion: complete::Completion::default(),
+            member_fault: None,
             deadline: None,
             clock_countdown: CLOCK_EVERY,
             timed_out: None,
@@ -229,6 +240,9 @@ impl<'t> State<'t> {
         if self.prem.len() < plan.slots {
             self.prem.resize(plan.slots, NIL);
         }
+        if self.completion.unknown.len() < plan.vars {
+            self.completion.unknown.resize(plan.vars, false);
+        }
         self.prem[..plan.slots].fill(NIL);
         self.run(plan, sink, 0, u16::MAX, 0);
         self.flush();
@@ -279,10 +293,18 @@ impl<'t> State<'t> {
         if self.stopped() || self.out_of_time() {
             return;
         }
+        let checking = self.completion.purpose != complete::Purpose::None;
         let Some(s) = plan.steps.get(step) else {
-            self.emit(plan, sink, lik, height);
+            if checking {
+                self.completed(sink, lik);
+            } else {
+                self.emit(plan, sink, lik, height);
+            }
             return;
         };
+        if checking && self.passed_over(plan, sink, step, lik, height) {
+            return;
+        }
         match s {
             Step::Scan {
                 atom,
@@ -412,7 +434,7 @@ impl<'t> State<'t> {
                         self.vars[*var as usize] = self.values.intern(v);
                         self.run(plan, sink, step + 1, lik, height);
                     }
-                    Err(e) => self.arith_failed(e, expr),
+                    Err(e) => self.assign_failed(plan, sink, step, *var, expr, e, lik, height),
                 }
             }
             Step::Aggregate(a) => self.aggregate(plan, sink, step, a, lik, height),
@@ -549,6 +571,7 @@ impl<'t> State<'t> {
                 target,
                 words,
                 liks,
+                ..
             } => {
                 for &g in group.iter() {
                     words.push(self.vars[g as usize]);

@@ -82,6 +82,8 @@ pub(crate) struct AggregateStep {
     /// Matches below this likelihood are not counted.
     pub floor: u16,
     pub plan: Plan,
+    /// The variables bound before it that its sub-body reads.
+    pub reads: Vec<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -320,7 +322,13 @@ struct Placed {
 }
 
 fn max_var(body: &ir::Body) -> Option<u32> {
-    let mut vars: Vec<u32> = Vec::new();
+    let mut vars = Vec::new();
+    body_vars(body, &mut vars);
+    vars.into_iter().max()
+}
+
+/// Every variable a body mentions, its aggregates' included.
+fn body_vars(body: &ir::Body, vars: &mut Vec<u32>) {
     let atoms = body.atoms.iter().chain(&body.exceptions);
     for a in atoms.flat_map(|a| a.args.iter()) {
         if let Arg::Var(v) = a {
@@ -336,15 +344,14 @@ fn max_var(body: &ir::Body) -> Option<u32> {
     }
     for a in &body.assignments {
         vars.push(a.var);
-        a.expr.vars(&mut vars);
+        a.expr.vars(vars);
     }
-    let mut max = vars.into_iter().max();
     for a in &body.aggregates {
-        let own = [Some(a.result), a.target, max_var(&a.body)];
-        let group = a.group.iter().copied().max();
-        max = max.max(own.into_iter().flatten().max()).max(group);
+        vars.push(a.result);
+        vars.extend(a.target);
+        vars.extend(&a.group);
+        body_vars(&a.body, vars);
     }
-    max
 }
 
 fn compare_step(c: &ir::Comparison) -> Step {
@@ -436,6 +443,11 @@ fn place_filters(
                 .filter(|&g| !is_bound(bound, g))
                 .collect();
             let plan = compile_within(&a.body, None, rels, bound.to_vec(), placed.slots);
+            let mut reads = Vec::new();
+            body_vars(&a.body, &mut reads);
+            reads.retain(|&v| is_bound(bound, v));
+            reads.sort_unstable();
+            reads.dedup();
             placed.slots = placed.slots.max(plan.slots);
             steps.push(Step::Aggregate(Box::new(AggregateStep {
                 op: a.op,
@@ -444,6 +456,7 @@ fn place_filters(
                 group_out: group_out.clone(),
                 floor: a.floor.map_or(0, |l| l.units()),
                 plan,
+                reads,
             })));
             set(bound, a.result);
             for g in group_out {

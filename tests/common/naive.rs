@@ -4,12 +4,16 @@
 //! changes, with the semantics of `docs/language.md` and the oracle's
 //! values ([`super::oracle`]).
 //!
-//! A binding derives when every condition holds. A computation that
-//! overflows stops the engine's evaluation, one that divides by zero only
-//! drops its binding; since the engine may test conditions in any order,
-//! the oracle says an overflow (or a division by zero) *must* happen when
-//! some binding has one and no condition of that binding fails otherwise,
-//! and *may* happen when the binding fails anyway.
+//! A binding derives when every condition holds. The rule of
+//! `docs/language.md` for faults: an overflow stops evaluation exactly
+//! when some binding of all a rule's atoms has an overflowing computation
+//! and no other condition of it fails (a condition reading an overflowed
+//! value neither holds nor fails; a division by zero, a wrong kind, a
+//! failing comparison or a certain exception fails it) — the oracle says
+//! the overflow *must* happen, and otherwise that it cannot, whatever
+//! bindings of fewer atoms compute. A division by zero is warned of when
+//! some binding has one and nothing else fails; when the binding also
+//! overflows, or fails, the oracle says it *may* be.
 
 // Each test crate uses part of it.
 #![allow(dead_code)]
@@ -42,9 +46,13 @@ pub struct Outcome {
     pub rels: Vec<Rel>,
     pub overflow: Fault,
     pub division_by_zero: Fault,
+    /// A binding of some of a rule's atoms (not all) has an overflowing
+    /// computation: an evaluation that computes early meets it (whether
+    /// it stops is `overflow`'s to say).
+    pub partial_overflow: bool,
     /// A `min`/`max` aggregate met equal values of different kinds
-    /// (`2` and `2.0`): which one it keeps is the evaluation order's choice.
-    pub ambiguous: bool,
+    /// (`2` and `2.0`): the integer is kept.
+    pub kinds_tied: bool,
     /// Stopped: the model grew past the oracle's limit.
     pub too_large: bool,
     /// Derivations a less than certain exception weakened.
@@ -140,16 +148,16 @@ pub fn evaluate(p: &RandomProgram) -> Outcome {
             if !changed {
                 out.overflow = out.overflow.max(round.overflow);
                 out.division_by_zero = out.division_by_zero.max(round.division_by_zero);
-                out.ambiguous |= round.ambiguous;
+                out.kinds_tied |= round.kinds_tied;
                 out.weakened += round.weakened;
                 out.blocked += round.blocked;
                 out.aggregate_results += round.aggregate_results;
                 out.below_floor += round.below_floor;
                 out.derived_computing += round.derived_computing;
                 out.derived_aggregating += round.derived_aggregating;
-                // The engine may compute a condition as soon as the atoms
-                // it reads are matched, before the others: faults on the
-                // bindings of fewer atoms may happen too.
+                // Whether a binding of fewer atoms overflows (the engine
+                // computes as soon as what a computation reads is bound):
+                // it must not stop evaluation unless `overflow` says so.
                 for r in &rules {
                     let n = r
                         .conds
@@ -160,12 +168,7 @@ pub fn evaluate(p: &RandomProgram) -> Outcome {
                         let subset: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
                         let mut probe = Outcome::default();
                         fire(&out.rels, r, Some(&subset), &mut probe, &mut Vec::new());
-                        if probe.overflow != Fault::Never {
-                            out.overflow = out.overflow.max(Fault::May);
-                        }
-                        if probe.division_by_zero != Fault::Never {
-                            out.division_by_zero = out.division_by_zero.max(Fault::May);
-                        }
+                        out.partial_overflow |= probe.overflow != Fault::Never;
                     }
                 }
                 break;
@@ -330,9 +333,7 @@ fn fire(
         .collect();
     let mut bindings = join(rels, &atoms, Env::new(), rule.likelihood);
     if !full && bindings.len() > 20_000 {
-        // Too many to look at: any fault may happen.
-        out.overflow = Fault::May;
-        out.division_by_zero = Fault::May;
+        // Too many to look at for a tally.
         bindings.clear();
     }
     for (mut env, lik) in bindings {
@@ -364,7 +365,7 @@ fn fire(
                     next.push((env, lik, status));
                     continue;
                 }
-                let results = aggregate(rels, rule, agg, &env, out, &mut status);
+                let results = aggregate(rels, rule, agg, &env, out);
                 if results.is_empty() {
                     status.fails = true;
                     // Still settled below: a fault of the other conditions
@@ -376,15 +377,17 @@ fn fire(
                     let mut env = env.clone();
                     env.extend(bound.into_iter().map(|(k, v)| (k, Ok(v))));
                     let mut status = status;
+                    // A sum out of range: an overflowed value.
+                    status.see(&value);
                     match (c, result) {
                         (_, Some(v)) => {
-                            env.insert(v.clone(), Ok(value));
+                            env.insert(v.clone(), value);
                         }
                         (Cond::AggregateTest(_, op, rhs), None) => {
                             let b = eval(rhs, &env);
                             status.see(&b);
-                            if let Ok(b) = b
-                                && !oracle::holds(*op, &value, &b)
+                            if let (Ok(a), Ok(b)) = (value, b)
+                                && !oracle::holds(*op, &a, &b)
                             {
                                 status.fails = true;
                             }
@@ -470,11 +473,13 @@ fn fire(
 }
 
 /// One result of an aggregate: the variables it binds (its group's that
-/// nothing else binds), its value and its likelihood.
-type AggregateResult = (Vec<(String, Value)>, Value, u16);
+/// nothing else binds), its value (an overflow when a sum leaves the
+/// range) and its likelihood.
+type AggregateResult = (Vec<(String, Value)>, Computed, u16);
 
-/// A group's key and its members' targets and likelihoods.
-type Group = (Vec<Value>, Vec<(Option<Value>, u16)>);
+/// A group's key, its members' targets and likelihoods, and whether a
+/// member's computation overflowed.
+type Group = (Vec<Value>, Vec<(Option<Value>, u16)>, bool);
 
 /// The results of an aggregate under `env`: the values it binds (its
 /// group's variables that nothing else binds), its value and likelihood.
@@ -484,7 +489,6 @@ fn aggregate(
     agg: &Agg,
     env: &Env,
     out: &mut Outcome,
-    status: &mut Status,
 ) -> Vec<AggregateResult> {
     let group = rule.group(agg);
     // The sub-body sees the group's variables the rest of the rule binds,
@@ -502,55 +506,85 @@ fn aggregate(
         for t in &agg.tests {
             test(&t.lhs, t.op, &t.rhs, &m, &mut st);
         }
-        if st.overflow || st.division_by_zero {
-            // Not generated: inner arithmetic is small and divides by nothing.
-            status.overflow |= st.overflow;
-            status.division_by_zero |= st.division_by_zero;
-            status.fails = true;
+        if st.division_by_zero {
+            // Not generated (inner arithmetic divides by nothing); the
+            // match is not counted.
+            out.division_by_zero = out.division_by_zero.max(Fault::May);
         }
-        if st.fails || st.overflow || st.division_by_zero {
+        if st.fails || st.division_by_zero {
             continue;
         }
         if agg.floor.is_some_and(|f| l < f) {
             out.below_floor += 1;
             continue;
         }
+        // A counted match that overflows leaves its group without a value.
         let key: Vec<Value> = free.iter().filter_map(|g| m[*g].clone().ok()).collect();
         let target = agg.target.as_ref().and_then(|t| m[t].clone().ok());
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push((target, l)),
-            None => groups.push((key, vec![(target, l)])),
+        match groups.iter_mut().find(|(k, ..)| *k == key) {
+            Some((_, members, over)) => {
+                members.push((target, l));
+                *over |= st.overflow;
+            }
+            None => groups.push((key, vec![(target, l)], st.overflow)),
         }
     }
     if groups.is_empty() && free.is_empty() {
-        groups.push((Vec::new(), Vec::new()));
+        groups.push((Vec::new(), Vec::new(), false));
     }
     let mut results = Vec::new();
-    for (key, members) in groups {
+    for (key, members, over) in groups {
         let lik = members.iter().map(|m| m.1).min().unwrap_or(CERTAIN);
         let targets: Vec<Value> = members.iter().filter_map(|m| m.0.clone()).collect();
         let value = match agg.op {
+            _ if over => Err(Fail::Overflow),
             AggregateOp::Count => Ok(Value::Int(members.len() as i64)),
-            AggregateOp::Sum => targets.iter().try_fold(Value::Int(0), |s, t| {
-                oracle::binary(warrant::ir::ArithOp::Add, &s, t)
-            }),
+            AggregateOp::Sum => sum(&targets),
             AggregateOp::Min | AggregateOp::Max => extreme(&targets, agg.op, out),
         };
-        match value {
+        let value = match value {
             Ok(v) => {
                 out.aggregate_results += 1;
-                let bound = free.iter().map(|g| (*g).clone()).zip(key).collect();
-                results.push((bound, v, lik));
+                Ok(v)
             }
-            Err(Fail::Overflow) => status.overflow = true,
-            Err(_) => {}
-        }
+            Err(Fail::Overflow) => Err(Fails::one(Fail::Overflow)),
+            Err(_) => continue,
+        };
+        let bound = free.iter().map(|g| (*g).clone()).zip(key).collect();
+        results.push((bound, value, lik));
     }
     results
 }
 
-/// The least or greatest value: none of nothing or of texts mixed with
-/// numbers.
+/// The sum of numbers, whatever their order: integers exactly (only a
+/// total outside the 64-bit range overflows), with decimals a decimal.
+fn sum(values: &[Value]) -> Result<Value, Fail> {
+    let (mut ints, mut decs, mut decimal) = (0i128, 0.0f64, false);
+    for v in values {
+        match v {
+            Value::Int(i) => ints += i128::from(*i),
+            Value::Dec(d) => {
+                decs += d;
+                decimal = true;
+            }
+            _ => return Err(Fail::Kind),
+        }
+    }
+    if !decimal {
+        return i64::try_from(ints)
+            .map(Value::Int)
+            .map_err(|_| Fail::Overflow);
+    }
+    let total = ints as f64 + decs;
+    if total.is_finite() {
+        Ok(Value::Dec(if total == 0.0 { 0.0 } else { total }))
+    } else {
+        Err(Fail::Overflow)
+    }
+}
+
+/// The least or greatest value (of equal values of two kinds, the
+/// integer): none of nothing or of texts mixed with numbers.
 fn extreme(values: &[Value], op: AggregateOp, out: &mut Outcome) -> Result<Value, Fail> {
     let want = if op == AggregateOp::Min {
         std::cmp::Ordering::Less
@@ -568,14 +602,13 @@ fn extreme(values: &[Value], op: AggregateOp, out: &mut Outcome) -> Result<Value
             },
         };
     }
-    let best = best.ok_or(Fail::Kind)?;
-    // Every pair is comparable (one kind); equal values of different
-    // kinds make the result depend on the order of evaluation.
-    if values
-        .iter()
-        .any(|v| oracle::order(v, best) == Some(std::cmp::Ordering::Equal) && v != best)
-    {
-        out.ambiguous = true;
+    let mut best = best.ok_or(Fail::Kind)?;
+    let tied = |v: &&Value| oracle::order(v, best) == Some(std::cmp::Ordering::Equal) && *v != best;
+    if let Some(other) = values.iter().find(tied) {
+        out.kinds_tied = true;
+        if matches!(other, Value::Int(_)) {
+            best = other;
+        }
     }
     if values.iter().any(|v| oracle::order(v, best).is_none()) {
         return Err(Fail::Kind);

@@ -53,6 +53,13 @@ pub struct Features {
     pub floors: usize,
     /// Arithmetic comparisons that multiply by a huge constant.
     pub overflow: usize,
+    /// `N = A * 2^62` bindings in rules that are not recursive: they
+    /// overflow (|A| ≥ 2) on bindings of the atoms that bind `A`, which the
+    /// rule's other atoms and conditions may or may not complete.
+    pub huge_bindings: usize,
+    /// Integers of base facts near the 64-bit limits (sums that leave the
+    /// range, or leave it and come back).
+    pub huge_facts: usize,
 }
 
 impl Features {
@@ -67,6 +74,8 @@ impl Features {
         aggregates: 0,
         floors: 0,
         overflow: 0,
+        huge_bindings: 0,
+        huge_facts: 0,
     };
 
     /// Everything.
@@ -79,6 +88,16 @@ impl Features {
         aggregates: 30,
         floors: 40,
         overflow: 4,
+        huge_bindings: 0,
+        huge_facts: 0,
+    };
+
+    /// Everything, and many computations that overflow on some bindings.
+    pub const OVERFLOWING: Features = Features {
+        arithmetic: 60,
+        huge_bindings: 40,
+        huge_facts: 8,
+        ..Features::ALL
     };
 
     pub const fn without_negation(self) -> Features {

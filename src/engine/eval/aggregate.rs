@@ -1,14 +1,16 @@
 //! Aggregates: a sub-plan's matches grouped, counted, summed or ranged,
-//! then the rest of the plan run once per group.
+//! then the rest of the plan run once per group. A group whose sum leaves
+//! the integer range, or with a match whose computation overflowed, has
+//! no value: the rest of the plan then decides, as for any overflow, whether
+//! evaluation stops (see `complete`).
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::arith::{self, ArithError};
-use crate::ir::{self, AggregateOp, Value};
+use crate::ir::{AggregateOp, Value};
 use crate::likelihood::Likelihood;
 
-use super::{ArithFault, Sink, State};
+use super::{Sink, State};
 use crate::engine::plan::{AggregateStep, Plan};
 
 impl State<'_> {
@@ -23,16 +25,24 @@ impl State<'_> {
         lik: u16,
         height: u32,
     ) {
-        let (mut words, mut liks) = (Vec::new(), Vec::new());
+        let (mut words, mut liks, mut overflowed) = (Vec::new(), Vec::new(), Vec::new());
         let mut local = Sink::Matches {
             group: &a.group_out,
             target: a.target,
             words: &mut words,
             liks: &mut liks,
+            overflowed: &mut overflowed,
         };
+        let saved = self.enter_sub_plan();
         self.run(&a.plan, &mut local, 0, u16::MAX, 0);
+        self.leave_sub_plan(saved);
+        let member_fault = self.member_fault.take();
         if self.stopped() {
             return;
+        }
+        let mut over = vec![false; liks.len()];
+        for i in overflowed {
+            over[i] = true;
         }
         // Groups in the order first met; matches below the floor count
         // for nothing (and make no group).
@@ -53,59 +63,32 @@ impl State<'_> {
         if groups.is_empty() && a.group_out.is_empty() {
             groups.push((&[], Vec::new()));
         }
+        // Per group its value, or what overflowed: a match's computation
+        // or the sum.
         let mut results = Vec::with_capacity(groups.len());
         for (key, members) in &groups {
-            let target = |i: usize| words[i * width + width - 1];
-            let value = match a.op {
-                AggregateOp::Count => Some(Value::Int(members.len() as i64)),
-                AggregateOp::Sum => {
-                    let mut sum = Ok(Value::Int(0));
-                    for &i in members {
-                        sum = sum.and_then(|s| {
-                            arith::binary(ir::ArithOp::Add, &s, self.values.get(target(i)))
-                        });
+            let target = |i: usize| self.values.get(words[i * width + width - 1]);
+            let value = if members.iter().any(|&i| over[i]) {
+                Err(member_fault
+                    .as_ref()
+                    .map_or_else(String::new, |f| f.computation.clone()))
+            } else {
+                let value = match a.op {
+                    AggregateOp::Count => Ok(Value::Int(members.len() as i64)),
+                    AggregateOp::Sum => arith::sum(members.iter().map(|&i| target(i))),
+                    AggregateOp::Min | AggregateOp::Max => {
+                        arith::extreme(a.op, members.iter().map(|&i| target(i)))
+                            .ok_or(ArithError::Kind)
                     }
-                    match sum {
-                        Ok(v) => Some(v),
-                        Err(ArithError::Overflow) => {
-                            if self.fault.is_none() {
-                                self.fault = Some(ArithFault {
-                                    rule: self.current,
-                                    computation: format!("the sum of {} values", members.len()),
-                                });
-                            }
-                            return;
-                        }
-                        Err(_) => None,
+                };
+                match value {
+                    Ok(v) => Ok(v),
+                    Err(ArithError::Overflow) => {
+                        Err(format!("the sum of {} values", members.len()))
                     }
-                }
-                AggregateOp::Min | AggregateOp::Max => {
-                    let want = if a.op == AggregateOp::Min {
-                        Ordering::Less
-                    } else {
-                        Ordering::Greater
-                    };
-                    let mut best: Option<u32> = None;
-                    let mut comparable = true;
-                    for &i in members {
-                        let v = target(i);
-                        best = match best {
-                            None => Some(v),
-                            Some(b) => match ir::order(self.values.get(v), self.values.get(b)) {
-                                Some(o) if o == want => Some(v),
-                                Some(_) => Some(b),
-                                None => {
-                                    comparable = false;
-                                    Some(b)
-                                }
-                            },
-                        };
-                    }
-                    best.filter(|_| comparable)
-                        .map(|b| self.values.get(b).clone())
+                    Err(_) => continue,
                 }
             };
-            let Some(value) = value else { continue };
             let glik = members
                 .iter()
                 .map(|&i| liks[i])
@@ -114,12 +97,22 @@ impl State<'_> {
             results.push((key.to_vec(), value, glik));
         }
         for (key, value, glik) in results {
-            let id = self.values.intern(value);
-            self.vars[a.result as usize] = id;
             for (&g, &v) in a.group_out.iter().zip(&key) {
                 self.vars[g as usize] = v;
             }
-            self.run(plan, sink, step + 1, lik.min(glik), height);
+            match value {
+                Ok(value) => {
+                    let id = self.values.intern(value);
+                    self.vars[a.result as usize] = id;
+                    self.run(plan, sink, step + 1, lik.min(glik), height);
+                }
+                Err(computation) => {
+                    let vars = [a.result];
+                    self.overflowed(plan, sink, step + 1, lik.min(glik), height, &vars, |_| {
+                        computation
+                    });
+                }
+            }
             if self.stopped() {
                 return;
             }

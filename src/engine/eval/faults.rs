@@ -1,8 +1,8 @@
 //! What arithmetic and comparisons count or stop evaluation on: divisions
 //! by zero and comparisons of values of different kinds (counted, with
-//! their rules), integer overflow (stops, with the computation shown).
+//! their rules), integer overflow (stops, with the computation shown; when,
+//! `complete` decides).
 
-use crate::arith::{self, ArithError};
 use crate::ir::{self, Arg, Value};
 use crate::source::Span;
 
@@ -27,25 +27,14 @@ impl State<'_> {
         }
     }
 
-    /// Counts a division by zero, or stops evaluation on an overflow.
-    pub(super) fn arith_failed(&mut self, e: ArithError, expr: &ir::Expr) {
-        match e {
-            ArithError::DivisionByZero => {
-                self.divisions_by_zero += 1;
-                if let Some(r) = self.current
-                    && !self.division_rules.contains(&r)
-                {
-                    self.division_rules.push(r);
-                }
-            }
-            ArithError::Overflow if self.fault.is_none() => {
-                let (vals, vars) = (&self.values, &self.vars);
-                self.fault = Some(ArithFault {
-                    rule: self.current,
-                    computation: arith::display(expr, &|a| arg_value(vals, vars, a)),
-                });
-            }
-            _ => {}
+    /// Counts a division by zero (of a binding that completes, see
+    /// `complete`).
+    pub(super) fn division_by_zero(&mut self) {
+        self.divisions_by_zero += 1;
+        if let Some(r) = self.current
+            && !self.division_rules.contains(&r)
+        {
+            self.division_rules.push(r);
         }
     }
 }

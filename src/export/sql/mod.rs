@@ -20,6 +20,7 @@ mod arith;
 pub mod duckdb;
 mod inputs;
 pub mod readback;
+mod recursive;
 mod rule;
 mod strata;
 pub mod values;

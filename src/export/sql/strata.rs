@@ -5,7 +5,7 @@ use crate::ir::{Atom, PredId, Program, RuleId, ValueId};
 use crate::likelihood::Likelihood;
 
 use super::inputs;
-use super::not_compilable;
+use super::recursive;
 use super::rule::{self, TableRef};
 use super::values::{column, ident, is_value, literal};
 
@@ -39,30 +39,18 @@ pub fn compile_strata(program: &Program, sql: &mut String) -> Result<(), Vec<Dia
     for (s, st) in program.strata.iter().enumerate() {
         let heads: Vec<(RuleId, usize)> = heads_into(program, &st.preds);
         let in_stratum = |p: PredId| stratum_of[p.0 as usize] == s && st.preds.contains(&p);
-        let mut recursive = false;
-        for &(r, _) in &heads {
-            let rule = program.rule(r);
-            let n = rule
-                .body
-                .atoms
-                .iter()
-                .filter(|a| in_stratum(a.pred))
-                .count();
-            if n > 1 {
-                let atom = rule.body.atoms.iter().filter(|a| in_stratum(a.pred)).nth(1);
-                errors.push(not_compilable(
-                    &rule.name,
-                    atom.map_or(rule.span, |a| a.span),
-                    "a second condition on a predicate of its own recursion (non-linear recursion; write it with one)",
-                ));
+        let recursive = match recursive::is_recursive(program, &heads, &in_stratum) {
+            Ok(r) => r,
+            Err(mut refused) => {
+                errors.append(&mut refused);
+                continue;
             }
-            recursive |= n > 0;
-        }
+        };
         if !errors.is_empty() {
             continue;
         }
         if recursive {
-            recursive_stratum(program, s, &st.preds, &heads, &in_stratum, sql);
+            recursive::recursive_stratum(program, s, &st.preds, &heads, &in_stratum, sql);
         } else {
             for &p in &st.preds {
                 let mine: Vec<(RuleId, usize)> = heads
@@ -129,7 +117,7 @@ fn base_rows(program: &Program, pred: PredId) -> Vec<(Vec<ValueId>, Likelihood)>
 }
 
 /// `SELECT`s of base rows as a `VALUES` list (with a tag column when given).
-fn values_select(
+pub(super) fn values_select(
     program: &Program,
     pred: PredId,
     tag: Option<usize>,
@@ -166,7 +154,7 @@ fn values_select(
     ))
 }
 
-fn create_table(program: &Program, pred: PredId, sql: &mut String) {
+pub(super) fn create_table(program: &Program, pred: PredId, sql: &mut String) {
     let p = program.pred(pred);
     let mut cols: Vec<String> = (0..p.arity).map(|j| format!("{} wv", column(j))).collect();
     cols.push("likelihood INTEGER".into());
@@ -178,7 +166,7 @@ fn create_table(program: &Program, pred: PredId, sql: &mut String) {
 }
 
 /// Fills a table with the most likely of `sources` per row.
-fn insert_max(program: &Program, pred: PredId, from: &str, sql: &mut String) {
+pub(super) fn insert_max(program: &Program, pred: PredId, from: &str, sql: &mut String) {
     let p = program.pred(pred);
     let cols: Vec<String> = (0..p.arity).map(column).collect();
     let mut select = cols.clone();
@@ -196,7 +184,7 @@ fn insert_max(program: &Program, pred: PredId, from: &str, sql: &mut String) {
 }
 
 /// The comment naming a rule above its `SELECT`.
-fn rule_comment(program: &Program, r: RuleId, head: &Atom) -> String {
+pub(super) fn rule_comment(program: &Program, r: RuleId, head: &Atom) -> String {
     let rule = program.rule(r);
     format!("  -- rule {} → {}", rule.name, program.pred(head.pred).name)
 }
@@ -227,111 +215,6 @@ fn plain_table(program: &Program, pred: PredId, heads: &[(RuleId, usize)], sql: 
     }
     let from = format!("(\n{}\n) AS derivations", parts.join("\n  UNION ALL\n"));
     insert_max(program, pred, &from, sql);
-}
-
-/// A recursive stratum: one `WITH RECURSIVE` over all its predicates.
-fn recursive_stratum(
-    program: &Program,
-    s: usize,
-    preds: &[PredId],
-    heads: &[(RuleId, usize)],
-    in_stratum: &dyn Fn(PredId) -> bool,
-    sql: &mut String,
-) {
-    let width = preds
-        .iter()
-        .map(|&p| program.pred(p).arity)
-        .max()
-        .unwrap_or(0);
-    let tag_of = |p: PredId| preds.iter().position(|&q| q == p).unwrap_or(0);
-    let table = ident(&format!("warrant stratum {s}"));
-    let names: Vec<String> = preds
-        .iter()
-        .map(|&p| program.pred(p).name.clone())
-        .collect();
-    sql.push_str(&format!(
-        "\n-- Stratum {s}, recursive: {} (tag = position in this list).\n",
-        names.join(", ")
-    ));
-    let mut cols: Vec<String> = vec!["tag".into()];
-    cols.extend((0..width).map(column));
-    cols.push("likelihood".into());
-    let mut base: Vec<String> = Vec::new();
-    // A typed empty row keeps the column types when nothing else is stated.
-    let mut empty = vec!["CAST(NULL AS INTEGER) AS tag".to_string()];
-    empty.extend((0..width).map(|j| format!("CAST(NULL AS wv) AS {}", column(j))));
-    empty.push("CAST(NULL AS INTEGER) AS likelihood".into());
-    base.push(format!("  SELECT {} WHERE false", empty.join(", ")));
-    for &p in preds {
-        if let Some(v) = values_select(program, p, Some(tag_of(p)), width) {
-            base.push(format!(
-                "  -- stated rows of {}\n  {v}",
-                program.pred(p).name
-            ));
-        }
-        for v in inputs::input_selects(program, p, Some(tag_of(p)), width) {
-            base.push(format!(
-                "  -- input rows of {}\n  {v}",
-                program.pred(p).name
-            ));
-        }
-    }
-    let mut steps: Vec<String> = Vec::new();
-    for &(r, h) in heads {
-        let rule = program.rule(r);
-        let head = &rule.heads[h];
-        let is_recursive = rule.body.atoms.iter().any(|a| in_stratum(a.pred));
-        let body = rule::body(program, &rule.body, &|p| {
-            if in_stratum(p) {
-                TableRef::Tagged {
-                    table: "s",
-                    tag: tag_of(p),
-                }
-            } else {
-                TableRef::Table(ident(&program.pred(p).name))
-            }
-        });
-        let select = rule::select(
-            program,
-            &body,
-            head,
-            rule.likelihood,
-            width,
-            Some(tag_of(head.pred)),
-        );
-        let part = format!("{}\n  {select}", rule_comment(program, r, head));
-        if is_recursive {
-            steps.push(part);
-        } else {
-            base.push(part);
-        }
-    }
-    // `base UNION (steps)`: DuckDB splits a recursive CTE at its top-level
-    // UNION, so the starting rows and the recursive steps are grouped.
-    let mut cte = format!(
-        "  SELECT * FROM (\n{}\n  ) AS start",
-        base.join("\n  UNION ALL\n")
-    );
-    if !steps.is_empty() {
-        cte.push_str(&format!(
-            "\n  UNION (\n{}\n  )",
-            steps.join("\n  UNION ALL\n")
-        ));
-    }
-    sql.push_str(&format!(
-        "CREATE TABLE {table} AS\nWITH RECURSIVE s({}) AS (\n{cte}\n)\nSELECT * FROM s;\n",
-        cols.join(", ")
-    ));
-    for &p in preds {
-        sql.push_str(&format!("-- {}\n", program.pred(p).name));
-        create_table(program, p, sql);
-        insert_max(
-            program,
-            p,
-            &format!("{table} WHERE tag = {}", tag_of(p)),
-            sql,
-        );
-    }
 }
 
 /// The overflow guard of each rule of a stratum that computes, over the

@@ -351,7 +351,25 @@ pub fn generate(seed: u64, features: &Features) -> RandomProgram {
             level: 0,
         });
         for _ in 0..2 + g.rng.below(10) {
-            let row = (0..arity).map(|_| value(&mut g.rng, g.domain)).collect();
+            let row = (0..arity)
+                .map(|_| {
+                    let v = value(&mut g.rng, g.domain);
+                    match v {
+                        Value::Int(i)
+                            if g.features.huge_facts > 0 && g.chance(g.features.huge_facts) =>
+                        {
+                            // `i64::MIN + 1 + i` rather than `i64::MIN`: a
+                            // literal's minus is a negation.
+                            Value::Int(if g.chance(50) {
+                                i64::MAX - i
+                            } else {
+                                i64::MIN + 1 + i
+                            })
+                        }
+                        v => v,
+                    }
+                })
+                .collect();
             facts.push((i, row, pick(&mut g.rng, &LIKS)));
         }
     }
@@ -449,7 +467,20 @@ fn rule(g: &mut Gen, preds: &[PredT], nbase: usize, r: usize, head: usize, seedi
             } else {
                 Place::Value
             };
-            let e = g.expr(&bound, place, 2, Kind::Any);
+            let numeric: Vec<String> = atom_bound
+                .iter()
+                .filter(|v| g.kind_of_var(v).fits(Kind::Number))
+                .cloned()
+                .collect();
+            let huge = !recursive
+                && !numeric.is_empty()
+                && g.features.huge_bindings > 0
+                && g.chance(g.features.huge_bindings);
+            let e = if huge {
+                bin(ArithOp::Mul, var(&pick(&mut g.rng, &numeric)), int(HUGE))
+            } else {
+                g.expr(&bound, place, 2, Kind::Any)
+            };
             let kind = g.kind(&e);
             conds.push(Cond::Assign(name.clone(), e));
             if recursive {
