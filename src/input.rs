@@ -70,6 +70,13 @@ pub fn read_with(
             .with_label(input.span, format!("`{}` is loaded from here", target.name))
             .with_path(&input.path)
     };
+    if input.format == InputFormat::Parquet {
+        return Err(fail(
+            String::new(),
+            "Warrant reads CSV and TSV files; Parquet is read by DuckDB".into(),
+        )
+        .with_help("give the Parquet files with `--input-parquet` to `export --sql` or `run --engine duckdb`"));
+    }
     let bytes = std::fs::read(&input.path).map_err(|e| {
         let what = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
@@ -211,6 +218,9 @@ pub fn read_with(
 /// many fields a row has; `None` when the file cannot be read or its
 /// header does not give the columns (then `read` reported it).
 pub fn columns(input: &Input, target: &Target) -> Option<(Vec<usize>, usize)> {
+    if input.format == InputFormat::Parquet {
+        return None; // columns chosen by DuckDB (see `export::sql::parquet`)
+    }
     if !input.header {
         return Some(((0..target.arity).collect(), target.arity));
     }
@@ -499,7 +509,8 @@ fn reader(format: InputFormat, body: &[u8]) -> csv::Reader<&[u8]> {
         .has_headers(false)
         .flexible(true)
         .delimiter(match format {
-            InputFormat::Csv => b',',
+            // (`read_with` refuses Parquet before reading.)
+            InputFormat::Csv | InputFormat::Parquet => b',',
             InputFormat::Tsv => b'\t',
         })
         .quoting(format == InputFormat::Csv)

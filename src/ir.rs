@@ -122,6 +122,10 @@ pub struct Fact {
 pub enum InputFormat {
     Csv,
     Tsv,
+    /// Parquet files (a path or glob) that DuckDB reads for `export --sql` and
+    /// `run --engine duckdb` (`--input-parquet`); Warrant reads no rows of
+    /// them, so the native engine cannot evaluate a program that has one.
+    Parquet,
 }
 
 /// `input edge from "edges.csv" with header.` — loaded by the engine.

@@ -42,9 +42,17 @@ pub struct Loaded {
 /// Loads files and folders, follows imports, parses and checks everything.
 /// All problems are reported together, not only the first.
 pub fn load<P: AsRef<Path>>(paths: &[P]) -> Loaded {
+    load_with_inputs_elsewhere(paths, &[])
+}
+
+/// [`load`], leaving out the `input` declarations of the predicates named
+/// in `preds` (see [`check::check_with`]): the caller adds their inputs
+/// (`ir::InputFormat::Parquet`, which the native engine cannot evaluate).
+pub fn load_with_inputs_elsewhere<P: AsRef<Path>>(paths: &[P], preds: &[String]) -> Loaded {
     let paths: Vec<_> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
     let parsed = syntax::load(&paths);
-    let (program, diagnostics) = check_parsed(&parsed);
+    let checked = check::check_with(&parsed, preds);
+    let (program, diagnostics) = merge_checked(&parsed, checked);
     Loaded {
         sources: parsed.sources,
         program,
@@ -57,7 +65,15 @@ pub fn load<P: AsRef<Path>>(paths: &[P]) -> Loaded {
 /// check` and `warrant lsp` (on files loaded through an overlay) both come
 /// here.
 pub fn check_parsed(parsed: &syntax::Parsed) -> (Option<Program>, Vec<Diagnostic>) {
-    let checked = check::check(parsed);
+    merge_checked(parsed, check::check(parsed))
+}
+
+/// The parser's and the checker's diagnostics in a stable order, and the
+/// program when there is no error.
+fn merge_checked(
+    parsed: &syntax::Parsed,
+    checked: check::Checked,
+) -> (Option<Program>, Vec<Diagnostic>) {
     let mut diagnostics = parsed.diagnostics.clone();
     diagnostics.extend(checked.diagnostics);
     diagnostics::sort(&mut diagnostics);

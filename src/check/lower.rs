@@ -101,6 +101,8 @@ impl<'a> Checker<'a> {
                     let conflict = self.lower_conflict(c);
                     out.conflicts.push(conflict);
                 }
+                // An input read from elsewhere (`--input-parquet`) replaces the declared files.
+                Item::Input(i) if self.inputs_elsewhere.contains(&i.pred.text) => {}
                 Item::Input(i) => {
                     if let Some(input) = self.lower_input(i) {
                         out.inputs.push(input);

@@ -75,7 +75,16 @@ impl Checked {
 
 /// Checks every parsed file and lowers it to the IR.
 pub fn check(parsed: &Parsed) -> Checked {
+    check_with(parsed, &[])
+}
+
+/// [`check`], leaving out the `input` declarations of the predicates named
+/// in `inputs_elsewhere`: their files are neither looked for nor read, and
+/// a retraction of their rows is not checked, because the caller reads
+/// their rows from elsewhere (Parquet, through DuckDB).
+pub fn check_with(parsed: &Parsed, inputs_elsewhere: &[String]) -> Checked {
     let mut cx = Checker::new(parsed);
+    cx.inputs_elsewhere = inputs_elsewhere;
     cx.declare();
     cx.read_source_texts();
     cx.register_predicates();
@@ -191,6 +200,8 @@ pub(crate) struct Checker<'a> {
     int_cache: HashMap<i64, ValueId>,
     /// The normalised text of each source that names its file.
     source_texts: HashMap<SourceId, String>,
+    /// Predicates whose rows come from elsewhere (see [`check_with`]).
+    inputs_elsewhere: &'a [String],
 }
 
 /// A predicate as the checker knows it.
@@ -262,6 +273,7 @@ impl<'a> Checker<'a> {
             text_cache: HashMap::default(),
             int_cache: HashMap::default(),
             source_texts: HashMap::default(),
+            inputs_elsewhere: &[],
         }
     }
 

@@ -124,7 +124,9 @@ impl<'a> Checker<'a> {
             };
             files.contains(&s.file) && r.matches(f.pred, &f.row)
         });
+        let name = self.preds[r.pred.0 as usize].name;
         stated
+            || self.inputs_elsewhere.iter().any(|p| p == name)
             || lowered.inputs.iter().any(|inp| {
                 let arity = self.preds[inp.pred.0 as usize].arity.max(1);
                 files.contains(&inp.span.file)

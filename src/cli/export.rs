@@ -18,6 +18,8 @@ pub struct Args {
     /// SQL dialect of the script
     #[arg(long, value_enum, default_value_t = DialectArg::Duckdb)]
     dialect: DialectArg,
+    #[command(flatten)]
+    parquet: super::parquet::ParquetArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -27,7 +29,7 @@ pub enum DialectArg {
 }
 
 pub fn run(args: Args) -> u8 {
-    let program = match super::load_program(&args.paths.paths) {
+    let program = match super::parquet::load(&args.paths.paths, &args.parquet) {
         Ok(p) => p,
         Err(code) => return code,
     };

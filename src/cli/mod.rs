@@ -20,6 +20,7 @@ mod duckdb;
 mod explain;
 mod export;
 mod fmt;
+mod parquet;
 mod query;
 mod report;
 mod run;

@@ -46,6 +46,8 @@ pub struct Args {
     /// The DuckDB program for --engine duckdb (default: $WARRANT_DUCKDB, else `duckdb`)
     #[arg(long, value_name = "PATH")]
     duckdb: Option<PathBuf>,
+    #[command(flatten)]
+    parquet: super::parquet::ParquetArgs,
 }
 
 /// What computes the rows of `run`.
@@ -79,7 +81,12 @@ impl OutputFormat {
 }
 
 pub fn run(args: Args) -> u8 {
-    let program = match super::load_program(&args.paths.paths) {
+    if args.engine == Engine::Native && !args.parquet.is_empty() {
+        let d = super::parquet::native_refusal();
+        super::emit(&[d], &warrant::source::Sources::default(), Format::Text);
+        return super::EXIT_USAGE;
+    }
+    let program = match super::parquet::load(&args.paths.paths, &args.parquet) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -100,6 +100,18 @@ pub(super) fn validate(program: &Program, extra: &[ir::Fact]) -> Result<(), Diag
                 i.pred.0
             )));
         }
+        if i.format == ir::InputFormat::Parquet {
+            let name = &program.preds[i.pred.0 as usize].name;
+            return Err(Diagnostic::error(
+                Code::Input,
+                format!(
+                    "the rows of `{name}` are in Parquet ({}), which only DuckDB reads: \
+                     the native engine cannot evaluate this program",
+                    i.path.display()
+                ),
+            )
+            .with_help("run it with `--engine duckdb`, or give `input` a CSV or TSV file"));
+        }
     }
     if program.rules.len() >= TAG_BASE as usize / 64 {
         return Err(internal("too many rules".into()));

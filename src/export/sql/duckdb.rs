@@ -249,6 +249,17 @@ fn script_error(message: &str) -> Diagnostic {
              evaluation meets it"
         ));
     }
+    // The checks of Parquet inputs (`parquet.rs`): the files do not fit the predicate.
+    if let Some(at) = message.find("warrant input: ") {
+        let what = message[at + "warrant input: ".len()..]
+            .lines()
+            .next()
+            .unwrap_or("");
+        return Diagnostic::error(Code::Input, what.to_string()).with_help(
+            "--input-parquet takes each parameter's column by name (or by position when the \
+             `pred` declaration names none) and reads it by the parameter's type",
+        );
+    }
     if let Some(at) = message.find("warrant cannot compute: ") {
         let what = message[at + "warrant cannot compute: ".len()..]
             .lines()

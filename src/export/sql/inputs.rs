@@ -12,7 +12,7 @@
 //! never used silently.
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{ColumnType, Input, InputFormat, PredId, Program};
+use crate::ir::{ColumnType, Input, InputFormat, PredId, Predicate, Program};
 use crate::likelihood::Likelihood;
 
 use super::values::{column, ident, is_value, string};
@@ -35,8 +35,20 @@ pub fn input_tables(program: &Program, sql: &mut String) -> Result<(), Vec<Diagn
         sql.push_str("\n-- Reading a field of an input file by its column's type.\n");
         sql.push_str(READERS);
     }
+    if program
+        .inputs
+        .iter()
+        .any(|i| i.format == InputFormat::Parquet)
+    {
+        sql.push_str("\n-- Reading a column of Parquet files by its parameter's type.\n");
+        sql.push_str(super::parquet::READERS);
+    }
     for (i, input) in program.inputs.iter().enumerate() {
         if !from_file(program, input) {
+            continue;
+        }
+        if input.format == InputFormat::Parquet {
+            sql.push_str(&super::parquet::input_table(program, input, &table(i)));
             continue;
         }
         let pred = program.pred(input.pred);
@@ -62,7 +74,7 @@ pub fn input_tables(program: &Program, sql: &mut String) -> Result<(), Vec<Diagn
         let path = input.path.to_string_lossy();
         let names: Vec<String> = (0..width).map(|f| format!("'f{f}': 'VARCHAR'")).collect();
         let (delim, quote) = match input.format {
-            InputFormat::Csv => (",", "'\"'"),
+            InputFormat::Csv | InputFormat::Parquet => (",", "'\"'"),
             InputFormat::Tsv => ("\\t", "''"),
         };
         let read = format!(
@@ -80,15 +92,7 @@ pub fn input_tables(program: &Program, sql: &mut String) -> Result<(), Vec<Diagn
                 format!("{}({}) AS {}", reader(ty), field(c), column(c))
             })
             .collect();
-        let filled: Vec<String> = (0..pred.arity)
-            .filter(|&c| pred.params.get(c).map_or(ColumnType::Any, |p| p.ty) != ColumnType::Text)
-            .map(|c| format!("{} <> ''", field(c)))
-            .collect();
-        let filter = if filled.is_empty() {
-            String::new()
-        } else {
-            format!("\n  WHERE {}", filled.join(" AND "))
-        };
+        let filter = where_filled(pred, field);
         sql.push_str(&format!(
             "\n-- input {} from {} (every field read as text, converted as `check` reads it)\n\
              CREATE TABLE {} AS SELECT {}\n  FROM {read}{filter};\n",
@@ -109,6 +113,20 @@ pub fn input_tables(program: &Program, sql: &mut String) -> Result<(), Vec<Diagn
         Ok(())
     } else {
         Err(errors)
+    }
+}
+
+/// `WHERE` every field of a column not declared `text` is filled (an
+/// empty cell leaves its row out), or nothing when every column is `text`.
+pub(super) fn where_filled(pred: &Predicate, field: impl Fn(usize) -> String) -> String {
+    let filled: Vec<String> = (0..pred.arity)
+        .filter(|&c| pred.params.get(c).map_or(ColumnType::Any, |p| p.ty) != ColumnType::Text)
+        .map(|c| format!("{} <> ''", field(c)))
+        .collect();
+    if filled.is_empty() {
+        String::new()
+    } else {
+        format!("\n  WHERE {}", filled.join(" AND "))
     }
 }
 

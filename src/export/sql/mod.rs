@@ -8,17 +8,20 @@
 //! [`crate::likelihood`]). A stratum without recursion is one `INSERT` per
 //! predicate: every derivation (`UNION ALL`), the most likely per row. A
 //! recursive stratum is one `WITH RECURSIVE` over a table of all its
-//! predicates tagged by predicate, over (row, likelihood) with `UNION`: the
-//! likelihoods of a program are finitely many, so it terminates; the most
-//! likely per row is taken afterwards. Conflicts are views.
+//! predicates tagged by predicate ([`recursive`]: over (row, likelihood)
+//! with `UNION` for linear recursion, keyed by row for non-linear).
+//! Conflicts are views.
 //!
-//! What cannot be written faithfully is refused with
-//! `warrant::not_compilable`, naming the rule and the construct.
+//! What the script cannot compute as the engine does (a result that
+//! depends on the engine's order of evaluation) stops it at run time with
+//! an error DuckDB reports, which [`duckdb`] reads as
+//! `warrant::not_compilable`.
 
 mod aggregate;
 mod arith;
 pub mod duckdb;
 mod inputs;
+mod parquet;
 pub mod readback;
 mod recursive;
 mod rule;
@@ -124,14 +127,4 @@ pub fn compile_world(
             .collect(),
     };
     compile(&world, dialect)
-}
-
-/// `warrant::not_compilable` for a construct of a rule.
-pub(crate) fn not_compilable(rule: &str, span: crate::source::Span, construct: &str) -> Diagnostic {
-    Diagnostic::error(
-        Code::NotCompilable,
-        format!("rule `{rule}` cannot be compiled to SQL: {construct}"),
-    )
-    .with_label(span, construct.to_string())
-    .with_help("evaluate it with the native engine (`warrant run`)")
 }

@@ -11,7 +11,6 @@ use super::values::{column, ident, is_value, literal};
 
 /// Writes the base rows, the strata and the conflict views.
 pub fn compile_strata(program: &Program, sql: &mut String) -> Result<(), Vec<Diagnostic>> {
-    let mut errors = Vec::new();
     inputs::input_tables(program, sql)?;
     for scale in &program.scales {
         let arms: Vec<String> = scale
@@ -39,17 +38,7 @@ pub fn compile_strata(program: &Program, sql: &mut String) -> Result<(), Vec<Dia
     for (s, st) in program.strata.iter().enumerate() {
         let heads: Vec<(RuleId, usize)> = heads_into(program, &st.preds);
         let in_stratum = |p: PredId| stratum_of[p.0 as usize] == s && st.preds.contains(&p);
-        let recursive = match recursive::is_recursive(program, &heads, &in_stratum) {
-            Ok(r) => r,
-            Err(mut refused) => {
-                errors.append(&mut refused);
-                continue;
-            }
-        };
-        if !errors.is_empty() {
-            continue;
-        }
-        if recursive {
+        if recursive::is_recursive(program, &heads, &in_stratum) {
             recursive::recursive_stratum(program, s, &st.preds, &heads, &in_stratum, sql);
         } else {
             for &p in &st.preds {
@@ -65,9 +54,6 @@ pub fn compile_strata(program: &Program, sql: &mut String) -> Result<(), Vec<Dia
             created[p.0 as usize] = true;
         }
         overflow_guards(program, &heads, sql);
-    }
-    if !errors.is_empty() {
-        return Err(errors);
     }
     // Predicates outside every stratum (none in a checked program) still get a table.
     for (i, done) in created.iter().enumerate() {
