@@ -9,8 +9,8 @@
 use std::path::PathBuf;
 
 use crate::likelihood::Likelihood;
+pub use crate::operator::{AggregateOp, ArithOp, CompareOp};
 use crate::source::{FileId, Sources, Span};
-pub use crate::syntax::ast::{AggregateOp, ArithOp, CompareOp};
 
 mod ordering;
 mod rule;

@@ -18,6 +18,7 @@ mod hash;
 pub mod input;
 pub mod ir;
 pub mod likelihood;
+pub mod operator;
 pub mod render;
 pub mod source;
 pub mod syntax;

@@ -10,7 +10,13 @@ use serde_json::Value;
 const FILE: &str = "tests/data/query/risk.wr";
 
 fn query(file: &str, pattern: &str, json: bool) -> (i32, String, String) {
+    query_with(file, pattern, json, &[])
+}
+
+/// [`query`] with more flags.
+fn query_with(file: &str, pattern: &str, json: bool, more: &[&str]) -> (i32, String, String) {
     let mut args = vec!["query", file, pattern];
+    args.extend(more);
     if json {
         args.extend(["--format", "json"]);
     }
@@ -134,4 +140,65 @@ fn errors_in_the_conjunction_point_into_it() {
         assert!(err.contains("<query>"), "{pattern}: {err}");
         insta::assert_snapshot!(name, err);
     }
+}
+
+fn explained(file: &str, pattern: &str, json: bool) -> (i32, String, String) {
+    query_with(file, pattern, json, &["--explain"])
+}
+
+#[test]
+fn explain_follows_each_answer_with_the_proofs_of_what_it_matched() {
+    let two_step = "tests/data/query/two_step.wr";
+    let pattern = "edge(W, X), two_step(X, Y, Z, N)";
+    let (code, out, err) = explained(two_step, pattern, false);
+    assert_eq!((code, err.as_str()), (0, ""));
+    insta::assert_snapshot!("explain_text", out);
+    let (code, out, err) = explained(two_step, pattern, true);
+    assert_eq!((code, err.as_str()), (0, ""));
+    insta::assert_snapshot!("explain_json", out);
+    // An atom pattern: each answer with its row's own proof.
+    let (code, out, err) = explained(FILE, "risk(A, high)", false);
+    assert_eq!((code, err.as_str()), (0, ""));
+    insta::assert_snapshot!("explain_atom_text", out);
+}
+
+#[test]
+fn an_explained_answer_rests_on_one_row_per_atom_and_is_as_likely_as_the_weakest() {
+    let (code, out, err) = explained(FILE, "edge(X, Y), edge(Y, Z)", true);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    let rows = v["rows"].as_array().expect("rows");
+    assert!(!rows.is_empty());
+    for row in rows {
+        let values: Vec<String> = (row["values"].as_array().expect("values").iter())
+            .map(|x| x.to_string())
+            .collect();
+        let [x, y, z] = &values[..] else {
+            panic!("three columns: {row}");
+        };
+        let roots = row["proof"]["roots"].as_array().expect("roots");
+        let atoms: Vec<&str> = roots
+            .iter()
+            .map(|r| r["atom"].as_str().expect("atom"))
+            .collect();
+        assert_eq!(
+            atoms,
+            [format!("edge({x}, {y})"), format!("edge({y}, {z})")]
+        );
+        let weakest = (roots.iter())
+            .map(|r| {
+                r["likelihood"]["probability"]
+                    .as_f64()
+                    .expect("probability")
+            })
+            .fold(1.0, f64::min);
+        assert_eq!(row["likelihood"]["probability"].as_f64(), Some(weakest));
+    }
+}
+
+#[test]
+fn explain_needs_the_derivations() {
+    let (code, _, err) = query_with(FILE, "edge(X, Y)", false, &["--explain", "--no-provenance"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--no-provenance"), "{err}");
 }

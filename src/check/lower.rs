@@ -27,8 +27,11 @@ pub(super) struct Lowered {
 
 /// What a rule or conflict consists of, for [`Checker::lower_body`].
 struct BodySource<'a> {
-    /// "rule `name`" or "conflict `name`", for messages.
+    /// "rule `name`", "conflict `name`" or "the query", for messages.
     owner: String,
+    /// Whether the conclusions were written (not those of a query, made
+    /// from its variables), so diagnostics may point at them.
+    heads_written: bool,
     /// A conflict reports every named variable's value with it, so a
     /// variable met once still carries information there.
     reports_bindings: bool,
@@ -155,7 +158,12 @@ impl<'a> Checker<'a> {
 
     fn lower_rule(&mut self, r: &'a ast::Rule) -> ir::Rule {
         let (body, heads, because) = self.lower_body(BodySource {
-            owner: format!("rule `{}`", r.name.text),
+            owner: if r.query {
+                "the query".to_string()
+            } else {
+                format!("rule `{}`", r.name.text)
+            },
+            heads_written: !r.query,
             reports_bindings: false,
             when: &r.when,
             unless: &r.unless,
@@ -177,6 +185,7 @@ impl<'a> Checker<'a> {
     fn lower_conflict(&mut self, c: &'a ast::Conflict) -> ir::Conflict {
         let (body, _, _) = self.lower_body(BodySource {
             owner: format!("conflict `{}`", c.name.text),
+            heads_written: true,
             reports_bindings: true,
             when: &c.when,
             unless: &c.unless,
@@ -338,7 +347,7 @@ impl<'a> Checker<'a> {
         let because = src
             .because
             .map(|t| self.lower_template(t, &src.owner, &mut scope));
-        self.check_variables(&src.owner, &scope, src.reports_bindings);
+        self.check_variables(&src.owner, &scope, src.reports_bindings, src.heads_written);
         body.vars = scope.vars;
         (body, heads, because)
     }

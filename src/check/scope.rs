@@ -188,7 +188,15 @@ impl<'a> Checker<'a> {
     /// With `reported` (a conflict, whose report shows every named
     /// variable's value), a variable met once is only questioned when a
     /// similar name is bound: renaming it `_` would drop it from the report.
-    pub(super) fn check_variables(&mut self, owner: &str, scope: &Scope<'a>, reported: bool) {
+    /// Without `heads_written` (a query), no label points at a conclusion
+    /// and the help speaks of the query's atoms.
+    pub(super) fn check_variables(
+        &mut self,
+        owner: &str,
+        scope: &Scope<'a>,
+        reported: bool,
+        heads_written: bool,
+    ) {
         // Names in order of first occurrence, with their occurrences.
         let mut names: Vec<(&'a str, Vec<&Occurrence<'a>>)> = Vec::new();
         let mut position: HashMap<&'a str, usize> = HashMap::default();
@@ -266,7 +274,10 @@ impl<'a> Checker<'a> {
                 Code::UnsafeVariable,
                 format!("variable `{name}` {where_} is never bound in {owner}"),
             );
-            for occ in occs {
+            for occ in occs
+                .iter()
+                .filter(|o| heads_written || o.place != Place::Head)
+            {
                 let msg = match occ.place {
                     Place::Head => {
                         "the conclusion needs a value for this, and no `when` atom gives one"
@@ -282,6 +293,10 @@ impl<'a> Checker<'a> {
                 Some(s) => Help::did_you_mean(s),
                 None if first.place == Place::Unless => Help::from(format!(
                     "bind `{name}` in a `when` atom, or write `_` in the `unless` if any value will do"
+                )),
+                None if !heads_written => Help::from(format!(
+                    "add an atom that binds `{name}` to the query, or compute it from bound \
+                     variables with `{name} = …` (only atoms and `=` give variables values)"
                 )),
                 None => Help::from(format!(
                     "add a `when` atom that binds `{name}`, or compute it from bound variables \

@@ -69,6 +69,7 @@ pub fn load(
         because: None,
         cites: Vec::new(),
         span: whole,
+        query: true,
     };
     // The query belongs to the world being asked about: its root file.
     let home = root.or_else(|| parsed.given.first().copied());

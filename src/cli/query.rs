@@ -3,7 +3,7 @@
 //! answers of a conjunction such as `edge(X, Y), edge(Y, Z), X != Z`
 //! (`super::conjunction`), one column per named variable.
 
-use warrant::{engine, render};
+use warrant::{engine, explain, render};
 
 use super::{Format, Paths};
 
@@ -21,6 +21,10 @@ pub struct Args {
     /// default only what its answers depend on is computed)
     #[arg(long)]
     no_demand: bool,
+    /// Follow each answer with its proof (for a conjunction, the proofs of
+    /// the rows it matched)
+    #[arg(long, conflicts_with = "no_provenance")]
+    explain: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -87,11 +91,43 @@ fn answer(
         }
     };
     let table = engine::query_table(&model, &query);
+    if args.explain {
+        return explained(&model, &table, args.format, shape);
+    }
     match (args.format, shape) {
         (Format::Text, _) => super::to_stdout(|out| render::text::query(out, &model, &table)),
         (Format::Json, Shape::Atom) => super::print_json(&render::json::query(&model, &table)),
         (Format::Json, Shape::Conjunction) => {
             super::print_json(&render::json::conjunction_query(&model, &table))
+        }
+    }
+}
+
+/// The answers, each with its proof: an atom's row's own, or the proofs of
+/// the rows a conjunction's answer matched (its made-up conclusion left
+/// out).
+fn explained(
+    model: &engine::Model,
+    table: &engine::QueryTable,
+    format: Format,
+    shape: Shape,
+) -> u8 {
+    let proofs: Vec<Option<explain::Proof>> = table
+        .answers(model)
+        .map(|(_, _, row)| match shape {
+            Shape::Atom => explain::explain(model, table.pred, row),
+            Shape::Conjunction => explain::explain_premises(model, table.pred, row),
+        })
+        .collect();
+    match (format, shape) {
+        (Format::Text, _) => super::to_stdout(|out| {
+            render::text::query_explained(out, model, table, &proofs, super::stdout_color())
+        }),
+        (Format::Json, Shape::Atom) => {
+            super::print_json(&render::json::query(model, table).with_proofs(&proofs))
+        }
+        (Format::Json, Shape::Conjunction) => {
+            super::print_json(&render::json::conjunction_query(model, table).with_proofs(&proofs))
         }
     }
 }

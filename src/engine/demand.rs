@@ -48,6 +48,7 @@
 //! or less likely than in the full model: read only the goals' answers.
 
 mod adorn;
+mod deps;
 mod rewrite;
 
 use std::sync::Arc;

@@ -38,8 +38,10 @@
 
 pub mod builder;
 pub mod demand;
+mod diagnose;
 mod eval;
 mod external;
+mod init;
 mod model;
 mod plan;
 mod query;
@@ -50,14 +52,14 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{self, Arg, FactOrigin, InputRows, Program, RuleId, ValueId};
+use crate::diagnostics::Diagnostic;
+use crate::ir::{self, Program, RuleId};
 use crate::likelihood::Likelihood;
 use crate::source::FileId;
 
-use eval::{HeadPlan, RawHit, RuleRef, Sink, State, TAG_GIVEN, TAG_INPUT, TAG_STATED};
-use model::{Recipe, recipe};
-use plan::Operand;
+use diagnose::{division_warning, mixed_kinds_warning, overflow, row_limit, timeout};
+use eval::{HeadPlan, RawHit, RuleRef, Sink, State};
+use init::{Layout, add_base_rows, lay_out, select_inputs};
 use relation::{NIL, Relation};
 use validate::validate;
 
@@ -203,251 +205,6 @@ fn evaluate_as(
     })
 }
 
-/// `warrant::overflow`: the rule and the computation that left the range.
-fn overflow(program: &Program, f: &eval::ArithFault) -> Diagnostic {
-    let rule = f
-        .rule
-        .and_then(|s| program.rules.iter().find(|r| r.span == s));
-    let name = rule.map_or_else(|| "a rule".to_string(), |r| format!("rule `{}`", r.name));
-    let mut d = Diagnostic::error(
-        Code::Overflow,
-        format!(
-            "evaluation stopped: {} is outside the 64-bit integer range in {name}",
-            f.computation
-        ),
-    )
-    .with_help(
-        "integers range from -9223372036854775808 to 9223372036854775807; bound the recursion \
-         (e.g. `N < 90`) or compute with decimals",
-    );
-    if let Some(r) = rule {
-        d = d.with_label(r.span, format!("`{}` computed {}", r.name, f.computation));
-    }
-    d
-}
-
-/// `warrant::division_by_zero`: how many divisions by zero derived
-/// nothing, and in which rules.
-fn division_warning(state: &State) -> Option<Diagnostic> {
-    let n = state.divisions_by_zero;
-    if n == 0 {
-        return None;
-    }
-    let mut d = Diagnostic::warning(
-        Code::DivisionByZero,
-        format!(
-            "{n} division{} by zero derived nothing",
-            if n == 1 { "" } else { "s" }
-        ),
-    )
-    .with_help("a division by zero leaves that binding out; test the divisor first, e.g. `D != 0`");
-    for &r in &state.division_rules {
-        d = d.with_label(r, "this rule divided by zero");
-    }
-    Some(d)
-}
-
-/// `warrant::never_holds` as a warning: comparisons between values of
-/// different kinds met during evaluation (where `check` could not know the
-/// types), and in which rules.
-fn mixed_kinds_warning(state: &State) -> Option<Diagnostic> {
-    let n = state.mixed_comparisons;
-    if n == 0 {
-        return None;
-    }
-    let mut d = Diagnostic::warning(
-        Code::NeverHolds,
-        format!(
-            "{n} comparison{} between a text and a number never held",
-            if n == 1 { "" } else { "s" }
-        ),
-    )
-    .with_help(
-        "texts and numbers are never equal nor ordered; declare the column's type \
-         (`pred p(x: int)`) so `check` can tell, or compare values of one kind",
-    );
-    for &r in &state.mixed_rules {
-        d = d.with_label(r, "this rule compared values of different kinds");
-    }
-    Some(d)
-}
-
-/// The `input` files the evaluation sees (`check` read their rows into
-/// the program).
-fn select_inputs<'p>(program: &'p Program, options: &EvalOptions) -> Vec<(usize, &'p InputRows)> {
-    program
-        .inputs
-        .iter()
-        .enumerate()
-        .filter(|(_, inp)| file_ok(&options.files, inp.span.file))
-        .map(|(i, inp)| (i, &inp.rows))
-        .collect()
-}
-
-/// The relations, how their derivation records read back, and each rule's
-/// conclusions, laid out before any row is added.
-struct Layout {
-    /// Derivation tag → recipe, one per (rule, head) in rule order.
-    recipes: Vec<Recipe>,
-    rels: Vec<Relation>,
-    /// Per rule, its conclusions with their tags local to the head relation.
-    head_plans: Vec<Vec<HeadPlan>>,
-}
-
-/// Derivation tags and record widths: one word for a base row's origin,
-/// and as many as the widest rule record of the predicate.
-fn lay_out(
-    program: &Program,
-    options: &EvalOptions,
-    loaded: &[(usize, &InputRows)],
-    rewritten: Option<&Rewritten>,
-) -> Layout {
-    let mut recipes = Vec::new();
-    let mut width = vec![0usize; program.preds.len()];
-    for f in program.facts.iter().chain(&options.extra_facts) {
-        width[f.pred.0 as usize] = 1;
-    }
-    for (i, _) in loaded {
-        width[program.inputs[*i].pred.0 as usize] = 1;
-    }
-    for (r, rule) in program.rules.iter().enumerate() {
-        let origin = rewritten.and_then(|w| Some((w.original, (*w.origin.get(r)?)?)));
-        for (h, head) in rule.heads.iter().enumerate() {
-            let rc = match origin {
-                Some((original, o)) => recipe(o, original.rule(o), h),
-                None => recipe(RuleId(r as u32), rule, h),
-            };
-            let w = &mut width[head.pred.0 as usize];
-            *w = (*w).max(rc.words());
-            recipes.push(rc);
-        }
-    }
-    let mut rels: Vec<Relation> = program
-        .preds
-        .iter()
-        .zip(&width)
-        .map(|(p, &w)| Relation::new(p.arity, options.provenance, w))
-        .collect();
-    let mut head_plans: Vec<Vec<HeadPlan>> = Vec::with_capacity(program.rules.len());
-    let mut tag = 0u32;
-    for rule in &program.rules {
-        let mut hs = Vec::with_capacity(rule.heads.len());
-        for head in &rule.heads {
-            let p = head.pred.0 as usize;
-            let rc = &recipes[tag as usize];
-            hs.push(HeadPlan {
-                pred: p,
-                args: head
-                    .args
-                    .iter()
-                    .map(|a| match *a {
-                        Arg::Var(v) => Operand::Var(v),
-                        Arg::Const(c) => Operand::Const(c),
-                        Arg::Wildcard => Operand::Const(NIL),
-                    })
-                    .collect(),
-                tag: if options.provenance {
-                    rels[p].tag_index(tag)
-                } else {
-                    0
-                },
-                stored: rc.stored.clone(),
-            });
-            tag += 1;
-        }
-        head_plans.push(hs);
-    }
-    Layout {
-        recipes,
-        rels,
-        head_plans,
-    }
-}
-
-/// Adds the stated facts, the given facts and the input rows, then makes
-/// every relation's rows visible to joins.
-fn add_base_rows(
-    state: &mut State,
-    program: &Program,
-    options: &EvalOptions,
-    loaded: Vec<(usize, &InputRows)>,
-) {
-    // Retractions of the world, by predicate: stated facts and input rows
-    // that match one are taken back before evaluation.
-    let mut retracted: Vec<Vec<&ir::Retraction>> = vec![Vec::new(); program.preds.len()];
-    for r in program
-        .retractions
-        .iter()
-        .filter(|r| file_ok(&options.files, r.span.file))
-        .chain(&options.extra_retractions)
-    {
-        if let Some(list) = retracted.get_mut(r.pred.0 as usize) {
-            list.push(r);
-        }
-    }
-    let taken_back = |p: usize, row: &[ValueId]| {
-        retracted[p]
-            .iter()
-            .any(|r| r.matches(ir::PredId(p as u32), row))
-    };
-    for (i, f) in program.facts.iter().enumerate() {
-        let file = match &f.origin {
-            FactOrigin::Stated(s) => s.file,
-            FactOrigin::Input { directive, .. } => directive.file,
-        };
-        if file_ok(&options.files, file) && !taken_back(f.pred.0 as usize, &f.row) {
-            state.add_base(
-                f.pred.0 as usize,
-                &f.row,
-                f.likelihood.units(),
-                TAG_STATED,
-                i as u32,
-            );
-        }
-    }
-    for (i, f) in options.extra_facts.iter().enumerate() {
-        state.add_base(
-            f.pred.0 as usize,
-            &f.row,
-            f.likelihood.units(),
-            TAG_GIVEN,
-            i as u32,
-        );
-    }
-    for (i, l) in &loaded {
-        let p = program.inputs[*i].pred.0 as usize;
-        state.rels[p].reserve(l.lines.len());
-    }
-    for (i, l) in &loaded {
-        let inp = &program.inputs[*i];
-        let p = inp.pred.0 as usize;
-        let arity = program.preds[p].arity;
-        let check = !retracted[p].is_empty();
-        for (r, &line) in l.lines.iter().enumerate() {
-            // The set slot a row lands in is a cache miss: ask for the one
-            // of a row a few ahead while this one is inserted.
-            if let Some(ahead) = l.data.get((r + 8) * arity..(r + 9) * arity) {
-                let rel = &state.rels[p];
-                rel.prefetch(rel.hash(ahead));
-            }
-            let row = &l.data[r * arity..(r + 1) * arity];
-            if check && taken_back(p, row) {
-                continue;
-            }
-            state.add_base(
-                p,
-                row,
-                Likelihood::CERTAIN.units(),
-                TAG_INPUT | *i as u32,
-                line,
-            );
-        }
-    }
-    for r in &mut state.rels {
-        r.clear_delta();
-    }
-}
-
 /// Runs each stratum's rules to its fixpoint, in order, until done or the
 /// row limit stops it.
 fn run_strata(
@@ -505,62 +262,6 @@ fn rules_by_stratum(program: &Program) -> Vec<Vec<usize>> {
         }
     }
     by_stratum
-}
-
-/// `warrant::row_limit`, pointing at the rules that conclude the predicate
-/// that grew.
-fn row_limit(program: &Program, options: &EvalOptions, state: &State, p: usize) -> Diagnostic {
-    let pred = &program.preds[p];
-    let rows = state.rels[p].len;
-    let mut d = Diagnostic::error(
-        Code::RowLimit,
-        format!(
-            "evaluation stopped: the model passed {} rows while `{}` grew to {} rows",
-            options.max_rows, pred.name, rows
-        ),
-    )
-    .with_help("raise the limit with --max-rows, or look for a rule that derives without bound");
-    let rule_spans: Vec<_> = program
-        .rules
-        .iter()
-        .filter(|r| r.heads.iter().any(|h| h.pred.0 as usize == p))
-        .map(|r| r.span)
-        .collect();
-    if rule_spans.is_empty() {
-        d = d.with_label(pred.first_seen, format!("`{}` is declared here", pred.name));
-    } else {
-        for s in rule_spans {
-            d = d.with_label(s, format!("this rule concludes `{}`", pred.name));
-        }
-    }
-    d
-}
-
-/// `warrant::timeout`: where evaluation was when the deadline passed (the
-/// rule and its stratum, or the conflicts, matched after every stratum).
-fn timeout(program: &Program, rule: Option<crate::source::Span>) -> Diagnostic {
-    let rule = rule.and_then(|s| program.rules.iter().find(|r| r.span == s));
-    let place = match rule {
-        Some(r) => format!(
-            "in stratum {} of {}, running rule `{}`",
-            r.stratum + 1,
-            program.strata.len().max(r.stratum + 1),
-            r.name
-        ),
-        None => "while matching the conflicts".to_string(),
-    };
-    let mut d = Diagnostic::error(
-        Code::Timeout,
-        format!("evaluation stopped: the time limit passed {place}"),
-    )
-    .with_help(
-        "an unfinished model is never printed; raise the limit with --timeout, or look for \
-         a rule that derives more than expected (`--max-rows N` names the predicate that grows)",
-    );
-    if let Some(r) = rule {
-        d = d.with_label(r.span, format!("`{}` was running", r.name));
-    }
-    d
 }
 
 /// The conflicts that hold on the final model. A symmetric conflict

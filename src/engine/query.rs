@@ -101,8 +101,9 @@ pub struct QueryTable {
 enum Answers {
     /// The matching rows; `first[c]` is the argument position of column `c`.
     Rows { ids: Vec<RowId>, first: Vec<usize> },
-    /// Distinct bindings with their best likelihood.
-    Grouped(Vec<(Vec<ValueId>, Likelihood)>),
+    /// Distinct bindings with their best likelihood and the first row
+    /// that has it.
+    Grouped(Vec<(Vec<ValueId>, Likelihood, RowId)>),
 }
 
 impl QueryTable {
@@ -122,12 +123,22 @@ impl QueryTable {
     pub fn rows<'a>(
         &'a self,
         model: &'a Model,
-    ) -> Box<dyn Iterator<Item = (Vec<ValueId>, Likelihood)> + 'a> {
+    ) -> impl Iterator<Item = (Vec<ValueId>, Likelihood)> + 'a {
+        self.answers(model).map(|(values, l, _)| (values, l))
+    }
+
+    /// The answers with the row of the pattern's predicate each was read
+    /// from (of several rows that give one binding, the first of the best
+    /// likelihood): what an answer's proof starts from.
+    pub fn answers<'a>(
+        &'a self,
+        model: &'a Model,
+    ) -> Box<dyn Iterator<Item = (Vec<ValueId>, Likelihood, RowId)> + 'a> {
         match &self.answers {
             Answers::Rows { ids, first } => Box::new(ids.iter().filter_map(move |&id| {
                 let row = model.row(self.pred, id)?;
                 let l = model.likelihood(self.pred, id)?;
-                Some((first.iter().map(|&c| row[c]).collect(), l))
+                Some((first.iter().map(|&c| row[c]).collect(), l, id))
             })),
             Answers::Grouped(rows) => Box::new(rows.iter().cloned()),
         }
@@ -159,8 +170,12 @@ pub fn query_table(model: &Model, query: &Query) -> QueryTable {
     }
 }
 
-fn grouped(model: &Model, query: &Query, ids: Vec<RowId>) -> Vec<(Vec<ValueId>, Likelihood)> {
-    let mut rows: Vec<(Vec<ValueId>, Likelihood)> = Vec::new();
+fn grouped(
+    model: &Model,
+    query: &Query,
+    ids: Vec<RowId>,
+) -> Vec<(Vec<ValueId>, Likelihood, RowId)> {
+    let mut rows: Vec<(Vec<ValueId>, Likelihood, RowId)> = Vec::new();
     let mut seen: HashMap<Vec<ValueId>, usize> = HashMap::new();
     for id in ids {
         let (Some(row), Some(l)) = (model.row(query.pred, id), model.likelihood(query.pred, id))
@@ -176,10 +191,11 @@ fn grouped(model: &Model, query: &Query, ids: Vec<RowId>) -> Vec<(Vec<ValueId>, 
             }
         }
         match seen.get(&vals) {
-            Some(&i) => rows[i].1 = rows[i].1.max(l),
+            Some(&i) if l > rows[i].1 => (rows[i].1, rows[i].2) = (l, id),
+            Some(_) => {}
             None => {
                 seen.insert(vals.clone(), rows.len());
-                rows.push((vals, l));
+                rows.push((vals, l, id));
             }
         }
     }

@@ -2,6 +2,8 @@
 
 use super::builder::{Cond, ProgramBuilder, T, int, sym};
 use super::*;
+use crate::diagnostics::Code;
+use crate::ir::FactOrigin;
 use crate::ir::{CompareKind, CompareOp, InputFormat, PredId, Value};
 
 fn l(p: f64) -> Likelihood {

@@ -36,6 +36,22 @@ pub fn explain_all(model: &Model, rows: &[(PredId, RowId)]) -> Option<Proof> {
     })
 }
 
+/// The proofs of the rows a derived row's rule matched, as one forest:
+/// what a `warrant query` conjunction's answer rests on (its conclusion is
+/// made, not written, so it is left out). `None` when the row has no
+/// recorded rule derivation.
+pub fn explain_premises(model: &Model, pred: PredId, row: RowId) -> Option<Proof> {
+    let Derivation::Rule { premises, .. } = model.derivation(pred, row)? else {
+        return None;
+    };
+    let rows: Vec<(PredId, RowId)> = premises.iter().map(|p| (p.pred, p.row)).collect();
+    // A conjunction of comparisons alone matched no row: an empty forest.
+    Some(explain_all(model, &rows).unwrap_or(Proof {
+        roots: Vec::new(),
+        nodes: Vec::new(),
+    }))
+}
+
 /// Explains every row matching a pattern (`hedges(A)`, `ally(japan, us)`),
 /// one proof per row in insertion order; an empty list when nothing matches.
 ///

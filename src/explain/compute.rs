@@ -279,7 +279,7 @@ fn join(
             continue;
         };
         let before = b.clone();
-        super::step::bind_atom(b, &atom.args, row);
+        super::bind_atom(b, &atom.args, row);
         rows.push((atom.pred, id));
         let go_on = join(model, body, target, level + 1, b, rows, out);
         rows.pop();

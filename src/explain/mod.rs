@@ -71,7 +71,8 @@ pub use assumptions::{
     Assumed, AssumedFact, AssumptionFinder, Assumptions, Undecided, Weakening, assumptions,
 };
 pub use build::{
-    explain, explain_all, explain_atom, explain_pattern, matching_rows, parse_query_atom,
+    explain, explain_all, explain_atom, explain_pattern, explain_premises, matching_rows,
+    parse_query_atom,
 };
 pub use changes::{Cause, Change, Changes, Compared, Held, HeldConflict, Shift, changes};
 pub use conflict::{ConflictExplanation, explain_conflict};
@@ -106,6 +107,18 @@ impl Model {
 }
 
 // ------------------------------------------------------------------ helpers shared by submodules
+
+/// Binds the variables of `args` still unbound to the values of `row`.
+pub(crate) fn bind_atom(b: &mut [Option<ValueId>], args: &[Arg], row: &[ValueId]) {
+    for (a, &v) in args.iter().zip(row) {
+        if let Arg::Var(x) = *a
+            && let Some(slot) = b.get_mut(x as usize)
+            && slot.is_none()
+        {
+            *slot = Some(v);
+        }
+    }
+}
 
 /// The pattern of an atom under (possibly partial) bindings: bound
 /// variables and constants as values, wildcards and unbound variables as

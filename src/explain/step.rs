@@ -4,11 +4,11 @@
 
 use super::compute::CountedRows;
 use super::{
-    Binding, Citation, ComparisonCheck, ExceptionCheck, RuleStep, arg_value, compare, ground_atom,
-    pattern_of, pattern_text,
+    Binding, Citation, ComparisonCheck, ExceptionCheck, RuleStep, arg_value, bind_atom, compare,
+    ground_atom, pattern_of, pattern_text,
 };
 use crate::engine::{Model, RowId};
-use crate::ir::{self, Arg, Program, RuleId, TemplatePiece, Value, ValueId};
+use crate::ir::{self, Program, RuleId, TemplatePiece, Value, ValueId};
 use crate::likelihood::Likelihood;
 
 /// The bindings of a rule's variables from its head row and premise rows.
@@ -28,17 +28,6 @@ pub(crate) fn bind_rule(
         bind_atom(&mut b, &h.args, head_row);
     }
     b
-}
-
-pub(crate) fn bind_atom(b: &mut [Option<ValueId>], args: &[Arg], row: &[ValueId]) {
-    for (a, &v) in args.iter().zip(row) {
-        if let Arg::Var(x) = *a
-            && let Some(slot) = b.get_mut(x as usize)
-            && slot.is_none()
-        {
-            *slot = Some(v);
-        }
-    }
 }
 
 /// A rule step under complete bindings, and for each of its aggregates

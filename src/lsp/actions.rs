@@ -9,7 +9,7 @@ use lsp_types::{
 use super::Cursor;
 use super::position::{LineIndex, span_range};
 use super::publish::convert;
-use super::server::Session;
+use super::session::Session;
 
 /// A fix for every diagnostic of the document with a suggestion that
 /// touches the requested range.

@@ -11,7 +11,7 @@ use warrant::likelihood::Likelihood;
 
 use super::Cursor;
 use super::index::Index;
-use super::server::Session;
+use super::session::Session;
 
 /// Where the cursor stands.
 #[derive(Debug, PartialEq, Eq)]

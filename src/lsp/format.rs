@@ -5,7 +5,7 @@ use warrant::source::FileId;
 use warrant::syntax::{format::format_module, parse_module};
 
 use super::position::LineIndex;
-use super::server::Session;
+use super::session::Session;
 
 /// One edit replacing the whole text with its canonical layout; nothing
 /// for a document that does not parse (its text would be lost) or is

@@ -7,7 +7,7 @@ use warrant::syntax::format::format_item;
 use super::Cursor;
 use super::index::{Role, Symbol};
 use super::position::span_range;
-use super::server::Session;
+use super::session::Session;
 use super::world::World;
 
 pub fn hover(session: &mut Session, params: HoverParams) -> Option<Hover> {

@@ -5,7 +5,9 @@
 //! the disk, so an unsaved edit is seen by the files that import it.
 //!
 //! - [`transport`]: frames on the wire, tolerant of bad ones;
-//! - [`server`]: the loop, dispatch, debounced diagnostics;
+//! - [`server`]: the loop, dispatch, debounced diagnostics; [`session`]:
+//!   what the handlers see (the open documents and the worlds built from
+//!   them);
 //! - [`documents`]: the open buffers; [`world`]: a checked world;
 //!   [`index`]: its names and where they occur; [`position`]: offsets,
 //!   positions and URIs;
@@ -24,6 +26,7 @@ mod navigate;
 mod position;
 mod publish;
 mod server;
+mod session;
 mod symbols;
 mod transport;
 mod world;
@@ -34,7 +37,7 @@ use lsp_types::{Location, TextDocumentPositionParams};
 use warrant::source::{FileId, Span};
 
 use position::{path_to_uri, span_range};
-use server::Session;
+use session::Session;
 use world::World;
 
 /// Serves on stdin/stdout until the client says `exit` or goes away.

@@ -4,7 +4,7 @@ use lsp_types::{GotoDefinitionParams, GotoDefinitionResponse, Location, Referenc
 use warrant::source::Span;
 
 use super::index::{Role, Symbol};
-use super::server::Session;
+use super::session::Session;
 use super::{Cursor, location};
 
 pub fn definition(

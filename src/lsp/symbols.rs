@@ -7,7 +7,7 @@ use warrant::syntax::ast::{Item, Name};
 
 use super::Cursor;
 use super::position::{Encoding, span_range};
-use super::server::Session;
+use super::session::Session;
 use super::world::World;
 
 pub fn document_symbols(

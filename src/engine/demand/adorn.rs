@@ -8,7 +8,10 @@ use crate::ir::{self, Arg, Atom, Body, PredId, Program, Rule, RuleId, VarId};
 use crate::likelihood::Likelihood;
 use crate::source::Span;
 
-use super::rewrite::{Deps, Mask};
+use super::deps::Deps;
+
+/// An adornment: per argument, whether it is bound.
+pub(super) type Mask = Vec<bool>;
 
 /// The demand predicates, rewritten rules and demand rules made so far,
 /// and the adornments still to process.

@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 
-use crate::ir::{self, Body, PredId, Program, Rule, RuleId, Stratum};
+use crate::ir::{self, PredId, Program, Rule, RuleId, Stratum};
 use crate::likelihood::Likelihood;
 
 use super::super::model::recipe;
-use super::adorn::{DemandRules, needed_copies};
+use super::adorn::{DemandRules, Mask, needed_copies};
+use super::deps::{closure, deps};
 use super::{FullReason, Goal};
 
 /// A rewritten program, which of the original rules each of its rules
@@ -17,69 +18,6 @@ pub(super) struct Rewriting {
     pub program: Program,
     pub origin: Vec<Option<RuleId>>,
     pub seeds: Vec<ir::Fact>,
-}
-
-/// An adornment: per argument, whether it is bound.
-pub(super) type Mask = Vec<bool>;
-
-/// The predicates of the rules' bodies, per head predicate, and those read
-/// by `unless` or an aggregate.
-pub(super) struct Deps {
-    /// `reads[p]`: every predicate a rule concluding `p` reads.
-    pub reads: Vec<Vec<PredId>>,
-    /// Read by an exception or inside an aggregate, in some rule.
-    pub negated: Vec<bool>,
-    /// Concluded by some rule.
-    pub derived: Vec<bool>,
-}
-
-fn body_preds(body: &Body, all: &mut Vec<PredId>, negated: &mut Vec<PredId>) {
-    all.extend(body.atoms.iter().map(|a| a.pred));
-    for e in &body.exceptions {
-        all.push(e.pred);
-        negated.push(e.pred);
-    }
-    for agg in &body.aggregates {
-        let mut inner = Vec::new();
-        body_preds(&agg.body, &mut inner, negated);
-        negated.extend(&inner);
-        all.extend(inner);
-    }
-}
-
-fn deps(program: &Program) -> Deps {
-    let n = program.preds.len();
-    let mut d = Deps {
-        reads: vec![Vec::new(); n],
-        negated: vec![false; n],
-        derived: vec![false; n],
-    };
-    for rule in &program.rules {
-        let (mut all, mut neg) = (Vec::new(), Vec::new());
-        body_preds(&rule.body, &mut all, &mut neg);
-        for h in &rule.heads {
-            let p = h.pred.0 as usize;
-            d.derived[p] = true;
-            d.reads[p].extend(&all);
-            for &q in &neg {
-                d.negated[q.0 as usize] = true;
-            }
-        }
-    }
-    d
-}
-
-/// `from` and every predicate they read, transitively.
-fn closure(deps: &Deps, from: impl IntoIterator<Item = PredId>) -> Vec<bool> {
-    let mut seen = vec![false; deps.reads.len()];
-    let mut stack: Vec<PredId> = from.into_iter().collect();
-    while let Some(p) = stack.pop() {
-        if std::mem::replace(&mut seen[p.0 as usize], true) {
-            continue;
-        }
-        stack.extend(&deps.reads[p.0 as usize]);
-    }
-    seen
 }
 
 /// Rewrites the program for the goals, or says why the full model is

@@ -1,20 +1,15 @@
 //! Look-ups over the model for the why-not search: column indexes built on
-//! first use, and every complete rule instance concluding a row.
+//! first use.
 
 use std::collections::HashMap;
 
-use super::search::Search;
-use super::unify;
 use crate::engine::{Model, PatternArg, RowId};
-use crate::ir::{PredId, RuleId, ValueId};
+use crate::ir::{PredId, ValueId};
 
 /// Hash indexes over the model's rows, by predicate and bound columns,
 /// built on first use.
 /// Rows by the values of some columns.
 type ColumnIndex = HashMap<Vec<ValueId>, Vec<RowId>>;
-
-/// A rule instance: the rule and its premise rows, in body order.
-pub(crate) type Instance = (RuleId, Vec<(PredId, RowId)>);
 
 #[derive(Default)]
 pub(crate) struct Index {
@@ -95,56 +90,4 @@ impl Index {
             })
             .collect()
     }
-}
-
-/// Every rule instance that concludes `pred(row)` over the model: the rule
-/// and the premise rows of each complete match (exceptions absent). `None`
-/// when the search hit its step limit.
-pub(crate) fn instances(
-    model: &Model,
-    index: &mut Index,
-    pred: PredId,
-    row: &[ValueId],
-) -> Option<Vec<Instance>> {
-    let program = model.program();
-    let mut out = Vec::new();
-    for (r, rule) in program.rules.iter().enumerate() {
-        for head in &rule.heads {
-            if head.pred != pred {
-                continue;
-            }
-            let Some(seed) = unify(head, row, rule.body.vars.len()) else {
-                continue;
-            };
-            let mut s = Search {
-                program,
-                model,
-                values: std::borrow::Cow::Borrowed(model.values()),
-                rule,
-                index: &mut *index,
-                steps: 0,
-                truncated: false,
-                partials: 0,
-                best: Vec::new(),
-                blocked: false,
-                applies: false,
-                collect: Some(Vec::new()),
-            };
-            s.run(seed);
-            if s.truncated {
-                return None;
-            }
-            for m in s.collect.unwrap_or_default() {
-                let prem = rule
-                    .body
-                    .atoms
-                    .iter()
-                    .zip(m)
-                    .map(|(a, id)| (a.pred, id))
-                    .collect();
-                out.push((RuleId(r as u32), prem));
-            }
-        }
-    }
-    Some(out)
 }

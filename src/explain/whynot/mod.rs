@@ -9,7 +9,10 @@
 
 mod candidate;
 mod index;
+mod instances;
 mod search;
+
+use std::borrow::Cow;
 
 use super::{Binding, Proof, explain, extend_values, pattern_text_vars, term_value};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
@@ -17,7 +20,8 @@ use crate::engine::Model;
 use crate::ir::{self, Arg, PredId, RuleId, Value, ValueId, Values};
 use crate::source::Location;
 use crate::syntax::ast;
-pub(crate) use index::{Index, instances};
+pub(crate) use index::Index;
+pub(crate) use instances::instances;
 use search::Search;
 
 /// How many partial matches to keep per rule.
@@ -244,20 +248,7 @@ pub fn why_not_values(model: &Model, pred: PredId, args: &[Value]) -> WhyNot {
         // One search per rule: every conclusion that unifies with the atom
         // seeds it, so a rule concluding the predicate twice (`then
         // linked(A, B), linked(B, A)`) is one attempt, not two.
-        let mut s = Search {
-            program,
-            model,
-            values: std::borrow::Cow::Borrowed(&values),
-            rule,
-            index: &mut index,
-            steps: 0,
-            truncated: false,
-            partials: 0,
-            best: Vec::new(),
-            blocked: false,
-            applies: false,
-            collect: None,
-        };
+        let mut s = Search::new(model, Cow::Borrowed(&values), rule, &mut index, false);
         let mut first: Option<(usize, Vec<Option<ValueId>>)> = None;
         for (h, head) in rule.heads.iter().enumerate() {
             if head.pred != pred {

@@ -56,7 +56,32 @@ pub(super) struct Trace<'t> {
     pub(super) comps: &'t [Option<bool>],
 }
 
-impl Search<'_, '_> {
+impl<'a, 'i> Search<'a, 'i> {
+    /// A search over `rule`'s body; with `collect`, complete matches are
+    /// collected instead of dead ends ranked.
+    pub(super) fn new(
+        model: &'a Model,
+        values: Cow<'a, Values>,
+        rule: &'a ir::Rule,
+        index: &'i mut Index,
+        collect: bool,
+    ) -> Self {
+        Search {
+            program: model.program(),
+            model,
+            values,
+            rule,
+            index,
+            steps: 0,
+            truncated: false,
+            partials: 0,
+            best: Vec::new(),
+            blocked: false,
+            applies: false,
+            collect: collect.then(Vec::new),
+        }
+    }
+
     pub(super) fn run(&mut self, seed: Vec<Option<ValueId>>) {
         let body = &self.rule.body;
         let n = body.atoms.len();

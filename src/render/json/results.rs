@@ -9,7 +9,7 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::{JsonValue, proof};
 use crate::engine::{ConflictHit, Model, QueryTable, RowId};
-use crate::explain;
+use crate::explain::{self, Proof};
 use crate::ir::{PredId, Program, ValueId};
 use crate::likelihood::Likelihood;
 use crate::render::text;
@@ -270,24 +270,41 @@ pub struct QueryJson<'a> {
 struct QueryRows<'a> {
     model: &'a Model,
     table: &'a QueryTable,
+    /// With `--explain`: one proof per answer, in table order.
+    proofs: Option<&'a [Option<Proof>]>,
 }
 
 #[derive(Serialize)]
 struct QueryRowJson<'a> {
     values: Args<'a>,
     likelihood: Likelihood,
+    /// Only with `--explain`: the answer's proof, or `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proof: Option<Option<proof::ProofJson<'a>>>,
+}
+
+impl<'a> QueryJson<'a> {
+    /// Each row with its proof (`proofs`: one per answer, in table order).
+    pub fn with_proofs(mut self, proofs: &'a [Option<Proof>]) -> Self {
+        self.rows.proofs = Some(proofs);
+        self
+    }
 }
 
 impl Serialize for QueryRows<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.table.len()))?;
-        for (values, likelihood) in self.table.rows(self.model) {
+        for (n, (values, likelihood)) in self.table.rows(self.model).enumerate() {
+            let proof = self
+                .proofs
+                .map(|ps| ps.get(n).and_then(Option::as_ref).map(proof::proof));
             seq.serialize_element(&QueryRowJson {
                 values: Args {
                     model: self.model,
                     row: &values,
                 },
                 likelihood,
+                proof,
             })?;
         }
         seq.end()
@@ -302,7 +319,11 @@ pub fn query<'a>(model: &'a Model, table: &'a QueryTable) -> QueryJson<'a> {
             .get(table.pred.0 as usize)
             .map(|p| p.name.as_str()),
         columns: &table.columns,
-        rows: QueryRows { model, table },
+        rows: QueryRows {
+            model,
+            table,
+            proofs: None,
+        },
     }
 }
 
@@ -312,6 +333,10 @@ pub fn conjunction_query<'a>(model: &'a Model, table: &'a QueryTable) -> QueryJs
     QueryJson {
         predicate: None,
         columns: &table.columns,
-        rows: QueryRows { model, table },
+        rows: QueryRows {
+            model,
+            table,
+            proofs: None,
+        },
     }
 }

@@ -12,7 +12,7 @@ pub use assumptions::assumptions;
 pub use changes::{cause, changes, diff_conflicts};
 pub use conflict::conflict;
 pub use proof::proof;
-pub use results::{RunOptions, conflicts, query, run, summary};
+pub use results::{RunOptions, conflicts, query, query_explained, run, summary};
 pub use why_not::{verdict, why_not};
 
 use std::fmt::Write as _;

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::group;
 use crate::engine::{Model, QueryTable};
-use crate::explain;
+use crate::explain::{self, Proof};
 use crate::ir::{PredId, Value, ValueId};
 use crate::likelihood::Likelihood;
 
@@ -264,6 +264,28 @@ pub fn summary(model: &Model) -> String {
 /// A query table as aligned columns, then the likelihood; the header alone
 /// when nothing matches. Widths come from a first pass over the table.
 pub fn query<W: Write>(out: &mut W, model: &Model, table: &QueryTable) -> io::Result<()> {
+    query_rows(out, model, table, None)
+}
+
+/// [`query`] with each answer followed by its proof (`proofs`, one per
+/// answer in table order), indented under it, and a blank line between
+/// answers.
+pub fn query_explained<W: Write>(
+    out: &mut W,
+    model: &Model,
+    table: &QueryTable,
+    proofs: &[Option<Proof>],
+    color: bool,
+) -> io::Result<()> {
+    query_rows(out, model, table, Some((proofs, color)))
+}
+
+fn query_rows<W: Write>(
+    out: &mut W,
+    model: &Model,
+    table: &QueryTable,
+    proofs: Option<(&[Option<Proof>], bool)>,
+) -> io::Result<()> {
     let mut widths: Vec<usize> = table.columns.iter().map(|c| c.chars().count()).collect();
     let mut scratch = String::new();
     for (vals, _) in table.rows(model) {
@@ -285,8 +307,11 @@ pub fn query<W: Write>(out: &mut W, model: &Model, table: &QueryTable) -> io::Re
     }
     line.push_str("likelihood\n");
     out.write_all(line.as_bytes())?;
-    for (vals, l) in table.rows(model) {
+    for (n, (vals, l)) in table.rows(model).enumerate() {
         line.clear();
+        if n > 0 && proofs.is_some() {
+            line.push('\n');
+        }
         for (i, &v) in vals.iter().enumerate() {
             scratch.clear();
             let _ = write!(scratch, "{}", ValueText(model, v));
@@ -294,6 +319,17 @@ pub fn query<W: Write>(out: &mut W, model: &Model, table: &QueryTable) -> io::Re
         }
         line.push_str(likelihoods.text(l));
         line.push('\n');
+        if let Some((proofs, color)) = proofs
+            && let Some(Some(p)) = proofs.get(n)
+        {
+            for text in super::proof(p, color).lines() {
+                if !text.is_empty() {
+                    line.push_str("    ");
+                    line.push_str(text);
+                }
+                line.push('\n');
+            }
+        }
         out.write_all(line.as_bytes())?;
     }
     Ok(())

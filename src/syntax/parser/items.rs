@@ -100,6 +100,7 @@ impl Builder<'_> {
             because: None,
             cites: Vec::new(),
             span,
+            query: false,
         };
         for p in inner {
             match p.as_rule() {
