@@ -158,22 +158,41 @@ fn unexpected_printing_is_an_error() {
     insta::assert_snapshot!("duckdb_printed", err);
 }
 
+/// Runs a one-file program through DuckDB.
+fn run_text(name: &str, text: &str) -> (Option<i32>, String, String) {
+    let dir = std::env::temp_dir().join(format!("warrant-duckdb-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("folder");
+    let file = dir.join(format!("{name}.wr"));
+    std::fs::write(&file, text).expect("file");
+    let out = run(&file.to_string_lossy(), &[], None);
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
 #[test]
 fn a_result_duckdb_cannot_compute_as_warrant_does_is_refused() {
     if duckdb_common::program().is_none() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("warrant-duckdb-refusal-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("folder");
-    let file = dir.join("overflow.wr");
-    std::fs::write(
-        &file,
-        "pred big(n: int).\nbig(9223372036854775807).\nrule more when big(N), M = N + 1 then bigger(M).\n",
-    )
-    .expect("file");
-    let (code, out, err) = run(&file.to_string_lossy(), &[], None);
+    let (code, out, err) = run_text(
+        "refusal",
+        "pred name(text: string).\nname(\"élan\").\nrule shout when name(N), U = upper(N) then loud(U).\n",
+    );
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(out, "");
     assert!(err.contains("warrant::not_compilable"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_overflow_is_the_engines_overflow() {
+    if duckdb_common::program().is_none() {
+        return;
+    }
+    let (code, out, err) = run_text(
+        "overflow",
+        "pred big(n: int).\nbig(9223372036854775807).\nrule more when big(N), M = N + 1 then bigger(M).\n",
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(out, "");
+    assert!(err.contains("warrant::overflow"), "{err}");
 }

@@ -75,7 +75,7 @@ pub fn evaluate(
     text.push_str(&readback.copy_rows(program, &script.preds, 0));
     let path = duckdb::program_path(options.program);
     if let Err(d) = duckdb::run(&path, &text, options.deadline) {
-        return fail(vec![d]);
+        return fail(vec![duckdb::label_overflow(program, d)]);
     }
     drop(text);
     let deadline = options.deadline;
