@@ -99,3 +99,12 @@ fn min_and_max_keep_the_integer_of_equal_values() {
         "{out}"
     );
 }
+
+/// A conflict's overflow follows the same rule, and the diagnostic names
+/// the conflict (not the last rule evaluated).
+#[test]
+fn an_overflow_in_a_conflict_names_the_conflict() {
+    let (code, _, err) = run("tests/data/arith/conflict_overflow.wr");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("conflict_overflow", err);
+}

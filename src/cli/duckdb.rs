@@ -53,7 +53,7 @@ pub fn evaluate(
             } else {
                 super::EXIT_FAILED
             };
-            return fail(vec![d], code);
+            return fail(vec![duckdb::label_overflow(program, d)], code);
         }
     };
     let rows = rows.into_iter().map(|r| ExternalRow {

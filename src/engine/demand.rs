@@ -39,10 +39,18 @@
 //! constant, every goal's predicate is computed in full (read by `unless`
 //! or an aggregate), a rule records premise row ids (a wildcard in a
 //! positive atom, which `check` forbids), or the demand evaluation met an
-//! integer overflow (its rules may compute on bindings the program's
-//! rules never reach; the full evaluation says whether the overflow is
-//! real). Warnings (divisions by zero, comparisons of mixed kinds) count
-//! what the demand evaluation met.
+//! integer overflow (reported as the full evaluation reports it).
+//! Warnings (divisions by zero, comparisons of mixed kinds) count what the
+//! demand evaluation met.
+//!
+//! **Overflow.** An overflow stops evaluation on a binding of a whole body
+//! (`eval/complete.rs`). A rewritten rule's body is the original's plus the
+//! demand condition, and demand rules compute nothing (they keep only the
+//! assignments their conclusion reads, and a demand reads atoms'
+//! variables, never computed ones): so a demand evaluation stops only
+//! where the full one does, and it stops wherever the full one does on a
+//! binding whose conclusion is demanded. It does not stop for an overflow
+//! on a binding whose conclusion no goal needs.
 //!
 //! Rows of the returned model outside the goals' patterns may be missing
 //! or less likely than in the full model: read only the goals' answers.

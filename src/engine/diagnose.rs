@@ -14,7 +14,14 @@ pub(super) fn overflow(program: &Program, f: &eval::ArithFault) -> Diagnostic {
     let rule = f
         .rule
         .and_then(|s| program.rules.iter().find(|r| r.span == s));
-    let name = rule.map_or_else(|| "a rule".to_string(), |r| format!("rule `{}`", r.name));
+    let conflict = f
+        .rule
+        .and_then(|s| program.conflicts.iter().find(|c| c.span == s));
+    let name = match (rule, conflict) {
+        (Some(r), _) => format!("rule `{}`", r.name),
+        (None, Some(c)) => format!("conflict `{}`", c.name),
+        (None, None) => "a rule".to_string(),
+    };
     let mut d = Diagnostic::error(
         Code::Overflow,
         format!(
@@ -26,8 +33,11 @@ pub(super) fn overflow(program: &Program, f: &eval::ArithFault) -> Diagnostic {
         "integers range from -9223372036854775808 to 9223372036854775807; bound the recursion \
          (e.g. `N < 90`) or compute with decimals",
     );
-    if let Some(r) = rule {
-        d = d.with_label(r.span, format!("`{}` computed {}", r.name, f.computation));
+    let named = rule
+        .map(|r| (r.span, &r.name))
+        .or(conflict.map(|c| (c.span, &c.name)));
+    if let Some((span, name)) = named {
+        d = d.with_label(span, format!("`{name}` computed {}", f.computation));
     }
     d
 }

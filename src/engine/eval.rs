@@ -233,6 +233,12 @@ impl<'t> State<'t> {
         self.run_plan(plan, &mut sink);
     }
 
+    /// Runs a conflict's plan (`span`: the conflict's, for diagnostics).
+    pub fn run_conflict(&mut self, span: Span, plan: &Plan, hits: &mut Vec<RawHit>) {
+        self.current = Some(span);
+        self.run_plan(plan, &mut Sink::Conflict(hits));
+    }
+
     pub fn run_plan(&mut self, plan: &Plan, sink: &mut Sink) {
         if self.vars.len() < plan.vars {
             self.vars.resize(plan.vars, 0);

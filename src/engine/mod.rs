@@ -58,7 +58,7 @@ use crate::likelihood::Likelihood;
 use crate::source::FileId;
 
 use diagnose::{division_warning, mixed_kinds_warning, overflow, row_limit, timeout};
-use eval::{HeadPlan, RawHit, RuleRef, Sink, State};
+use eval::{HeadPlan, RawHit, RuleRef, State};
 use init::{Layout, add_base_rows, lay_out, select_inputs};
 use relation::{NIL, Relation};
 use validate::validate;
@@ -275,7 +275,7 @@ fn find_conflicts(state: &mut State, program: &Program, options: &EvalOptions) -
         }
         let plan = plan::compile(&c.body, None, &mut state.rels);
         let mut hits: Vec<RawHit> = Vec::new();
-        state.run_plan(&plan, &mut Sink::Conflict(&mut hits));
+        state.run_conflict(c.span, &plan, &mut hits);
         let mut seen: HashSet<Vec<Premise>> = HashSet::new();
         for h in hits {
             let premises: Vec<Premise> = h

@@ -203,3 +203,26 @@ fn retractions_and_graded_exceptions_hold_under_demand() {
         assert!(d.strategy.is_ok());
     }
 }
+
+/// The overflow rule under demand. A query stops exactly as the full
+/// model does for the bindings it needs: `huge(3, N)` needs `reach(3, 4)`,
+/// whose `N` overflows with `big(3)` holding. A query that does not need
+/// that binding (`huge(1, N)`: `big(1)` fails wherever `N` overflows) is
+/// answered although the full model stops.
+#[test]
+fn demand_stops_on_an_overflow_where_the_full_model_does_for_what_it_needs() {
+    let p = program(
+        "a(1, 2). a(2, 3). a(3, 4). big(3).
+         rule reach when a(X, Y) then reach(X, Y).
+         rule further when reach(X, Y), a(Y, Z) then reach(X, Z).
+         rule huge when reach(X, Y), N = Y * 9223372036854775807, big(X) then huge(X, N).",
+    );
+    assert!(evaluate(&p, &EvalOptions::default()).is_err());
+    let run = |g: Goal| evaluate_goals(&p, &EvalOptions::default(), &[g]);
+    let needed = run(goal(&p, "huge", &[int(3), None])).unwrap_err();
+    assert_eq!(needed[0].code, Code::Overflow);
+    let answered = run(goal(&p, "huge", &[int(1), None])).unwrap();
+    assert!(answered.strategy.is_ok(), "{:?}", answered.strategy);
+    let huge = p.pred_id("huge").unwrap();
+    assert!(answered.model.rows(huge).next().is_none());
+}

@@ -48,9 +48,10 @@ pub fn program_path(explicit: Option<&Path>) -> PathBuf {
 /// Runs `script` (whose last statements are rows queries) and reads the
 /// rows back as DuckDB prints them. `warrant::duckdb` when DuckDB cannot be
 /// started or prints something unexpected; an error of the script itself is
-/// `warrant::not_compilable` when the script refuses a result (an integer
-/// overflow, `upper` of a non-ASCII text, a result that depends on the
-/// engine's order of evaluation), else `warrant::duckdb`.
+/// `warrant::overflow` when an overflow guard stops it,
+/// `warrant::not_compilable` when the script refuses a result (`upper` of
+/// a non-ASCII text, a sum of decimals whose rounding depends on the
+/// order), else `warrant::duckdb`.
 pub fn run(duckdb: &Path, script: &str) -> Result<Vec<ResultRow>, Diagnostic> {
     let mut child = Command::new(duckdb)
         .args(["-json", "-bail", "-noheader"])
@@ -101,11 +102,22 @@ pub fn run(duckdb: &Path, script: &str) -> Result<Vec<ResultRow>, Diagnostic> {
 }
 
 /// The diagnostic of an error DuckDB reported while running the script.
-/// An integer overflow is a refusal (`warrant::not_compilable`), not the
-/// engine's `warrant::overflow`: the engine stops where its evaluation
-/// order meets an overflow, and DuckDB may compute a value the engine
-/// never does (a binding a later condition rejects) or skip one it does.
+/// An overflow guard's stop (`warrant overflow: …`) is the engine's
+/// `warrant::overflow`: the guards decide as the engine does. A refusal
+/// (`warrant cannot compute: …`, or an overflow DuckDB met itself) is
+/// `warrant::not_compilable`; anything else `warrant::duckdb`.
 fn script_error(message: &str) -> Diagnostic {
+    let after = |marker: &str| {
+        message
+            .find(marker)
+            .map(|at| message[at + marker.len()..].lines().next().unwrap_or(""))
+    };
+    if let Some(what) = after("warrant overflow: ") {
+        return Diagnostic::error(Code::Overflow, format!("evaluation stopped: {what}")).with_help(
+            "integers range from -9223372036854775808 to 9223372036854775807; bound the recursion \
+             (e.g. `N < 90`) or compute with decimals",
+        );
+    }
     let refusal = |what: &str| {
         Diagnostic::error(
             Code::NotCompilable,
@@ -113,32 +125,43 @@ fn script_error(message: &str) -> Diagnostic {
         )
         .with_help("evaluate it with the native engine (`warrant run` without --engine)")
     };
-    if message.contains("Overflow") || message.contains("warrant overflow") {
+    if message.contains("Overflow") {
         let detail = message.lines().next().unwrap_or("");
-        return refusal(&format!(
-            "it met an integer overflow ({detail}), where the engine stops only if its order of \
-             evaluation meets it"
-        ));
+        return refusal(&format!("it met an integer overflow ({detail})"));
     }
     // The checks of Parquet inputs (`parquet.rs`): the files do not fit the predicate.
-    if let Some(at) = message.find("warrant input: ") {
-        let what = message[at + "warrant input: ".len()..]
-            .lines()
-            .next()
-            .unwrap_or("");
+    if let Some(what) = after("warrant input: ") {
         return Diagnostic::error(Code::Input, what.to_string()).with_help(
             "--input-parquet takes each parameter's column by name (or by position when the \
              `pred` declaration names none) and reads it by the parameter's type",
         );
     }
-    if let Some(at) = message.find("warrant cannot compute: ") {
-        let what = message[at + "warrant cannot compute: ".len()..]
-            .lines()
-            .next()
-            .unwrap_or("");
+    if let Some(what) = after("warrant cannot compute: ") {
         return refusal(what);
     }
     Diagnostic::error(Code::Duckdb, format!("DuckDB reported an error: {message}"))
+}
+
+/// An overflow guard's `warrant::overflow` labelled at its rule, as the
+/// engine labels it (the rule and the computation); other diagnostics as
+/// they are.
+pub fn label_overflow(program: &crate::ir::Program, d: Diagnostic) -> Diagnostic {
+    const RANGE: &str = " is outside the 64-bit integer range in rule `";
+    if d.code != Code::Overflow {
+        return d;
+    }
+    let Some((computation, name)) = d
+        .message
+        .strip_prefix("evaluation stopped: ")
+        .and_then(|m| m.rsplit_once(RANGE))
+        .and_then(|(c, n)| Some((c.to_string(), n.strip_suffix('`')?.to_string())))
+    else {
+        return d;
+    };
+    match program.rules.iter().find(|r| r.name == name) {
+        Some(r) => d.with_label(r.span, format!("`{name}` computed {computation}")),
+        None => d,
+    }
 }
 
 /// Parses DuckDB's JSON output of rows queries (one array per query).

@@ -20,6 +20,7 @@
 mod aggregate;
 mod arith;
 pub mod duckdb;
+mod guard;
 mod inputs;
 mod parquet;
 mod recursive;

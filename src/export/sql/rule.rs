@@ -5,6 +5,9 @@
 //! an equality; a comparison calls `w_order`; an `unless` removes the
 //! binding when a certain row matches and otherwise caps the likelihood at
 //! 10000 minus the likelihood of the most likely matching row.
+//!
+//! Compiled for an overflow guard ([`Mode::Guard`], see [`super::guard`]),
+//! a condition reading a value that overflowed neither holds nor fails.
 
 use crate::ir::{Arg, Atom, Body, CompareKind, CompareOp, PredId, Program};
 use crate::likelihood::Likelihood;
@@ -19,8 +22,20 @@ pub enum TableRef<'a> {
     Tagged { table: &'a str, tag: usize },
 }
 
+/// What a body is compiled for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Its derivations: a binding whose computation fails derives nothing.
+    Rule,
+    /// Its overflow guard: the bindings where a computation overflowed and
+    /// no other condition failed (a condition reading an overflowed value
+    /// neither holds nor fails).
+    Guard,
+}
+
 /// The parts of a body's `SELECT`.
 pub struct BodySql {
+    pub mode: Mode,
     /// `FROM` items, one per positive atom.
     pub from: Vec<String>,
     /// Joins: equalities of shared variables and constants.
@@ -29,9 +44,12 @@ pub struct BodySql {
     pub filters: Vec<String>,
     /// The `FROM` items that are atoms: index, alias and arity.
     pub atoms: Vec<(usize, String, usize)>,
-    /// The values computed (every operation of an assignment, aggregate
-    /// results).
-    pub computed: Vec<String>,
+    /// For the guard: whether each computed variable overflowed (`None`
+    /// for one that cannot, and for variables atoms bind).
+    pub poison: Vec<Option<String>>,
+    /// For the guard: whether each assignment or aggregate overflowed, and
+    /// the computation as the engine shows it (a SQL text).
+    pub overflows: Vec<(String, String)>,
     /// Likelihood terms taken the least of (premises and graded exceptions).
     pub likelihoods: Vec<String>,
     /// The expression binding each variable.
@@ -44,7 +62,16 @@ pub fn body(
     body: &Body,
     table: &dyn Fn(PredId) -> TableRef<'static>,
 ) -> BodySql {
-    body_within(program, body, body.vars.len(), "", table)
+    body_within(program, body, body.vars.len(), "", Mode::Rule, table)
+}
+
+/// Compiles a body for its overflow guard (see [`Mode::Guard`]).
+pub fn guard_body(
+    program: &Program,
+    body: &Body,
+    table: &dyn Fn(PredId) -> TableRef<'static>,
+) -> BodySql {
+    body_within(program, body, body.vars.len(), "", Mode::Guard, table)
 }
 
 /// Compiles a body whose variables are numbered below `nvars` (an
@@ -54,16 +81,20 @@ pub fn body_within(
     body: &Body,
     nvars: usize,
     prefix: &str,
+    mode: Mode,
     table: &dyn Fn(PredId) -> TableRef<'static>,
 ) -> BodySql {
+    let nvars = nvars.max(body.vars.len());
     let mut out = BodySql {
+        mode,
         from: Vec::new(),
         conditions: Vec::new(),
         filters: Vec::new(),
         atoms: Vec::new(),
-        computed: Vec::new(),
+        poison: vec![None; nvars],
+        overflows: Vec::new(),
         likelihoods: Vec::new(),
-        vars: vec![None; nvars.max(body.vars.len())],
+        vars: vec![None; nvars],
     };
     for (i, atom) in body.atoms.iter().enumerate() {
         let alias = format!("{prefix}a{i}");
@@ -104,14 +135,16 @@ pub fn body_within(
                 format!("w_sign({name}({l}), {name}({r}))")
             }
         };
-        if cmp.op == CompareOp::Contains {
-            out.filters.push(format!(
+        let test = if cmp.op == CompareOp::Contains {
+            format!(
                 "coalesce(union_tag({l}) = 't' AND union_tag({r}) = 't' \
                  AND contains(union_extract({l}, 't'), union_extract({r}, 't')), false)"
-            ));
-            continue;
-        }
-        out.filters.push(holds(&order, cmp.op));
+            )
+        } else {
+            holds(&order, cmp.op)
+        };
+        let poisons = [poison(&out, cmp.lhs), poison(&out, cmp.rhs)];
+        out.filters.push(unless_poisoned(test, &poisons));
     }
     for (k, atom) in body.exceptions.iter().enumerate() {
         let e = format!("{prefix}e{k}");
@@ -131,8 +164,11 @@ pub fn body_within(
                 Likelihood::SCALE
             )
         };
-        out.filters
-            .push(format!("NOT EXISTS (SELECT 1 FROM {from} WHERE {certain})"));
+        let poisons: Vec<Option<String>> = atom.args.iter().map(|&a| poison(&out, a)).collect();
+        out.filters.push(unless_poisoned(
+            format!("NOT EXISTS (SELECT 1 FROM {from} WHERE {certain})"),
+            &poisons,
+        ));
         out.likelihoods.push(format!(
             "{} - coalesce((SELECT max({e}.likelihood) FROM {from}{filter}), 0)",
             Likelihood::SCALE
@@ -177,16 +213,16 @@ fn computed(
             }
             assigned[i] = true;
             let alias = format!("{prefix}x{i}");
-            let e = arith::expr(
-                program,
-                &out.vars,
-                &a.expr,
-                &alias,
-                &mut out.from,
-                &mut out.computed,
-            );
-            out.filters.push(format!("{e} IS NOT NULL"));
-            out.vars[a.var as usize] = Some(e);
+            let e = arith::expr(program, out, &a.expr, &alias);
+            if out.mode == Mode::Rule {
+                out.filters.push(format!("{} IS NOT NULL", e.value));
+            }
+            if let Some(p) = &e.poison {
+                let shown = arith::shown(program, out, &a.expr);
+                out.overflows.push((p.clone(), shown));
+            }
+            out.vars[a.var as usize] = Some(e.value);
+            out.poison[a.var as usize] = e.poison;
             more = true;
         }
         for (k, a) in body.aggregates.iter().enumerate() {
@@ -224,6 +260,24 @@ pub fn arg(program: &Program, vars: &[Option<String>], a: Arg) -> String {
         Arg::Const(c) => literal(&program.values, c),
         Arg::Wildcard => "NULL".into(),
     }
+}
+
+/// Whether an argument overflowed, for the guard (`None`: it cannot).
+pub fn poison(out: &BodySql, a: Arg) -> Option<String> {
+    match a {
+        Arg::Var(v) => out.poison[v as usize].clone(),
+        _ => None,
+    }
+}
+
+/// A condition that holds, or (for the guard) reads an overflowed value.
+fn unless_poisoned(test: String, poisons: &[Option<String>]) -> String {
+    let flags: Vec<&String> = poisons.iter().flatten().collect();
+    if flags.is_empty() {
+        return test;
+    }
+    let flags: Vec<&str> = flags.iter().map(|f| f.as_str()).collect();
+    format!("({test} OR {})", flags.join(" OR "))
 }
 
 fn exception_match(
@@ -300,56 +354,5 @@ impl BodySql {
             .chain(&self.filters)
             .cloned()
             .collect()
-    }
-
-    /// Statements that compute every value the body computes, so that
-    /// DuckDB meets every integer overflow the engine could meet whatever
-    /// order the engine evaluates the body in (it then stops the script):
-    /// over the rows its atoms join (comparisons, exceptions and NULL
-    /// checks left out), and once more with no atom rows at all (the
-    /// engine computes what reads no atom before joining any). `None` when
-    /// the body computes nothing.
-    pub fn overflow_guard(&self, what: &str) -> Option<String> {
-        if self.computed.is_empty() {
-            return None;
-        }
-        let counts: Vec<String> = self
-            .computed
-            .iter()
-            .map(|e| format!("count({e})"))
-            .collect();
-        let select = format!("SELECT {} AS n", counts.join(" + "));
-        let mut joined = select.clone();
-        if !self.from.is_empty() {
-            joined.push_str(&format!(" FROM {}", self.from.join(", ")));
-        }
-        if !self.conditions.is_empty() {
-            joined.push_str(&format!(" WHERE {}", self.conditions.join(" AND ")));
-        }
-        let mut alone = select;
-        if !self.from.is_empty() {
-            let from: Vec<String> = self
-                .from
-                .iter()
-                .enumerate()
-                .map(|(i, item)| match self.atoms.iter().find(|a| a.0 == i) {
-                    Some((_, alias, arity)) => {
-                        let mut cols: Vec<String> = (0..*arity)
-                            .map(|j| format!("CAST(NULL AS wv) AS {}", column(j)))
-                            .collect();
-                        cols.push("CAST(NULL AS INTEGER) AS likelihood".into());
-                        cols.push("CAST(NULL AS INTEGER) AS tag".into());
-                        format!("(SELECT {}) AS {alias}", cols.join(", "))
-                    }
-                    None => item.clone(),
-                })
-                .collect();
-            alone.push_str(&format!(" FROM {}", from.join(", ")));
-        }
-        Some(format!(
-            "-- {what}: every value computed over the rows its conditions join, and over none, whatever the engine's order\n\
-             SELECT n FROM ({joined}) AS guard WHERE n < 0;\n\
-             SELECT n FROM ({alone}) AS guard WHERE n < 0;\n"
-        ))
     }
 }

@@ -4,6 +4,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ir::{Atom, PredId, Program, RuleId, ValueId};
 use crate::likelihood::Likelihood;
 
+use super::guard;
 use super::inputs;
 use super::recursive;
 use super::rule::{self, TableRef};
@@ -204,7 +205,7 @@ fn plain_table(program: &Program, pred: PredId, heads: &[(RuleId, usize)], sql: 
 }
 
 /// The overflow guard of each rule of a stratum that computes, over the
-/// stratum's final tables.
+/// stratum's final tables (see [`guard`]).
 fn overflow_guards(program: &Program, heads: &[(RuleId, usize)], sql: &mut String) {
     let mut done: Vec<RuleId> = Vec::new();
     for &(r, _) in heads {
@@ -213,10 +214,7 @@ fn overflow_guards(program: &Program, heads: &[(RuleId, usize)], sql: &mut Strin
         }
         done.push(r);
         let rule = program.rule(r);
-        let body = rule::body(program, &rule.body, &|p| {
-            TableRef::Table(ident(&program.pred(p).name))
-        });
-        if let Some(g) = body.overflow_guard(&format!("rule {}", rule.name)) {
+        if let Some(g) = guard::guard(program, &rule.body, &format!("rule `{}`", rule.name)) {
             sql.push_str(&g);
         }
     }
@@ -228,7 +226,7 @@ fn conflicts(program: &Program, sql: &mut String) {
         let body = rule::body(program, &c.body, &|p| {
             TableRef::Table(ident(&program.pred(p).name))
         });
-        if let Some(g) = body.overflow_guard(&format!("conflict {}", c.name)) {
+        if let Some(g) = guard::guard(program, &c.body, &format!("conflict `{}`", c.name)) {
             sql.push_str(&g);
         }
         let mut cols: Vec<String> = Vec::new();

@@ -50,10 +50,20 @@ pub fn string(text: &str) -> String {
 /// A value as a `wv` literal.
 pub fn literal(values: &Values, id: ValueId) -> String {
     match values.get(id) {
-        Value::Int(i) => format!("CAST({i}::BIGINT AS wv)"),
+        Value::Int(i) => format!("CAST({} AS wv)", bigint(*i)),
         Value::Dec(d) if d.is_finite() => format!("CAST({d:?}::DOUBLE AS wv)"),
         Value::Dec(d) => format!("CAST('{d:?}'::DOUBLE AS wv)"),
         Value::Text(s) => format!("CAST({}::VARCHAR AS wv)", string(s)),
+    }
+}
+
+/// An integer as a `BIGINT` literal; a negative one in parentheses (`-x::BIGINT`
+/// casts `x` first, and 9223372036854775808 is no `BIGINT`).
+fn bigint(i: i64) -> String {
+    if i < 0 {
+        format!("({i})::BIGINT")
+    } else {
+        format!("{i}::BIGINT")
     }
 }
 
@@ -61,7 +71,7 @@ pub fn literal(values: &Values, id: ValueId) -> String {
 /// member, which needs no cast of `expr`).
 pub fn is_value(values: &Values, expr: &str, id: ValueId) -> String {
     let (tag, member) = match values.get(id) {
-        Value::Int(i) => ("i", format!("{i}::BIGINT")),
+        Value::Int(i) => ("i", bigint(*i)),
         Value::Dec(d) if d.is_finite() => ("d", format!("{d:?}::DOUBLE")),
         Value::Dec(d) => ("d", format!("'{d:?}'::DOUBLE")),
         Value::Text(s) => ("t", string(s)),
