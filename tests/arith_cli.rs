@@ -1,6 +1,9 @@
 //! Runtime diagnostics of arithmetic on the command line: an integer
-//! overflow stops evaluation with `warrant::overflow` (exit 1), a division
-//! by zero derives nothing and is counted in a warning (exit 0).
+//! overflow stops evaluation with `warrant::overflow` (exit 1) — only on a
+//! binding of all a rule's atoms whose other conditions hold, whatever the
+//! engine computes first — a division by zero derives nothing and is
+//! counted in a warning (exit 0); sums and `min`/`max` do not depend on
+//! the order of their matches.
 
 use assert_cmd::Command;
 
@@ -107,4 +110,16 @@ fn an_overflow_in_a_conflict_names_the_conflict() {
     let (code, _, err) = run("tests/data/arith/conflict_overflow.wr");
     assert_eq!(code, 1);
     insta::assert_snapshot!("conflict_overflow", err);
+}
+
+/// An overflow in an aggregate's body leaves its group without a value;
+/// the rest of the rule decides whether evaluation stops.
+#[test]
+fn an_overflow_in_an_aggregate_stops_only_if_the_rule_completes() {
+    let (code, out, err) = run("tests/data/arith/aggregate_overflow.wr");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ok(1)") && !out.contains("doubled"), "{out}");
+    let (code, _, err) = run("tests/data/arith/aggregate_overflow_stops.wr");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("aggregate_overflow_stops", err);
 }

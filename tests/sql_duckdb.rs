@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use warrant::diagnostics::Code;
 use warrant::engine::{EvalOptions, evaluate};
+use warrant::export::sql::readback::Readback;
 use warrant::export::sql::{self, Dialect, duckdb};
 use warrant::ir::{PredId, Program, Value};
 
@@ -99,22 +100,19 @@ fn sorted(mut values: Vec<Value>) -> Vec<Value> {
 const CONFLICTS: u32 = 1_000_000;
 
 /// A query listing every row of every conflict view of a program.
-fn conflicts_query(program: &Program, batch: usize) -> String {
+fn conflicts_query(program: &Program, batch: usize, readback: &mut Readback) -> String {
     program
         .conflicts
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let cols: Vec<String> = conflict_vars(&c.body)
+            let mut cols: Vec<String> = conflict_vars(&c.body)
                 .iter()
                 .map(|&v| format!("w_show(\"{}\")", c.body.vars[v as usize]))
                 .collect();
-            format!(
-                "SELECT {batch} AS batch, {} AS pred, [{}]::VARCHAR[] AS row, likelihood FROM \"conflict {}\";\n",
-                CONFLICTS + i as u32,
-                cols.join(", "),
-                c.name
-            )
+            cols.push("likelihood".into());
+            let select = format!("SELECT {} FROM \"conflict {}\"", cols.join(", "), c.name);
+            readback.copy_query(&select, batch, PredId(CONFLICTS + i as u32))
         })
         .collect()
 }
@@ -130,16 +128,18 @@ fn try_duckdb_rows(
     programs: &[Arc<Program>],
 ) -> Result<Vec<Rows>, warrant::diagnostics::Diagnostic> {
     let mut script = String::new();
+    let mut readback = Readback::new()?;
     for (i, program) in programs.iter().enumerate() {
         let compiled = sql::compile(program, Dialect::DuckDb).expect("compiles");
         script.push_str(&format!("CREATE SCHEMA p{i};\nSET schema = 'p{i}';\n"));
         script.push_str(&compiled.sql);
-        script.push_str(&sql::rows_query(program, &compiled.preds, Some(i)));
-        script.push_str(&conflicts_query(program, i));
+        script.push_str(&readback.copy_rows(program, &compiled.preds, i));
+        script.push_str(&conflicts_query(program, i, &mut readback));
     }
-    let rows = duckdb::run(duckdb_path, &script)?;
+    duckdb::run(duckdb_path, &script, None)?;
     let mut out = vec![Rows::new(); programs.len()];
-    for r in rows {
+    for r in readback.rows() {
+        let r = r?;
         let program = &programs[r.batch];
         let key = match r.pred.0.checked_sub(CONFLICTS) {
             Some(c) => (

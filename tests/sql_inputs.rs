@@ -9,6 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use warrant::engine::{EvalOptions, evaluate};
+use warrant::export::sql::readback::Readback;
 use warrant::export::sql::{self, Dialect, duckdb};
 use warrant::ir::{PredId, Program, Value};
 
@@ -172,15 +173,17 @@ fn random_input_files_mean_the_same_in_duckdb() {
         programs.push(Arc::new(program));
     }
     let mut script = String::new();
+    let mut readback = Readback::new().unwrap_or_else(|d| panic!("{}", d.message));
     for (i, program) in programs.iter().enumerate() {
         let compiled = sql::compile(program, Dialect::DuckDb).expect("compiles");
         script.push_str(&format!("CREATE SCHEMA p{i};\nSET schema = 'p{i}';\n"));
         script.push_str(&compiled.sql);
-        script.push_str(&sql::rows_query(program, &compiled.preds, Some(i)));
+        script.push_str(&readback.copy_rows(program, &compiled.preds, i));
     }
-    let rows = duckdb::run(&path, &script).unwrap_or_else(|d| panic!("{}", d.message));
+    duckdb::run(&path, &script, None).unwrap_or_else(|d| panic!("{}", d.message));
     let mut duck = vec![Rows::new(); programs.len()];
-    for r in rows {
+    for r in readback.rows() {
+        let r = r.unwrap_or_else(|d| panic!("{}", d.message));
         let name = programs[r.batch].pred(r.pred).name.clone();
         duck[r.batch].insert((name, r.values), r.likelihood.units());
     }

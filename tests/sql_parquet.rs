@@ -11,6 +11,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
 use warrant::engine::{EvalOptions, evaluate};
+use warrant::export::sql::readback::Readback;
 use warrant::export::sql::{self, Dialect, duckdb};
 use warrant::ir::{Input, InputFormat, InputRows, PredId, Program, Value};
 
@@ -329,17 +330,19 @@ fn random_parquet_inputs_mean_what_their_csv_means() {
     assert!(status.success(), "COPY … (FORMAT parquet) failed");
     let mut script = String::new();
     let mut parquet = Vec::new();
+    let mut readback = Readback::new().unwrap_or_else(|d| panic!("{}", d.message));
     for (i, file) in cases.iter().enumerate() {
         let program = Arc::new(parquet_world(file));
         let compiled = sql::compile(&program, Dialect::DuckDb).expect("compiles");
         script.push_str(&format!("CREATE SCHEMA p{i};\nSET schema = 'p{i}';\n"));
         script.push_str(&compiled.sql);
-        script.push_str(&sql::rows_query(&program, &compiled.preds, Some(i)));
+        script.push_str(&readback.copy_rows(&program, &compiled.preds, i));
         parquet.push(program);
     }
-    let rows = duckdb::run(&duck, &script).unwrap_or_else(|d| panic!("{}", d.message));
+    duckdb::run(&duck, &script, None).unwrap_or_else(|d| panic!("{}", d.message));
     let mut from_parquet = vec![Rows::new(); cases.len()];
-    for r in rows {
+    for r in readback.rows() {
+        let r = r.unwrap_or_else(|d| panic!("{}", d.message));
         let name = parquet[r.batch].pred(r.pred).name.clone();
         from_parquet[r.batch].insert((name, r.values), r.likelihood.units());
     }

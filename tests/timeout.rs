@@ -145,12 +145,3 @@ fn the_library_stops_a_long_transitive_closure() {
     assert_eq!(far.stats().total_derived(), 3000 * 3001 / 2);
     std::fs::remove_dir_all(&dir).ok();
 }
-
-#[test]
-fn duckdb_is_not_given_a_timeout_it_would_ignore() {
-    let (code, out, err) =
-        output(warrant().args(["run", QUICK, "--engine", "duckdb", "--timeout", "1m"]));
-    assert_eq!(code, 2, "{err}");
-    assert_eq!(out, "");
-    insta::assert_snapshot!("timeout_duckdb", err);
-}

@@ -98,30 +98,19 @@ pub fn run(args: Args) -> u8 {
             return super::EXIT_USAGE;
         }
     };
-    if args.engine == Engine::Duckdb {
-        if args.eval.timeout.is_some() {
-            // DuckDB runs the script to its end: say so rather than ignore it.
-            let d = Diagnostic::error(
-                Code::Usage,
-                "`--timeout` stops Warrant's engine; `--engine duckdb` runs its script to the end",
-            )
-            .with_help("drop --timeout, or run with the native engine");
-            super::emit(&[d], &program.sources, Format::Text);
-            return super::EXIT_USAGE;
-        }
-        let model = match super::duckdb::evaluate(
-            &program,
-            args.explain,
-            args.eval.max_rows,
-            args.duckdb.as_deref(),
-        ) {
-            Ok(m) => m,
-            Err(code) => return code,
-        };
-        return run_world(&args, &model, only, args.output_dir.clone(), None);
-    }
+    let duckdb = super::duckdb::Options {
+        explain: args.explain,
+        max_rows: args.eval.max_rows,
+        program: args.duckdb.as_deref(),
+        deadline: super::deadline(args.eval.timeout),
+    };
+    // The world of these files (every file when `None`), by the engine asked for.
+    let evaluate = |files: Option<Vec<warrant::source::FileId>>| match args.engine {
+        Engine::Native => super::evaluate_world(&program, &args.eval, files),
+        Engine::Duckdb => super::duckdb::evaluate(&program, files, &duckdb),
+    };
     if program.roots.len() <= 1 {
-        let model = match super::evaluate(&program, &args.eval) {
+        let model = match evaluate(None) {
             Ok(m) => m,
             Err(code) => return code,
         };
@@ -131,7 +120,7 @@ pub fn run(args: Args) -> u8 {
     let worlds = program.worlds();
     let mut models = Vec::with_capacity(worlds.len());
     for (root, files) in worlds {
-        match super::evaluate_world(&program, &args.eval, Some(files)) {
+        match evaluate(Some(files)) {
             Ok(m) => models.push((program.sources.get(root).name(), m)),
             Err(code) => return code,
         }

@@ -223,7 +223,7 @@ impl<'t> State<'t> {
         }
     }
 
-    fn run_rule(&mut self, r: &RuleRef, plan: &Plan) {
+    pub fn run_rule(&mut self, r: &RuleRef, plan: &Plan) {
         self.current = Some(r.rule.span);
         let mut sink = Sink::Rule {
             heads: r.heads,

@@ -8,14 +8,16 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{PredId, Program, Value};
+use crate::ir::{ArithOp, Body, CompareKind, CompareOp, Expr, PredId, Program, Value};
 use crate::likelihood::Likelihood;
+use crate::source::FileId;
 
+use super::eval::RuleRef;
 use super::eval::State;
 use super::relation::Inserted;
 use super::{
-    EvalOptions, Model, Stats, add_base_rows, find_conflicts, lay_out, overflow, row_limit,
-    select_inputs,
+    EvalOptions, Model, Stats, add_base_rows, division_warning, file_ok, find_conflicts, lay_out,
+    mixed_kinds_warning, overflow, plan, row_limit, select_inputs,
 };
 
 /// One row computed elsewhere: its predicate, values and likelihood.
@@ -26,20 +28,36 @@ pub struct ExternalRow {
     pub likelihood: Likelihood,
 }
 
-/// Builds the model of `program` (one world) from `rows`, which hold every
-/// row of every predicate (base rows may be left out: they are added from
-/// the program). `started` is when the evaluation began, for the summary.
+/// How a model is built from rows computed elsewhere.
+#[derive(Clone, Debug)]
+pub struct ExternalOptions {
+    /// [`EvalOptions::max_rows`].
+    pub max_rows: usize,
+    /// The world's files ([`EvalOptions::files`]): its base rows and
+    /// conflicts are the ones added and found.
+    pub files: Option<Vec<FileId>>,
+    /// When the evaluation began, for the summary.
+    pub started: Instant,
+    /// Warnings of the evaluation, kept in the model.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the model of `program` (the world of `external.files`) from
+/// `rows`, which hold every row of every predicate (base rows may be left
+/// out: they are added from the program). The first error among `rows`
+/// stops the building and is returned.
 ///
 /// Errors: `warrant::row_limit` past [`EvalOptions::max_rows`].
 pub fn model_from_rows(
     program: &Arc<Program>,
-    rows: impl IntoIterator<Item = ExternalRow>,
-    max_rows: usize,
-    started: Instant,
+    rows: impl IntoIterator<Item = Result<ExternalRow, Diagnostic>>,
+    external: ExternalOptions,
 ) -> Result<Model, Vec<Diagnostic>> {
+    let (max_rows, started) = (external.max_rows, external.started);
     let options = EvalOptions {
         provenance: false,
         max_rows,
+        files: external.files,
         ..Default::default()
     };
     let loaded = select_inputs(program, &options);
@@ -55,6 +73,7 @@ pub fn model_from_rows(
     add_base_rows(&mut state, program, &options, loaded);
     let mut ids = Vec::new();
     for row in rows {
+        let row = row.map_err(|d| vec![d])?;
         let p = row.pred.0 as usize;
         ids.clear();
         ids.extend(row.values.into_iter().map(|v| state.values.intern(v)));
@@ -75,10 +94,14 @@ pub fn model_from_rows(
     for r in &mut state.rels {
         r.clear_delta();
     }
+    count_faults(&mut state, program, &options);
     let conflicts = find_conflicts(&mut state, program, &options);
     if let Some(f) = &state.fault {
         return Err(vec![overflow(program, f)]);
     }
+    let mut warnings = external.warnings;
+    warnings.extend(division_warning(&state));
+    warnings.extend(mixed_kinds_warning(&state));
     let rels = state.rels;
     let stats = Stats {
         rows: rels.iter().map(|r| r.len as usize).collect(),
@@ -97,6 +120,41 @@ pub fn model_from_rows(
         conflicts,
         provenance: false,
         stats,
-        warnings: Vec::new(),
+        warnings,
     })
+}
+
+/// Runs each rule of the world that can divide by zero or compare values
+/// of different kinds once over the final rows, deriving nothing: the
+/// engine's counters of those faults fill in as during an evaluation, so
+/// the same warnings name the same rules. Each binding of the final rows
+/// is counted once, where the engine counts each time it evaluates one
+/// (again when a row it read becomes more likely), so the numbers may be
+/// smaller.
+fn count_faults(state: &mut State, program: &Program, options: &EvalOptions) {
+    let rules = (program.rules.iter())
+        .filter(|r| file_ok(&options.files, r.span.file) && may_fault(&r.body));
+    for rule in rules {
+        let plan = plan::compile(&rule.body, None, &mut state.rels);
+        state.run_rule(&RuleRef { rule, heads: &[] }, &plan);
+    }
+}
+
+/// Whether a body (its aggregates' included) divides, or compares values
+/// whose kinds `check` did not fix (the engine counts those comparisons
+/// when they fail on values of different kinds).
+fn may_fault(body: &Body) -> bool {
+    fn divides(e: &Expr) -> bool {
+        match e {
+            Expr::Arg(_) => false,
+            Expr::Neg(e) => divides(e),
+            Expr::Binary(op, a, b) => {
+                matches!(op, ArithOp::Div | ArithOp::Rem) || divides(a) || divides(b)
+            }
+            Expr::Call(_, args) => args.iter().any(divides),
+        }
+    }
+    body.assignments.iter().any(|a| divides(&a.expr))
+        || (body.comparisons.iter()).any(|c| c.op != CompareOp::Ne && c.kind == CompareKind::Value)
+        || body.aggregates.iter().any(|a| may_fault(&a.body))
 }

@@ -63,7 +63,7 @@ use init::{Layout, add_base_rows, lay_out, select_inputs};
 use relation::{NIL, Relation};
 use validate::validate;
 
-pub use external::{ExternalRow, model_from_rows};
+pub use external::{ExternalOptions, ExternalRow, model_from_rows};
 pub use model::{ConflictHit, Derivation, FactSource, Model, PatternArg, Premise, Stats};
 
 pub use query::{Query, QueryTable, query_table, resolve_query};

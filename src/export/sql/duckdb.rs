@@ -1,40 +1,17 @@
-//! Running a script through DuckDB's command-line program and reading its
-//! rows back.
+//! Running a script through DuckDB's command-line program.
 //!
 //! The `duckdb` program (e.g. from `pip install duckdb-cli`) reads the
-//! script on stdin and prints the final query as JSON. A child process
-//! keeps DuckDB's C++ out of Warrant's build (the `duckdb` crate's bundled
-//! build compiles all of it).
+//! script on stdin; its last statements copy the rows to files that
+//! [`Readback`](super::readback::Readback) reads. A child process keeps
+//! DuckDB's C++ out of Warrant's build (the `duckdb` crate's bundled build
+//! compiles all of it), and can be killed at a deadline.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{PredId, Value};
-use crate::likelihood::Likelihood;
-
-use super::values::parse_shown;
-
-/// One row read back: the batch index (0 unless batched), the predicate
-/// (its index in the program), its values and likelihood.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResultRow {
-    pub batch: usize,
-    pub pred: PredId,
-    pub values: Vec<Value>,
-    pub likelihood: Likelihood,
-}
-
-/// A row as the rows query prints it.
-#[derive(serde::Deserialize)]
-struct Printed {
-    #[serde(default)]
-    batch: usize,
-    pred: u32,
-    row: Vec<String>,
-    likelihood: u16,
-}
 
 /// The DuckDB program to run: `explicit`, else `$WARRANT_DUCKDB`, else
 /// `duckdb` on the `PATH`.
@@ -45,16 +22,16 @@ pub fn program_path(explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("duckdb"))
 }
 
-/// Runs `script` (whose last statements are rows queries) and reads the
-/// rows back as DuckDB prints them. `warrant::duckdb` when DuckDB cannot be
-/// started or prints something unexpected; an error of the script itself is
-/// `warrant::overflow` when an overflow guard stops it,
-/// `warrant::not_compilable` when the script refuses a result (`upper` of
-/// a non-ASCII text, a sum of decimals whose rounding depends on the
-/// order), else `warrant::duckdb`.
-pub fn run(duckdb: &Path, script: &str) -> Result<Vec<ResultRow>, Diagnostic> {
+/// Runs `script` to its end, or kills DuckDB at `deadline`
+/// (`warrant::timeout`). `warrant::duckdb` when DuckDB cannot be started,
+/// crashes or is killed, or reports an error of its own; an error the
+/// script raises on purpose is `warrant::overflow` when an overflow guard
+/// stops it, `warrant::not_compilable` when the script refuses a result
+/// (`upper` of a non-ASCII text, a sum of decimals whose rounding depends
+/// on the order).
+pub fn run(duckdb: &Path, script: &str, deadline: Option<Instant>) -> Result<(), Diagnostic> {
     let mut child = Command::new(duckdb)
-        .args(["-json", "-bail", "-noheader"])
+        .args(["-bail", "-noheader", "-csv"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -71,34 +48,186 @@ pub fn run(duckdb: &Path, script: &str) -> Result<Vec<ResultRow>, Diagnostic> {
         })?;
     let mut stdin = child.stdin.take();
     let script = script.to_string();
-    // Writing and reading stderr on other threads: DuckDB may print before
-    // it has read everything.
+    // Writing and reading on other threads: DuckDB may print before it has
+    // read everything, and the deadline is watched here.
     let writer = std::thread::spawn(move || {
         if let Some(s) = stdin.as_mut() {
             let _ = s.write_all(script.as_bytes());
         }
     });
-    let mut stderr_pipe = child.stderr.take();
-    let errors = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(e) = stderr_pipe.as_mut() {
-            let _ = e.read_to_string(&mut text);
-        }
-        text
-    });
-    let parsed = match child.stdout.take() {
-        Some(out) => parse_from(std::io::BufReader::with_capacity(1 << 16, out)),
-        None => Ok(Vec::new()),
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut text);
+            }
+            String::from_utf8_lossy(&text).into_owned()
+        })
     };
-    let status = child
-        .wait()
-        .map_err(|e| Diagnostic::error(Code::Duckdb, format!("DuckDB failed: {e}")))?;
+    let printed = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let errors = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let status = wait(&mut child, deadline);
     let _ = writer.join();
+    let printed = printed.join().unwrap_or_default();
     let stderr = errors.join().unwrap_or_default();
+    let status = status?;
+    if let Some(d) = crashed(status, stderr.trim()) {
+        return Err(d);
+    }
     if !status.success() || !stderr.trim().is_empty() {
         return Err(script_error(stderr.trim()));
     }
-    parsed
+    // The script's last statements copy rows to files and print nothing.
+    if !printed.trim().is_empty() {
+        return Err(Diagnostic::error(
+            Code::Duckdb,
+            format!(
+                "DuckDB printed something unexpected: {}",
+                printed.lines().next().unwrap_or("")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Waits for DuckDB to finish, or kills it at the deadline.
+fn wait(child: &mut Child, deadline: Option<Instant>) -> Result<ExitStatus, Diagnostic> {
+    let failed = |e: std::io::Error| Diagnostic::error(Code::Duckdb, format!("DuckDB failed: {e}"));
+    let Some(deadline) = deadline else {
+        return child.wait().map_err(failed);
+    };
+    let mut pause = Duration::from_millis(1);
+    loop {
+        if let Some(status) = child.try_wait().map_err(failed)? {
+            return Ok(status);
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            kill_tree(child);
+            let _ = child.wait();
+            return Err(timed_out("while DuckDB ran the script"));
+        }
+        std::thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
+}
+
+/// Kills DuckDB and every process it started: the `duckdb` of
+/// `pip install duckdb-cli` is a wrapper whose child is the real program,
+/// which would otherwise run on (and hold the pipes open).
+fn kill_tree(child: &mut Child) {
+    #[cfg(target_os = "linux")]
+    for pid in descendants(child.id()) {
+        // SAFETY: kill(2) has no memory-safety preconditions; a process
+        // that has already ended makes it fail harmlessly.
+        unsafe {
+            libc::kill(pid as libc::pid_t, libc::SIGKILL);
+        }
+    }
+    // Killing a child that just finished fails harmlessly.
+    let _ = child.kill();
+}
+
+/// The processes descending from `root`, from `/proc`.
+#[cfg(target_os = "linux")]
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        // `/proc/PID/stat`: "pid (name) state ppid …"; the name may hold spaces.
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        let after_name = stat.rfind(')').map_or("", |i| &stat[i + 1..]);
+        if let Some(ppid) = after_name
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse().ok())
+        {
+            parents.push((pid, ppid));
+        }
+    }
+    let mut found = vec![root];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(
+            parents
+                .iter()
+                .filter(|&&(_, pp)| pp == parent)
+                .map(|&(p, _)| p),
+        );
+        i += 1;
+    }
+    found.remove(0);
+    found
+}
+
+/// `warrant::timeout` for `--engine duckdb`, as the engine words it.
+pub fn timed_out(place: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::Timeout,
+        format!("evaluation stopped: the time limit passed {place}"),
+    )
+    .with_help(
+        "an unfinished model is never printed; raise the limit with --timeout, or look for \
+         a rule that derives more than expected (`--max-rows N` names the predicate that grows)",
+    )
+}
+
+/// DuckDB ended on a signal (killed, e.g. by the system when memory ran
+/// out) or ran out of the memory it allows itself.
+fn crashed(status: ExitStatus, stderr: &str) -> Option<Diagnostic> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            let what = match signal {
+                9 => " (SIGKILL: the system kills a process this way when memory runs out)",
+                6 => " (SIGABRT: DuckDB aborted)",
+                11 => " (SIGSEGV: DuckDB crashed)",
+                _ => "",
+            };
+            return Some(
+                Diagnostic::error(
+                    Code::Duckdb,
+                    format!("DuckDB was stopped by signal {signal}{what}"),
+                )
+                .with_help(
+                    "if memory ran out, run with the native engine (it needs far less memory) \
+                     or on a machine with more",
+                ),
+            );
+        }
+    }
+    if !status.success() && stderr.is_empty() {
+        // A wrapper (pip's `duckdb`) reports its child's death as an exit code.
+        let code = status.code().map_or_else(String::new, |c| format!(" {c}"));
+        return Some(
+            Diagnostic::error(
+                Code::Duckdb,
+                format!("DuckDB stopped with exit code{code} and no message"),
+            )
+            .with_help(
+                "it may have been killed, e.g. when memory ran out; if so, run with the native \
+                 engine (it needs far less memory) or on a machine with more",
+            ),
+        );
+    }
+    stderr.contains("Out of Memory Error").then(|| {
+        Diagnostic::error(
+            Code::Duckdb,
+            format!(
+                "DuckDB ran out of memory: {}",
+                stderr.lines().next().unwrap_or("")
+            ),
+        )
+        .with_help(
+            "run with the native engine (it needs far less memory), or on a machine with more",
+        )
+    })
 }
 
 /// The diagnostic of an error DuckDB reported while running the script.
@@ -139,7 +268,10 @@ fn script_error(message: &str) -> Diagnostic {
     if let Some(what) = after("warrant cannot compute: ") {
         return refusal(what);
     }
-    Diagnostic::error(Code::Duckdb, format!("DuckDB reported an error: {message}"))
+    Diagnostic::error(Code::Duckdb, format!("DuckDB reported an error: {message}")).with_help(
+        "the script is `warrant export --sql FILE`; DuckDB 1.5 runs it, and an error in it \
+         on another version of DuckDB, or on this one, is worth a report",
+    )
 }
 
 /// An overflow guard's `warrant::overflow` labelled at its rule, as the
@@ -162,34 +294,4 @@ pub fn label_overflow(program: &crate::ir::Program, d: Diagnostic) -> Diagnostic
         Some(r) => d.with_label(r.span, format!("`{name}` computed {computation}")),
         None => d,
     }
-}
-
-/// Parses DuckDB's JSON output of rows queries (one array per query).
-pub fn parse(json: &str) -> Result<Vec<ResultRow>, Diagnostic> {
-    parse_from(json.as_bytes())
-}
-
-fn parse_from(reader: impl std::io::Read) -> Result<Vec<ResultRow>, Diagnostic> {
-    let bad =
-        |what: &str| Diagnostic::error(Code::Duckdb, format!("unexpected DuckDB output: {what}"));
-    let mut rows = Vec::new();
-    let stream = serde_json::Deserializer::from_reader(reader).into_iter::<Vec<Printed>>();
-    for array in stream {
-        for item in array.map_err(|e| bad(&e.to_string()))? {
-            let likelihood = Likelihood::from_units(item.likelihood)
-                .ok_or_else(|| bad("likelihood out of range"))?;
-            let values = item
-                .row
-                .iter()
-                .map(|v| parse_shown(v).ok_or_else(|| bad("a value")))
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.push(ResultRow {
-                batch: item.batch,
-                pred: PredId(item.pred),
-                values,
-                likelihood,
-            });
-        }
-    }
-    Ok(rows)
 }

@@ -23,13 +23,15 @@ pub mod duckdb;
 mod guard;
 mod inputs;
 mod parquet;
+pub mod readback;
 mod recursive;
 mod rule;
 mod strata;
 pub mod values;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{PredId, Program};
+use crate::ir::{FactOrigin, PredId, Program, RuleId, Stratum};
+use crate::source::FileId;
 
 pub use strata::compile_strata;
 
@@ -69,30 +71,61 @@ pub fn compile(program: &Program, _dialect: Dialect) -> Result<Script, Vec<Diagn
     Ok(Script { sql, preds })
 }
 
-/// A query over the script's tables listing every row of `preds`: the
-/// predicate's index, its values as `w_show` prints them, the likelihood;
-/// in the order of `preds`, then of the values (integers, decimals, texts).
-pub fn rows_query(program: &Program, preds: &[PredId], batch: Option<usize>) -> String {
-    let batch = batch.map_or_else(String::new, |b| format!("{b} AS batch, "));
-    preds
-        .iter()
-        .map(|&p| {
-            let pred = program.pred(p);
-            let cols: Vec<String> = (0..pred.arity)
-                .map(|j| format!("w_show({})", values::column(j)))
-                .collect();
-            let order: Vec<String> = (0..pred.arity).map(values::column).collect();
-            let order = if order.is_empty() {
-                String::new()
-            } else {
-                format!(" ORDER BY {}", order.join(", "))
-            };
-            format!(
-                "SELECT {batch}{} AS pred, [{}]::VARCHAR[] AS row, likelihood FROM {}{order};\n",
-                p.0,
-                cols.join(", "),
-                values::ident(&pred.name)
-            )
-        })
-        .collect()
+/// Compiles one world of a program given several root files: the rules,
+/// facts, inputs, retractions and conflicts of `files` (a root and what it
+/// imports), as the engine evaluates a world.
+pub fn compile_world(
+    program: &Program,
+    files: &[FileId],
+    dialect: Dialect,
+) -> Result<Script, Vec<Diagnostic>> {
+    let mine = |f: FileId| files.contains(&f);
+    // The world's rules, and each rule's id among them.
+    let kept: Vec<usize> = (0..program.rules.len())
+        .filter(|&r| mine(program.rules[r].span.file))
+        .collect();
+    let mut new_id = vec![None; program.rules.len()];
+    for (i, &r) in kept.iter().enumerate() {
+        new_id[r] = Some(RuleId(i as u32));
+    }
+    let world = Program {
+        sources: program.sources.clone(),
+        imports: program.imports.clone(),
+        roots: program.roots.iter().copied().filter(|&r| mine(r)).collect(),
+        given: program.given.clone(),
+        values: program.values.clone(),
+        preds: program.preds.clone(),
+        scales: program.scales.clone(),
+        source_decls: program.source_decls.clone(),
+        facts: (program.facts.iter())
+            .filter(|f| match &f.origin {
+                FactOrigin::Stated(s) => mine(s.file),
+                FactOrigin::Input { directive, .. } => mine(directive.file),
+            })
+            .cloned()
+            .collect(),
+        retractions: (program.retractions.iter())
+            .filter(|r| mine(r.span.file))
+            .cloned()
+            .collect(),
+        inputs: (program.inputs.iter())
+            .filter(|i| mine(i.span.file))
+            .cloned()
+            .collect(),
+        rules: kept.iter().map(|&r| program.rules[r].clone()).collect(),
+        conflicts: (program.conflicts.iter())
+            .filter(|c| mine(c.span.file))
+            .cloned()
+            .collect(),
+        tests: Vec::new(),
+        strata: (program.strata.iter())
+            .map(|st| Stratum {
+                preds: st.preds.clone(),
+                rules: (st.rules.iter())
+                    .filter_map(|r| new_id[r.0 as usize])
+                    .collect(),
+            })
+            .collect(),
+    };
+    compile(&world, dialect)
 }
