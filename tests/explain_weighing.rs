@@ -212,3 +212,33 @@ fn diff_lists_a_conclusion_an_exception_weakened() {
     assert!(json.contains("\"~ exception distrusts(japan, korea): absent → unlikely (0.20)\""));
     insta::assert_snapshot!("weighing_diff_json", json);
 }
+
+const COMPUTED: &str = "tests/data/explain/whynot_computed.wr";
+
+/// Why-not on rules that compute: the conclusion's expression is a
+/// condition of its own, a comparison whose expression cannot be computed
+/// fails, and an aggregate that binds its own group gives nothing (not a
+/// count of 0) where the group has no match.
+#[test]
+fn why_not_judges_what_a_rule_computes() {
+    let mut shown = String::new();
+    for atom in [
+        "per_thousand(japan, 7)",
+        "oversized(japan)",
+        "reasons(korea, 0)",
+    ] {
+        let (code, out) = warrant(&["why-not", COMPUTED, atom]);
+        assert_eq!(code, 1, "{atom} is not derived:\n{out}");
+        shown.push_str(&out);
+        shown.push('\n');
+    }
+    assert!(shown.contains("✗ N / 1000      50000 / 1000 is not 7"));
+    assert!(shown.contains("N / (len(T) - 6) cannot be computed"));
+    assert!(shown.contains("no match here, so no value"));
+    insta::assert_snapshot!("whynot_computed_text", shown);
+    let (_, json) = warrant(&["why-not", COMPUTED, "reasons(korea, 0)", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let candidate = &v["attempts"][0]["candidates"][0];
+    assert_eq!(candidate["met"], 0, "{json}");
+    assert_eq!(candidate["conditions"][0]["status"], "failed", "{json}");
+}

@@ -552,3 +552,67 @@ fn names_inside_expressions_and_aggregates() {
     );
     assert_eq!(client.shut_down(), Some(0));
 }
+
+/// Line and character (ASCII text) of the first occurrence of `needle`.
+fn position_of(text: &str, needle: &str) -> (u32, u32) {
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} in the text"));
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let character = offset - before.rfind('\n').map_or(0, |n| n + 1);
+    (line as u32, character as u32)
+}
+
+#[test]
+fn built_in_functions_and_aggregates_have_hover() {
+    let dir = scratch("builtins");
+    let main = uri(&dir.join("main.wr"));
+    let text = concat!(
+        "pred name(country, text: string).\n",
+        "name(japan, \"Nippon\").\n",
+        "price(a, 3).\n",
+        "rule r\n",
+        "  when name(C, T), contains(T, \"Nip\"), L = len(T), U = upper(lower(T)),\n",
+        "       W = concat(T, \"x\"), A = abs(L - 9), M = min(L, 3), X = max(L, 3),\n",
+        "       N = count { name(_, _) }, S = sum P { price(_, P) },\n",
+        "       Lo = min P { price(_, P) }, Hi = max Q { price(_, Q) }\n",
+        "  then r(C, L, U, W, A, M, X, N, S, Lo, Hi).\n",
+        "rule typo when name(C, T), K = lenght(T) then k(C, K).\n",
+    );
+    std::fs::write(dir.join("main.wr"), text).unwrap();
+    let mut client = Client::initialized();
+    client.open(&main, text);
+    let mut shown = String::new();
+    // The cursor on the name's second character.
+    for needle in [
+        "contains(",
+        "len(",
+        "upper(",
+        "lower(",
+        "concat(",
+        "abs(",
+        "min(L",
+        "max(L",
+        "count {",
+        "sum P",
+        "min P",
+        "max Q",
+    ] {
+        let (line, character) = position_of(text, needle);
+        let hover = hover_text(&mut client, &main, line, character + 1);
+        assert!(!hover.is_empty(), "no hover on {needle}");
+        shown.push_str(&format!("== {needle}\n{hover}\n\n"));
+    }
+    insta::assert_snapshot!(shown);
+    // A misspelt function is no built-in: nothing to say.
+    let (line, character) = position_of(text, "lenght");
+    assert_eq!(hover_text(&mut client, &main, line, character + 1), "");
+    // The variable beside an aggregate's keyword keeps its own hover.
+    let (line, character) = position_of(text, "P {");
+    assert_eq!(
+        hover_text(&mut client, &main, line, character),
+        "variable `P` of rule `r`: bound by 2 conditions, 4 occurrences"
+    );
+    assert_eq!(client.shut_down(), Some(0));
+}

@@ -5,6 +5,7 @@ use warrant::syntax::ast::{Cite, Item, PredDecl, Template, TemplatePiece};
 use warrant::syntax::format::format_item;
 
 use super::Cursor;
+use super::builtins;
 use super::index::{Role, Symbol};
 use super::position::span_range;
 use super::session::Session;
@@ -129,6 +130,8 @@ pub fn describe(world: &World, symbol: &Symbol) -> Option<String> {
                 plural(files.len())
             )
         }
+        Symbol::Function(name) => builtins::function(name)?,
+        Symbol::Aggregate(op) => builtins::aggregate(*op),
         Symbol::Import(file) => format!("imports `{}`", sources.get(*file).name()),
         Symbol::Var { name, item } => {
             let owner = items().find_map(|i| match i {

@@ -5,7 +5,7 @@
 use indexmap::IndexMap;
 use warrant::source::{FileId, Span};
 use warrant::syntax::Parsed;
-use warrant::syntax::ast::{self, ExprKind, Item, Term};
+use warrant::syntax::ast::{self, AggregateOp, CompareOp, ExprKind, Item, Term};
 
 /// A thing a name can stand for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -29,6 +29,11 @@ pub enum Symbol {
         name: String,
         item: Span,
     },
+    /// A name called as a function or test: `abs(N)`, `contains(T, P)`
+    /// (built-in or, when misspelt, nothing).
+    Function(String),
+    /// The keyword of an aggregate: `count { … }`.
+    Aggregate(AggregateOp),
 }
 
 /// How an occurrence relates to its symbol.
@@ -257,6 +262,14 @@ impl Index {
                     self.binding = false;
                 }
                 ast::Condition::Compare(cmp) => {
+                    if cmp.op == CompareOp::Contains {
+                        let name = CompareOp::Contains.symbol();
+                        self.push(
+                            keyword(cmp.span, name),
+                            Symbol::Function(name.into()),
+                            Role::Use,
+                        );
+                    }
                     self.term(&cmp.lhs, None);
                     self.term(&cmp.rhs, None);
                 }
@@ -323,8 +336,17 @@ impl Index {
                         self.term(a, None);
                         self.term(b, None);
                     }
-                    ExprKind::Call(_, args) => args.iter().for_each(|a| self.term(a, None)),
+                    ExprKind::Call(name, args) => {
+                        self.push(name.span, Symbol::Function(name.text.clone()), Role::Use);
+                        args.iter().for_each(|a| self.term(a, None));
+                    }
                     ExprKind::Aggregate(agg) => {
+                        let op = agg.op;
+                        self.push(
+                            keyword(e.span, op.keyword()),
+                            Symbol::Aggregate(op),
+                            Role::Use,
+                        );
                         if let Some(t) = &agg.target {
                             self.variable(t, Role::Use);
                         }
@@ -399,6 +421,12 @@ impl Index {
     pub fn references(&self, symbol: &Symbol) -> impl Iterator<Item = &Occurrence> {
         self.occurrences.iter().filter(move |o| o.symbol == *symbol)
     }
+}
+
+/// The keyword that starts a construct written at `span`.
+fn keyword(span: Span, word: &str) -> Span {
+    let start = span.start as usize;
+    Span::new(span.file, start, start + word.len())
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@
 //!   [`format`], [`actions`] (did-you-mean fixes).
 
 mod actions;
+mod builtins;
 mod capabilities;
 mod complete;
 mod documents;

@@ -39,11 +39,7 @@ impl Search<'_, '_> {
             body.assignments
                 .iter()
                 .enumerate()
-                .filter(|(_, a)| {
-                    body.vars
-                        .get(a.var as usize)
-                        .is_some_and(|n| !n.starts_with('_'))
-                })
+                .filter(|&(i, _)| self.shown_computation(i))
                 .map(|(i, a)| (a.span.start, Cond::Assign(i))),
         );
         order.extend(
@@ -97,19 +93,35 @@ impl Search<'_, '_> {
                 }
                 Cond::Cmp(i) => {
                     let comp = &body.comparisons[i];
+                    // A side computed by a hidden `=` (an expression) is
+                    // shown as written.
                     let side = |a: Arg| match crate::explain::arg_value(a, t.binding) {
                         Some(v) => crate::explain::value_text(&self.values, v),
                         None => match a {
-                            Arg::Var(x) => body.vars.get(x as usize).cloned().unwrap_or_default(),
+                            Arg::Var(x) => body.vars.get(x as usize).map_or_else(String::new, |n| {
+                                n.strip_prefix("_=").unwrap_or(n).to_string()
+                            }),
                             _ => "_".into(),
                         },
                     };
                     let shown =
                         format!("{} {} {}", side(comp.lhs), comp.op.symbol(), side(comp.rhs));
-                    let (status, detail) = match t.cmps[i] {
-                        Some(true) => (CondStatus::Met, shown),
-                        Some(false) => (CondStatus::Failed, format!("{shown} is false")),
-                        None => (CondStatus::NotReached, shown),
+                    // A side whose expression failed (a division by zero, a
+                    // value of the wrong kind) fails the comparison.
+                    let uncomputable = [comp.lhs, comp.rhs].into_iter().find_map(|a| {
+                        let Arg::Var(x) = a else { return None };
+                        let j = body.assignments.iter().position(|s| s.var == x)?;
+                        let hidden = body.vars.get(x as usize).is_some_and(|n| n.starts_with('_'));
+                        (hidden && t.comps.get(j) == Some(&Some(false))).then_some(a)
+                    });
+                    let (status, detail) = match (t.cmps[i], uncomputable) {
+                        (Some(true), _) => (CondStatus::Met, shown),
+                        (Some(false), _) => (CondStatus::Failed, format!("{shown} is false")),
+                        (None, Some(a)) => (
+                            CondStatus::Failed,
+                            format!("{} cannot be computed", side(a)),
+                        ),
+                        (None, None) => (CondStatus::NotReached, shown),
                     };
                     Condition {
                         kind: CondKind::Comparison,
@@ -128,6 +140,11 @@ impl Search<'_, '_> {
                             .and_then(|id| self.values.try_get(id).cloned())
                     });
                     let (status, detail) = match t.comps.get(i).copied().flatten() {
+                        // An expression of the conclusion has no name.
+                        Some(true) if name.starts_with('_') => (
+                            CondStatus::Met,
+                            format!("{values} = {}", side(Arg::Var(a.var))),
+                        ),
                         Some(true) => (
                             CondStatus::Met,
                             format!("{name} = {values} = {}", side(Arg::Var(a.var))),
@@ -142,6 +159,7 @@ impl Search<'_, '_> {
                                 None => format!("{values} cannot be computed"),
                             },
                         ),
+                        None if name.starts_with('_') => (CondStatus::NotReached, values),
                         None => (CondStatus::NotReached, format!("{name} = {values}")),
                     };
                     Condition {
@@ -171,7 +189,11 @@ impl Search<'_, '_> {
                                 } else {
                                     CondStatus::Failed
                                 },
-                                self.aggregate_detail(agg, &counted, &below, t.binding),
+                                if counted.is_empty() && self.binds_own_group(agg) {
+                                    "no match here, so no value".to_string()
+                                } else {
+                                    self.aggregate_detail(agg, &counted, &below, t.binding)
+                                },
                                 explain_all(self.model, &rows).map(Box::new),
                             )
                         }

@@ -372,7 +372,12 @@ impl<'a, 'i> Search<'a, 'i> {
                     continue;
                 }
                 let (counted, _, _) = compute::matches(self.model, agg, &b);
-                comps[n + j] = Some(match compute::result(self.model, agg.op, &counted) {
+                let result = if counted.is_empty() && self.binds_own_group(agg) {
+                    None
+                } else {
+                    compute::result(self.model, agg.op, &counted)
+                };
+                comps[n + j] = Some(match result {
                     Some(v) => self.fits(&mut b, agg.result, v),
                     None => false,
                 });
@@ -382,6 +387,16 @@ impl<'a, 'i> Search<'a, 'i> {
                 return (b, comps);
             }
         }
+    }
+
+    /// Whether an aggregate binds a variable of its group itself (one in
+    /// no atom of the rest of the body): such a group exists only where it
+    /// has a match, so none gives no result, not a count of 0.
+    pub(super) fn binds_own_group(&self, agg: &ir::Aggregate) -> bool {
+        let atoms = &self.rule.body.atoms;
+        agg.group
+            .iter()
+            .any(|&g| !atoms.iter().any(|a| a.args.contains(&Arg::Var(g))))
     }
 
     /// Binds `var` to `v`, or checks that it already has that value.
@@ -479,10 +494,33 @@ impl<'a, 'i> Search<'a, 'i> {
             .is_some_and(|l| l >= Likelihood::CERTAIN)
     }
 
+    /// Whether assignment `i` is a condition of its own: a named `=`, or
+    /// an expression no comparison reads (a conclusion's or an exception's
+    /// argument). An expression a comparison reads is shown there.
+    pub(super) fn shown_computation(&self, i: usize) -> bool {
+        let body = &self.rule.body;
+        let Some(a) = body.assignments.get(i) else {
+            return false;
+        };
+        let hidden = body
+            .vars
+            .get(a.var as usize)
+            .is_some_and(|n| n.starts_with('_'));
+        !hidden
+            || !body
+                .comparisons
+                .iter()
+                .any(|c| c.lhs == Arg::Var(a.var) || c.rhs == Arg::Var(a.var))
+    }
+
+    /// How many of the conditions shown are met.
     fn met(&self, t: &Trace) -> usize {
+        let n = self.rule.body.assignments.len();
         t.atoms.iter().filter(|a| matches!(a, Some(Ok(_)))).count()
             + t.cmps.iter().filter(|c| **c == Some(true)).count()
-            + t.comps.iter().filter(|c| **c == Some(true)).count()
+            + (t.comps.iter().enumerate())
+                .filter(|&(i, c)| *c == Some(true) && (i >= n || self.shown_computation(i)))
+                .count()
             + t.excs
                 .iter()
                 .enumerate()

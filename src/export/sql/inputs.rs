@@ -92,7 +92,7 @@ pub fn input_tables(program: &Program, sql: &mut String) -> Result<(), Vec<Diagn
                 format!("{}({}) AS {}", reader(ty), field(c), column(c))
             })
             .collect();
-        let filter = where_filled(pred, field);
+        let filter = where_filled(pred, |c| format!("{} <> ''", field(c)));
         sql.push_str(&format!(
             "\n-- input {} from {} (every field read as text, converted as `check` reads it)\n\
              CREATE TABLE {} AS SELECT {}\n  FROM {read}{filter};\n",
@@ -118,10 +118,10 @@ pub fn input_tables(program: &Program, sql: &mut String) -> Result<(), Vec<Diagn
 
 /// `WHERE` every field of a column not declared `text` is filled (an
 /// empty cell leaves its row out), or nothing when every column is `text`.
-pub(super) fn where_filled(pred: &Predicate, field: impl Fn(usize) -> String) -> String {
+pub(super) fn where_filled(pred: &Predicate, filled: impl Fn(usize) -> String) -> String {
     let filled: Vec<String> = (0..pred.arity)
         .filter(|&c| pred.params.get(c).map_or(ColumnType::Any, |p| p.ty) != ColumnType::Text)
-        .map(|c| format!("{} <> ''", field(c)))
+        .map(filled)
         .collect();
     if filled.is_empty() {
         String::new()

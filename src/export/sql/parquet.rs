@@ -38,16 +38,20 @@ CREATE MACRO w_parquet_readable(t, kind) AS CASE
   WHEN kind IN ('decimal', 'number') THEN w_parquet_integer_type(t) OR w_parquet_float_type(t) OR t = 'VARCHAR'
   ELSE true END;
 CREATE MACRO w_parquet_field(x) AS coalesce(CAST(x AS VARCHAR), '');
+CREATE MACRO w_parquet_filled(x) AS x IS NOT NULL AND (typeof(x) <> 'VARCHAR' OR CAST(x AS VARCHAR) <> '');
+CREATE MACRO w_parquet_bigint(x) AS CASE WHEN w_parquet_integer_type(typeof(x)) THEN TRY_CAST(x AS BIGINT) END;
 CREATE MACRO w_parquet_float(x, what) AS CASE
   WHEN isfinite(TRY_CAST(w_parquet_field(x) AS DOUBLE))
     THEN CAST(TRY_CAST(w_parquet_field(x) AS DOUBLE) AS wv)
   ELSE error(what || ': \"' || w_parquet_field(x) || '\" is not a finite number') END;
 CREATE MACRO w_parquet_int(x, what) AS CASE
+  WHEN w_parquet_bigint(x) IS NOT NULL THEN CAST(w_parquet_bigint(x) AS wv)
   WHEN regexp_full_match(w_parquet_field(x), '-?[0-9]+') AND TRY_CAST(w_parquet_field(x) AS BIGINT) IS NOT NULL
     THEN CAST(TRY_CAST(w_parquet_field(x) AS BIGINT) AS wv)
   ELSE error(what || ': \"' || w_parquet_field(x) || '\" is not an integer') END;
 CREATE MACRO w_parquet_number(x, what) AS CASE
   WHEN w_parquet_float_type(typeof(x)) THEN w_parquet_float(x, what)
+  WHEN w_parquet_bigint(x) IS NOT NULL THEN CAST(w_parquet_bigint(x) AS wv)
   WHEN regexp_full_match(w_parquet_field(x), '-?[0-9]+') AND TRY_CAST(w_parquet_field(x) AS BIGINT) IS NOT NULL
     THEN CAST(TRY_CAST(w_parquet_field(x) AS BIGINT) AS wv)
   WHEN regexp_full_match(w_parquet_field(x), '-?[0-9]+[.][0-9]+') THEN w_parquet_float(x, what)
@@ -57,6 +61,7 @@ CREATE MACRO w_parquet_decimal(x, what) AS CASE
   ELSE w_parquet_number(x, what) END;
 CREATE MACRO w_parquet_any(x, what) AS CASE
   WHEN w_parquet_float_type(typeof(x)) THEN w_parquet_float(x, what)
+  WHEN w_parquet_bigint(x) IS NOT NULL THEN CAST(w_parquet_bigint(x) AS wv)
   ELSE w_read_any(w_parquet_field(x)) END;
 ";
 
@@ -162,7 +167,7 @@ pub fn input_table(program: &Program, input: &Input, table: &str) -> String {
     let converted: Vec<String> = (0..pred.arity)
         .map(|c| format!("{} AS {}", convert(program, ty(c), c, &what(c)), column(c)))
         .collect();
-    let filter = super::inputs::where_filled(pred, |c| format!("w_parquet_field(f{c})"));
+    let filter = super::inputs::where_filled(pred, |c| format!("w_parquet_filled(f{c})"));
     sql.push_str(&format!(
         "CREATE TABLE {table} AS SELECT\n    {}\n  FROM (SELECT\n      {}\n    FROM {read}){filter};\n",
         converted.join(",\n    "),
