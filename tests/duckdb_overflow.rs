@@ -15,10 +15,9 @@ use std::process::{Command, Output};
 #[path = "common/duckdb.rs"]
 mod duckdb_common;
 
-fn run(name: &str, engine: &str) -> Output {
+fn run(file: &str, engine: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_warrant"))
-        .args(["run", "--no-provenance", "--engine", engine])
-        .arg(format!("tests/data/sql/overflow/{name}.wr"))
+        .args(["run", "--no-provenance", "--engine", engine, file])
         .env("NO_COLOR", "1")
         .output()
         .expect("runs")
@@ -54,16 +53,20 @@ fn shown(out: &Output) -> String {
     )
 }
 
-/// Runs a file through DuckDB (when there is one), snapshots it, and
-/// compares it with the native engine.
+/// Runs `tests/data/sql/overflow/NAME.wr` through DuckDB (when there is
+/// one), snapshots it, and compares it with the native engine.
 fn check(name: &str, exit: i32) {
+    check_file(&format!("tests/data/sql/overflow/{name}.wr"), name, exit);
+}
+
+fn check_file(file: &str, name: &str, exit: i32) {
     if duckdb_common::program().is_none() {
         return;
     }
-    let out = run(name, "duckdb");
+    let out = run(file, "duckdb");
     assert_eq!(out.status.code(), Some(exit), "{}", shown(&out));
     insta::assert_snapshot!(name, shown(&out));
-    let native = run(name, "native");
+    let native = run(file, "native");
     assert_eq!(native.status.code(), Some(exit), "{}", shown(&native));
     assert_eq!(comparable(&native), comparable(&out));
 }
@@ -105,16 +108,21 @@ fn min_and_max_keep_the_integer_among_equal_values() {
 
 #[test]
 fn recursion_that_overflows_stops_with_the_engines_diagnostic() {
-    if duckdb_common::program().is_none() {
-        return;
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_warrant"))
-        .args(["run", "--engine", "duckdb", "tests/data/arith/overflow.wr"])
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(1));
-    insta::assert_snapshot!(shown(&out));
+    check_file("tests/data/arith/overflow.wr", "recursion", 1);
+}
+
+#[test]
+fn a_conflict_that_overflows_on_a_complete_binding_stops() {
+    check_file("tests/data/arith/conflict_overflow.wr", "conflict", 1);
+}
+
+#[test]
+fn an_overflow_in_an_aggregates_body_stops_when_the_rule_completes() {
+    check_file(
+        "tests/data/arith/aggregate_overflow_stops.wr",
+        "aggregate_body",
+        1,
+    );
 }
 
 /// The guard of a rule, as `export --sql` writes it: one commented query.

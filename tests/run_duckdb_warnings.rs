@@ -176,11 +176,11 @@ fn random_programs_warn_alike() {
     // The seeds are fixed: these are what the generator gives, kept as a
     // floor so that a change of generator cannot empty the test.
     assert!(
-        warned[0] >= 5,
+        warned[0] >= 8,
         "too few programs divide by zero: {warned:?}"
     );
     assert!(
-        warned[1] >= 20,
+        warned[1] >= 60,
         "too few programs compare kinds: {warned:?}"
     );
 }

@@ -73,6 +73,14 @@ pub fn aggregate(
             sub_poison.join(" OR ")
         };
         cols.push(format!("{o} AS o"));
+        if !sub.overflows.is_empty() {
+            let arms: Vec<String> = sub
+                .overflows
+                .iter()
+                .map(|(o, shown)| format!("WHEN {o} THEN {shown}"))
+                .collect();
+            cols.push(format!("CASE {} END AS shown", arms.join(" ")));
+        }
     }
     let mut matches = format!("SELECT {}", cols.join(", "));
     if !sub.from.is_empty() {
@@ -110,6 +118,7 @@ pub fn aggregate(
     }
     if guard && !sub_poison.is_empty() {
         select.push("coalesce(bool_or(m.o), false) AS counted_overflowed".to_string());
+        select.push("min(m.shown) FILTER (WHERE m.o) AS counted_shown".to_string());
         poisons.push("counted_overflowed");
     }
     if !poisons.is_empty() {
@@ -128,10 +137,17 @@ pub fn aggregate(
     );
     if !poisons.is_empty() {
         let o = poisons.join(" OR ");
-        let shown = if a.op == AggregateOp::Sum {
-            "CASE WHEN sum_overflows THEN 'the sum of ' || n || ' values' ELSE 'a value counted' END"
+        let counted = if sub_poison.is_empty() {
+            "NULL"
         } else {
-            "'a value counted'"
+            "counted_shown"
+        };
+        let shown = if a.op == AggregateOp::Sum {
+            format!(
+                "CASE WHEN sum_overflows THEN 'the sum of ' || n || ' values' ELSE {counted} END"
+            )
+        } else {
+            counted.to_string()
         };
         lateral = format!(
             "SELECT * REPLACE (CASE WHEN {o} THEN NULL ELSE result END AS result), {o} AS o, \

@@ -274,24 +274,47 @@ fn script_error(message: &str) -> Diagnostic {
     )
 }
 
-/// An overflow guard's `warrant::overflow` labelled at its rule, as the
-/// engine labels it (the rule and the computation); other diagnostics as
-/// they are.
+/// An overflow guard's `warrant::overflow` labelled at its rule or
+/// conflict, as the engine labels it (the name and the computation); other
+/// diagnostics as they are.
 pub fn label_overflow(program: &crate::ir::Program, d: Diagnostic) -> Diagnostic {
-    const RANGE: &str = " is outside the 64-bit integer range in rule `";
+    const RANGE: &str = " is outside the 64-bit integer range in ";
     if d.code != Code::Overflow {
         return d;
     }
-    let Some((computation, name)) = d
+    let Some((computation, place)) = d
         .message
         .strip_prefix("evaluation stopped: ")
         .and_then(|m| m.rsplit_once(RANGE))
-        .and_then(|(c, n)| Some((c.to_string(), n.strip_suffix('`')?.to_string())))
     else {
         return d;
     };
-    match program.rules.iter().find(|r| r.name == name) {
-        Some(r) => d.with_label(r.span, format!("`{name}` computed {computation}")),
+    let named = |kind: &str| {
+        place
+            .strip_prefix(kind)
+            .and_then(|n| n.strip_prefix(" `"))
+            .and_then(|n| n.strip_suffix('`'))
+    };
+    let span = if let Some(name) = named("rule") {
+        program
+            .rules
+            .iter()
+            .find(|r| r.name == name)
+            .map(|r| (name, r.span))
+    } else if let Some(name) = named("conflict") {
+        program
+            .conflicts
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| (name, c.span))
+    } else {
+        None
+    };
+    match span {
+        Some((name, span)) => {
+            let label = format!("`{name}` computed {computation}");
+            d.with_label(span, label)
+        }
         None => d,
     }
 }
