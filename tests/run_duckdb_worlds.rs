@@ -92,6 +92,18 @@ fn each_world_prints_the_same_rows_under_its_heading() {
 }
 
 #[test]
+fn duckdb_lists_each_predicates_rows_by_value() {
+    if duckdb_common::program().is_none() {
+        return;
+    }
+    // Integers, then decimals, then texts, each in its own order: a fixed
+    // order whatever order DuckDB wrote the rows in.
+    let out = warrant(&["run", "--engine", "duckdb", "--all", NORTH, SOUTH]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
 fn json_is_a_list_of_the_same_worlds() {
     if duckdb_common::program().is_none() {
         return;

@@ -4,6 +4,7 @@
 //! kept; then the conflicts are found on the result as the engine finds
 //! them. The model has no provenance: nothing in it can be explained.
 
+use std::cmp::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -71,26 +72,30 @@ pub fn model_from_rows(
         max_rows,
     );
     add_base_rows(&mut state, program, &options, loaded);
-    let mut ids = Vec::new();
+    // Each predicate's rows are inserted sorted by value, whatever order
+    // they come in: a predicate's consecutive rows are held as value ids
+    // until another predicate's row comes.
+    let mut held = Held::default();
     for row in rows {
         let row = row.map_err(|d| vec![d])?;
         let p = row.pred.0 as usize;
-        ids.clear();
-        ids.extend(row.values.into_iter().map(|v| state.values.intern(v)));
-        let Some(rel) = state.rels.get_mut(p) else {
-            continue;
-        };
-        if rel.arity != ids.len() {
+        if held.pred != Some(p) {
+            insert_held(&mut state, &mut held, program, &options)?;
+            held.pred = Some(p);
+        }
+        if state
+            .rels
+            .get(p)
+            .is_none_or(|r| r.arity != row.values.len())
+        {
             continue;
         }
-        if let Inserted::New(_) = rel.insert(&ids, row.likelihood.units(), 0, 0, &[]) {
-            rel.derived += 1;
-            state.total_rows += 1;
-            if state.total_rows > max_rows {
-                return Err(vec![row_limit(program, &options, &state, p)]);
-            }
+        for v in row.values {
+            held.ids.push(state.values.intern(v));
         }
+        held.liks.push(row.likelihood.units());
     }
+    insert_held(&mut state, &mut held, program, &options)?;
     for r in &mut state.rels {
         r.clear_delta();
     }
@@ -122,6 +127,72 @@ pub fn model_from_rows(
         stats,
         warnings,
     })
+}
+
+/// Rows of one predicate waiting to be inserted: their value ids one row
+/// after the other, and their likelihoods.
+#[derive(Default)]
+struct Held {
+    pred: Option<usize>,
+    ids: Vec<u32>,
+    liks: Vec<u16>,
+}
+
+/// Inserts the held rows sorted by value (integers, then decimals, then
+/// texts; each by its own order), and empties `held`.
+fn insert_held(
+    state: &mut State,
+    held: &mut Held,
+    program: &Program,
+    options: &EvalOptions,
+) -> Result<(), Vec<Diagnostic>> {
+    let Some(p) = held.pred.take() else {
+        return Ok(());
+    };
+    let arity = state.rels[p].arity;
+    // Each value's rank among the values these rows use: rows then sort
+    // by comparing integers.
+    let mut used = held.ids.clone();
+    used.sort_unstable();
+    used.dedup();
+    used.sort_by(|&a, &b| value_order(state.values.get(a), state.values.get(b)));
+    let mut rank = vec![0u32; state.values.len()];
+    for (r, &id) in used.iter().enumerate() {
+        rank[id as usize] = r as u32;
+    }
+    let ranks: Vec<u32> = held.ids.iter().map(|&id| rank[id as usize]).collect();
+    let row = |i: u32| i as usize * arity..(i as usize + 1) * arity;
+    let mut order: Vec<u32> = (0..held.liks.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| ranks[row(a)].cmp(&ranks[row(b)]));
+    let rel = &mut state.rels[p];
+    for i in order {
+        let lik = held.liks[i as usize];
+        if let Inserted::New(_) = rel.insert(&held.ids[row(i)], lik, 0, 0, &[]) {
+            rel.derived += 1;
+            state.total_rows += 1;
+            if state.total_rows > options.max_rows {
+                return Err(vec![row_limit(program, options, state, p)]);
+            }
+        }
+    }
+    held.ids.clear();
+    held.liks.clear();
+    Ok(())
+}
+
+/// Integers, then decimals, then texts; each kind by its own order.
+fn value_order(a: &Value, b: &Value) -> Ordering {
+    let kind = |v: &Value| match v {
+        Value::Int(_) => 0,
+        Value::Dec(_) => 1,
+        Value::Text(_) => 2,
+    };
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Dec(x), Value::Dec(y)) => x.total_cmp(y),
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        _ => kind(a).cmp(&kind(b)),
+    }
 }
 
 /// Runs each rule of the world that can divide by zero or compare values
@@ -157,4 +228,35 @@ fn may_fault(body: &Body) -> bool {
     body.assignments.iter().any(|a| divides(&a.expr))
         || (body.comparisons.iter()).any(|c| c.op != CompareOp::Ne && c.kind == CompareKind::Value)
         || body.aggregates.iter().any(|a| may_fault(&a.body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_sort_by_kind_then_by_value() {
+        let mut values = vec![
+            Value::Text("b".into()),
+            Value::Dec(2.5),
+            Value::Int(10),
+            Value::Text("B".into()),
+            Value::Dec(-1.0),
+            Value::Int(-3),
+            Value::Text("é".into()),
+        ];
+        values.sort_by(value_order);
+        assert_eq!(
+            values,
+            vec![
+                Value::Int(-3),
+                Value::Int(10),
+                Value::Dec(-1.0),
+                Value::Dec(2.5),
+                Value::Text("B".into()),
+                Value::Text("b".into()),
+                Value::Text("é".into()),
+            ]
+        );
+    }
 }

@@ -76,8 +76,9 @@ impl Readback {
     }
 
     /// Statements copying every row of `preds` to files: the values as
-    /// `w_show` prints them, then the likelihood; in the order of `preds`,
-    /// then of the values (integers, decimals, texts).
+    /// `w_show` prints them, then the likelihood; a file per predicate in
+    /// the order of `preds`, its rows in no particular order (sorting them
+    /// in DuckDB took longer than computing them; the model sorts them).
     pub fn copy_rows(&mut self, program: &Program, preds: &[PredId], batch: usize) -> String {
         let mut sql = String::new();
         for &p in preds {
@@ -86,14 +87,8 @@ impl Readback {
                 .map(|j| format!("w_show({})", values::column(j)))
                 .collect();
             cols.push("likelihood".into());
-            let order: Vec<String> = (0..pred.arity).map(values::column).collect();
-            let order = if order.is_empty() {
-                String::new()
-            } else {
-                format!(" ORDER BY {}", order.join(", "))
-            };
             let select = format!(
-                "SELECT {} FROM {}{order}",
+                "SELECT {} FROM {}",
                 cols.join(", "),
                 values::ident(&pred.name)
             );
