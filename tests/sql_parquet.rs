@@ -453,6 +453,10 @@ fn a_world_whose_input_is_only_parquet_runs_on_duckdb_and_exports() {
       big(ann, "a \"q\"", high)  likely (0.55)
       big(bob, "", low)          likely (0.55)
     "#);
+    // The Parquet rows are the input's, not derived: the summary counts
+    // only `big`'s, as the native engine counts a CSV input's.
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(summary.starts_with("derived 2 rows (big 2)"), "{summary}");
     let out = warrant(
         &dir,
         &[

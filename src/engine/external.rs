@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{ArithOp, Body, CompareKind, CompareOp, Expr, PredId, Program, Value};
+use crate::ir::{ArithOp, Body, CompareKind, CompareOp, Expr, InputFormat, PredId, Program, Value};
 use crate::likelihood::Likelihood;
 use crate::source::FileId;
 
@@ -164,11 +164,12 @@ fn insert_held(
     let row = |i: u32| i as usize * arity..(i as usize + 1) * arity;
     let mut order: Vec<u32> = (0..held.liks.len() as u32).collect();
     order.sort_unstable_by(|&a, &b| ranks[row(a)].cmp(&ranks[row(b)]));
+    let read = read_elsewhere(program, options, p);
     let rel = &mut state.rels[p];
     for i in order {
         let lik = held.liks[i as usize];
         if let Inserted::New(_) = rel.insert(&held.ids[row(i)], lik, 0, 0, &[]) {
-            rel.derived += 1;
+            rel.derived += u64::from(!read);
             state.total_rows += 1;
             if state.total_rows > options.max_rows {
                 return Err(vec![row_limit(program, options, state, p)]);
@@ -178,6 +179,17 @@ fn insert_held(
     held.ids.clear();
     held.liks.clear();
     Ok(())
+}
+
+/// Whether predicate `p`'s rows are read by DuckDB from Parquet and no
+/// rule of the world concludes it: its rows are input rows, not derived
+/// ones (the summary counts them as the engine counts an input's rows).
+fn read_elsewhere(program: &Program, options: &EvalOptions, p: usize) -> bool {
+    let is_p = |pred: PredId| pred.0 as usize == p;
+    let in_world = |span: crate::source::Span| file_ok(&options.files, span.file);
+    (program.inputs.iter())
+        .any(|i| is_p(i.pred) && i.format == InputFormat::Parquet && in_world(i.span))
+        && !(program.rules.iter()).any(|r| in_world(r.span) && r.heads.iter().any(|h| is_p(h.pred)))
 }
 
 /// Integers, then decimals, then texts; each kind by its own order.
