@@ -9,7 +9,6 @@
 //! any text exactly (quotes, separators, line breaks, any Unicode).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{PredId, Program, Value};
@@ -31,7 +30,7 @@ pub struct ResultRow {
 /// hold. The folder and its files are removed when this is dropped.
 #[derive(Debug)]
 pub struct Readback {
-    dir: PathBuf,
+    dir: tempfile::TempDir,
     files: Vec<Copied>,
 }
 
@@ -48,31 +47,19 @@ struct Copied {
 impl Readback {
     /// Creates a fresh folder under the system's temporary folder.
     pub fn new() -> Result<Readback, Diagnostic> {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let base = std::env::temp_dir();
-        let mut last = None;
-        // Another process may hold a name: try a few.
-        for _ in 0..100 {
-            let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            let dir = base.join(format!("warrant-duckdb-{}-{n}", std::process::id()));
-            match std::fs::create_dir(&dir) {
-                Ok(()) => {
-                    return Ok(Readback {
-                        dir,
-                        files: Vec::new(),
-                    });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-                Err(e) => return Err(folder_error(&base, &e)),
-            }
-        }
-        let e = last.unwrap_or_else(|| std::io::Error::other("no free name"));
-        Err(folder_error(&base, &e))
+        let dir = tempfile::Builder::new()
+            .prefix("warrant-duckdb-")
+            .tempdir()
+            .map_err(|e| folder_error(&std::env::temp_dir(), &e))?;
+        Ok(Readback {
+            dir,
+            files: Vec::new(),
+        })
     }
 
     /// The folder the rows are copied into.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.dir.path()
     }
 
     /// Statements copying every row of `preds` to files: the values as
@@ -107,7 +94,7 @@ impl Readback {
     }
 
     fn copy(&mut self, select: &str, batch: usize, pred: PredId, what: String) -> String {
-        let path = self.dir.join(format!("{}.csv", self.files.len()));
+        let path = self.dir.path().join(format!("{}.csv", self.files.len()));
         let sql = format!(
             "COPY ({select}) TO {} (FORMAT csv, HEADER false);\n",
             values::string(&path.to_string_lossy()),
@@ -126,13 +113,6 @@ impl Readback {
     /// missing or holds something DuckDB would not have written.
     pub fn rows(&self) -> impl Iterator<Item = Result<ResultRow, Diagnostic>> + '_ {
         self.files.iter().flat_map(FileRows::open)
-    }
-}
-
-impl Drop for Readback {
-    fn drop(&mut self) {
-        // Nothing to report: a folder left behind is only untidy.
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
